@@ -1,0 +1,42 @@
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { runCli, tempFiles } from './helpers.js';
+
+const runbook = (script: string) => `version: 1
+name: e2e
+biz: 1
+defaults:
+  account: root
+  timeout: 60
+steps:
+  - name: marker
+    hosts: ["127.0.0.1", "0:127.0.0.2"]
+    script: |
+${script
+  .split('\n')
+  .map((l) => `      ${l}`)
+  .join('\n')}
+`;
+
+describe('runbook apply --local, end to end through HTTP and real processes', () => {
+  it('runs the script on every host and prints each host output', async () => {
+    const marker = `marker-${process.pid}-${Date.now()}`;
+    const dir = await tempFiles({ 'rb.yaml': runbook(`echo "${marker} $((6*7))"`) });
+    const res = await runCli(['apply', join(dir, 'rb.yaml'), '--local', '--yes']);
+    expect(res.stderr).toBe('');
+    expect(res.code).toBe(0);
+    // The output comes back only if the emulator ran bash: $((6*7)) is computed by the shell.
+    expect(res.stdout.split(`${marker} 42`).length - 1).toBe(2);
+    expect(res.stdout).toContain('0:127.0.0.1 status 9 exit 0');
+    expect(res.stdout).toContain('0:127.0.0.2 status 9 exit 0');
+  });
+
+  it('exits 1 and shows the failing host when a script exits non-zero', async () => {
+    const dir = await tempFiles({ 'rb.yaml': runbook('echo about to fail\nexit 3') });
+    const res = await runCli(['apply', join(dir, 'rb.yaml'), '--local', '--yes']);
+    expect(res.code).toBe(1);
+    expect(res.stdout).toContain('[marker] FAILED');
+    expect(res.stdout).toContain('0:127.0.0.1 status 104 exit 3');
+    expect(res.stdout).toContain('about to fail');
+  });
+});

@@ -1,0 +1,2 @@
+export { loadRunbook, type ParseOptions, parseRunbook } from './parse.js';
+export type * from './types.js';

@@ -1,0 +1,98 @@
+/** A runbook, format version 1, as written (before resolution). See shared/design/runbook-format.md. */
+
+export type ScriptTypeName = 'shell' | 'bat' | 'perl' | 'python' | 'powershell';
+export type OnFailure = 'abort' | 'continue';
+export type VarType = 'string' | 'integer' | 'number' | 'boolean';
+export type VarValue = string | number | boolean;
+
+export interface VarSpec {
+  type?: VarType;
+  default?: VarValue;
+  description?: string;
+  required?: boolean;
+  enum?: VarValue[];
+  pattern?: string;
+  min?: number;
+  max?: number;
+}
+
+export interface SecretSpec {
+  env: string;
+  description?: string;
+}
+
+/** A host entry: `"1.2.3.4"`, `"CLOUD:1.2.3.4"`, `{cloud, ip}` or a group name. */
+export type HostEntry = string | { cloud?: number; ip: string };
+
+export interface Group {
+  hosts?: HostEntry[];
+  custom_query?: Array<string | number>;
+}
+
+export interface Defaults {
+  account?: string;
+  /** Seconds, or a duration such as `10m`. */
+  timeout?: number | string;
+  type?: ScriptTypeName;
+  cloud?: number;
+  on_failure?: OnFailure;
+}
+
+export interface Step {
+  name: string;
+  description?: string;
+  script?: string;
+  script_file?: string;
+  script_id?: number;
+  type?: ScriptTypeName;
+  params?: string;
+  sensitive?: boolean;
+  hosts?: HostEntry[];
+  custom_query?: Array<string | number>;
+  timeout?: number | string;
+  account?: string;
+  task_name?: string;
+  callback_url?: string;
+  confirm?: string;
+  on_failure?: OnFailure;
+}
+
+export interface Runbook {
+  version: 1;
+  name: string;
+  description?: string;
+  biz: number | string;
+  vars?: Record<string, VarValue | VarSpec>;
+  secrets?: Record<string, string | SecretSpec>;
+  groups?: Record<string, Group>;
+  defaults?: Defaults;
+  steps: Step[];
+}
+
+/** Where something is in a file: 1-based line and column. */
+export interface SourcePos {
+  line: number;
+  col: number;
+}
+
+export interface Issue {
+  code: string;
+  message: string;
+  file: string;
+  line: number;
+  col: number;
+  /** The source line the issue points at. */
+  source?: string;
+}
+
+export interface LoadedRunbook {
+  runbook: Runbook;
+  /** The file path as given (for messages), or `<input>`. */
+  path: string;
+  /** The file's text as read. */
+  text: string;
+  /** Position of each value by JSON pointer (`/steps/0/timeout`). */
+  positions: Map<string, SourcePos>;
+}
+
+export type ParseResult = { ok: true; runbook: LoadedRunbook } | { ok: false; issues: Issue[] };
