@@ -12,6 +12,12 @@ Exit codes: 0 ok, 1 a step failed, 2 invalid runbook or command line,
 3 JOB/ESB unusable, 4 confirmation declined or needed, 130 interrupted.
 `;
 
+/** Each command lives in its own module, loaded only when used (so `validate` never loads React). */
+type Command = (argv: string[]) => Promise<number>;
+const COMMANDS: Record<string, () => Promise<Command>> = {
+  apply: async () => (await import('./commands/apply.js')).apply,
+};
+
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
@@ -23,12 +29,9 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(`${pkg.version}\n`);
     return EXIT.ok;
   }
-  switch (command) {
-    case 'apply':
-      return (await import('./commands/apply.js')).apply(rest);
-    default:
-      throw new CliError(`unknown command "${command}"; see runbook --help`, EXIT.usage);
-  }
+  const load = Object.hasOwn(COMMANDS, command) ? COMMANDS[command] : undefined;
+  if (!load) throw new CliError(`unknown command "${command}"; see runbook --help`, EXIT.usage);
+  return (await load())(rest);
 }
 
 main(process.argv.slice(2)).then(

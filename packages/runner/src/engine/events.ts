@@ -1,27 +1,114 @@
-/** The events the executor emits; the only thing renderers see. Versioned for the NDJSON output. */
+/**
+ * The events the executor emits: the one seam between doing and showing. Renderers (stream, json,
+ * tui) and the run record consume them; the executor never prints. The NDJSON output is these
+ * events, each with `v: EVENT_SCHEMA_VERSION` added by the json renderer.
+ */
 
 export const EVENT_SCHEMA_VERSION = 1;
+
+/** Host counters of a step; `agentError` counts hosts whose agent failed (status 1, 310, 18). */
+export interface HostCounts {
+  total: number;
+  succeeded: number;
+  failed: number;
+  running: number;
+  waiting: number;
+  agentError: number;
+}
 
 export interface HostResult {
   ip: string;
   cloud: number;
+  /** JOB per-host status (9 ok, 104 non-zero exit, 102 timeout, 1 agent error, …). */
   status: number;
   exitCode: number;
   tag: string;
+  /** The host's log, with secrets masked. */
   log: string;
 }
 
-export type RunEvent =
-  | { type: 'run.started'; runbook: string; endpoint: string; local: boolean; biz: number; steps: string[] }
-  | { type: 'step.submitted'; step: string; jobInstanceId: number; jobInstanceName: string }
-  | {
-      type: 'step.progress';
-      step: string;
-      status: number;
-      hosts: Array<{ ip: string; cloud: number; status: number }>;
-    }
-  | { type: 'step.finished'; step: string; status: number; ok: boolean; hosts: HostResult[] }
-  | { type: 'step.error'; step: string; message: string }
-  | { type: 'run.finished'; ok: boolean; exitCode: number };
+export interface StepSummary {
+  name: string;
+  description?: string;
+  hostCount: number;
+  customQueries: number;
+}
+
+export interface ErrorInfo {
+  /** Stable code, e.g. `CORE_ESB`, `RUNNER_MAY_HAVE_STARTED`. */
+  code: string;
+  message: string;
+  hint?: string;
+}
+
+interface Base {
+  /** ISO 8601 time the event was emitted. */
+  ts: string;
+}
+
+export type RunEvent = Base &
+  (
+    | {
+        type: 'run.started';
+        runId: string;
+        runbook: { path: string; name: string; gitSha?: string; dirty?: boolean };
+        endpoint: { url: string; local: boolean };
+        biz: number;
+        steps: StepSummary[];
+        resumedFrom?: string;
+      }
+    /** A question waits for a person; the answer comes back through `ConfirmFn`. */
+    | { type: 'confirm.asked'; step?: string; question: string; hostCount: number; typeToConfirm?: string }
+    | { type: 'confirm.answered'; step?: string; accepted: boolean; by: 'person' | 'flag' }
+    | { type: 'step.skipped'; step: string; reason: string }
+    | { type: 'step.submitting'; step: string }
+    | {
+        type: 'step.submitted';
+        step: string;
+        jobInstanceId: number;
+        jobInstanceName: string;
+        stepInstanceId?: number;
+        /** True when a resumed run re-attached to a job that was already running. */
+        reattached?: boolean;
+      }
+    | { type: 'step.progress'; step: string; status: number; counts: HostCounts; elapsedMs: number }
+    | {
+        type: 'step.finished';
+        step: string;
+        status: number;
+        ok: boolean;
+        counts: HostCounts;
+        hosts: HostResult[];
+        elapsedMs: number;
+      }
+    /** The step could not be run or followed; `mayHaveStarted` when a submit's answer was lost. */
+    | { type: 'step.error'; step: string; error: ErrorInfo; mayHaveStarted?: boolean; jobInstanceId?: number }
+    | { type: 'run.interrupted'; signal: string; action: 'detach' | 'terminate' }
+    | { type: 'run.finished'; ok: boolean; exitCode: number; reason: string; runId: string }
+  );
+
+export type RunEventType = RunEvent['type'];
 
 export type EventSink = (event: RunEvent) => void;
+
+/** A confirmation the engine needs; the UI asks a person (or answers from `--yes`). */
+export interface ConfirmRequest {
+  /** Absent for apply's first question about the whole run. */
+  step?: string;
+  question: string;
+  /** What will run where, for the person to read. */
+  hostCount: number;
+  /** When set, the person must type this text (the step name) to accept: production-sized steps. */
+  typeToConfirm?: string;
+}
+
+/** Resolves true to go on; false declines (exit 4). */
+export type ConfirmFn = (request: ConfirmRequest) => Promise<boolean>;
+
+/** How a UI steers a run in progress (Ctrl-C bar, signals). */
+export interface RunControl {
+  /** Stop submitting new steps; leave the running JOB job alone. */
+  detach(reason: string): void;
+  /** Stop submitting and ask JOB to terminate the running job. */
+  terminate(reason: string): void;
+}

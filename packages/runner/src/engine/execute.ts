@@ -1,9 +1,12 @@
+import { randomUUID } from 'node:crypto';
 import type { JobClient } from '@runbook/core';
 import type { Plan } from '../plan/types.js';
-import type { EventSink, HostResult } from './events.js';
+import { countHosts, hostSucceeded } from './counts.js';
+import type { EventSink, HostResult, RunEvent } from './events.js';
 
 const FINISHED_OK = 3;
-const HOST_OK = new Set([3, 9]);
+
+type EventBody = RunEvent extends infer E ? (E extends RunEvent ? Omit<E, 'ts'> : never) : never;
 
 export interface ExecuteOptions {
   client: JobClient;
@@ -18,17 +21,21 @@ export interface ExecuteOptions {
 
 /** Submits each step in order, follows it to the end, and emits events. Returns the exit code. */
 export async function execute(options: ExecuteOptions): Promise<number> {
-  const { client, plan, emit } = options;
+  const { client, plan } = options;
+  const emit = (e: EventBody) => options.emit({ ts: new Date().toISOString(), ...e } as RunEvent);
+  const runId = randomUUID();
   emit({
     type: 'run.started',
-    runbook: plan.runbookPath,
-    endpoint: options.endpoint,
-    local: options.local,
+    runId,
+    runbook: { path: plan.runbookPath, name: plan.name },
+    endpoint: { url: options.endpoint, local: options.local },
     biz: plan.biz,
-    steps: plan.steps.map((s) => s.name),
+    steps: plan.steps.map((s) => ({ name: s.name, hostCount: s.hostCount, customQueries: 0 })),
   });
   let failed = false;
   for (const step of plan.steps) {
+    const started = performance.now();
+    emit({ type: 'step.submitting', step: step.name });
     const submitted = await client.fastExecuteScript(step.request);
     emit({
       type: 'step.submitted',
@@ -48,7 +55,8 @@ export async function execute(options: ExecuteOptions): Promise<number> {
         type: 'step.progress',
         step: step.name,
         status,
-        hosts: hosts.map((h) => ({ ip: h.ip, cloud: h.bk_cloud_id, status: h.status })),
+        counts: countHosts(hosts),
+        elapsedMs: performance.now() - started,
       });
       if (st.is_finished) break;
       await new Promise((r) => setTimeout(r, delay));
@@ -67,14 +75,28 @@ export async function execute(options: ExecuteOptions): Promise<number> {
         })),
       ),
     );
-    const ok = status === FINISHED_OK && hosts.every((h) => HOST_OK.has(h.status));
-    emit({ type: 'step.finished', step: step.name, status, ok, hosts });
+    const ok = status === FINISHED_OK && hosts.every((h) => hostSucceeded(h.status));
+    emit({
+      type: 'step.finished',
+      step: step.name,
+      status,
+      ok,
+      counts: countHosts(hosts),
+      hosts,
+      elapsedMs: performance.now() - started,
+    });
     if (!ok) {
       failed = true;
       if (step.onFailure === 'abort') break;
     }
   }
   const exitCode = failed ? 1 : 0;
-  emit({ type: 'run.finished', ok: !failed, exitCode });
+  emit({
+    type: 'run.finished',
+    ok: !failed,
+    exitCode,
+    reason: failed ? 'a step failed' : 'every step succeeded',
+    runId,
+  });
   return exitCode;
 }

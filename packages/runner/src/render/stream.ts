@@ -10,13 +10,13 @@ export function createStreamRenderer(write: (line: string) => void): StreamRende
     switch (event.type) {
       case 'run.started':
         out(
-          `run ${event.runbook} on ${event.local ? 'local emulator ' : ''}${event.endpoint} (biz ${event.biz})`,
+          `run ${event.runbook.path} on ${event.endpoint.local ? 'local emulator ' : ''}${event.endpoint.url} (biz ${event.biz})`,
         );
         break;
       case 'step.submitted':
         out(`[${event.step}] submitted: job ${event.jobInstanceId}`);
         break;
-      case 'step.progress':
+      default:
         break;
       case 'step.finished': {
         out(`[${event.step}] ${event.ok ? 'succeeded' : 'FAILED'} (status ${event.status})`);
@@ -29,7 +29,7 @@ export function createStreamRenderer(write: (line: string) => void): StreamRende
         break;
       }
       case 'step.error':
-        out(`[${event.step}] error: ${event.message}`);
+        out(`[${event.step}] error: ${event.error.message}`);
         break;
       case 'run.finished':
         out(event.ok ? 'run succeeded' : 'run FAILED');
