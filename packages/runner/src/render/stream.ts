@@ -16,8 +16,6 @@ export function createStreamRenderer(write: (line: string) => void): StreamRende
       case 'step.submitted':
         out(`[${event.step}] submitted: job ${event.jobInstanceId}`);
         break;
-      default:
-        break;
       case 'step.finished': {
         out(`[${event.step}] ${event.ok ? 'succeeded' : 'FAILED'} (status ${event.status})`);
         for (const h of event.hosts) {
@@ -33,6 +31,8 @@ export function createStreamRenderer(write: (line: string) => void): StreamRende
         break;
       case 'run.finished':
         out(event.ok ? 'run succeeded' : 'run FAILED');
+        break;
+      default:
         break;
     }
   };
