@@ -1,2 +1,19 @@
+export { parseDuration, TIMEOUT_MAX, TIMEOUT_MIN } from './duration.js';
+export {
+  GROUP_NAME,
+  isCloudId,
+  isIPv4,
+  MAX_CLOUD_ID,
+  type ParsedHostEntry,
+  parseHostEntry,
+} from './hosts.js';
 export { loadRunbook, type ParseOptions, parseRunbook } from './parse.js';
+export {
+  effectiveScriptType,
+  SCRIPT_TYPE_CODES,
+  SCRIPT_TYPE_NAMES,
+  scriptTypeCode,
+  scriptTypeFromPath,
+} from './script-type.js';
+export { hasExpression, NAMESPACES, type Namespace, scanTemplate, type TemplatePart } from './template.js';
 export type * from './types.js';
