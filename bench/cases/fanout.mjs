@@ -1,0 +1,84 @@
+// 4. Fan-out: one step on 10,000 (and 100) simulated hosts, 30 s simulated, stream UI and TUI in a
+// pseudo-terminal. The runner's peak RSS and CPU time (user + system) for the whole run, from GNU time.
+// Repetitions of one configuration run at the same time: the figures are per-process CPU time and
+// peak RSS, which do not depend on wall time; this keeps the full suite within a few minutes.
+import { mkdir, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { startEmu } from '../lib/emulator.mjs';
+import { fanoutRunbook, writeFiles } from '../lib/gen.mjs';
+import { NODE, OUT, RUNBOOK_BIN } from '../lib/paths.mjs';
+import { measure } from '../lib/proc.mjs';
+import { figure, info, missing } from '../lib/report.mjs';
+import { median } from '../lib/stats.mjs';
+
+export const title = 'fan-out';
+const RSS_MB = 200;
+const CPU_S = 3;
+
+async function one(hosts, ui, { reps, durationMs, log }) {
+  const dir = `${OUT}fanout/${hosts}-${ui}`;
+  await rm(dir, { recursive: true, force: true });
+  const [file] = await writeFiles(dir, [[`fanout-${hosts}.yaml`, fanoutRunbook(`fanout-${hosts}`, hosts)]]);
+  const { emu, env, flags } = await startEmu({
+    exec: 'simulate',
+    simulate: { durationMs: [Math.min(1000, durationMs), durationMs], failRate: 0, logLines: 3 },
+  });
+  try {
+    const runs = await Promise.all(
+      Array.from({ length: reps }, async (_, i) => {
+        const cwd = join(dir, `run-${i}`);
+        await mkdir(cwd, { recursive: true });
+        return measure(NODE, [RUNBOOK_BIN, 'apply', file, ...flags, '--yes', '--ui', ui], {
+          cwd,
+          env: { ...env, ...(ui === 'tui' ? { CI: '' } : { CI: '1' }) },
+          pty: ui === 'tui',
+          timeoutMs: durationMs + 120_000,
+        });
+      }),
+    );
+    const bad = runs.find((r) => r.code !== 0);
+    if (bad)
+      return {
+        error: `exit ${bad.code}: ${(bad.stderr || bad.stdout).trim().split('\n').slice(-3).join(' | ')}`,
+      };
+    const rss = runs.map((r) => (r.rssKb * 1024) / 1e6);
+    const cpu = runs.map((r) => r.cpuMs / 1000);
+    log(
+      `  ${hosts} hosts, ${ui}: RSS ${rss.map((x) => x.toFixed(0)).join(' ')} MB, CPU ${cpu.map((x) => x.toFixed(2)).join(' ')} s, wall ${(median(runs.map((r) => r.wallMs)) / 1000).toFixed(1)} s`,
+    );
+    return { rss, cpu };
+  } finally {
+    await emu.close();
+  }
+}
+
+export async function run({ reps, quick, log }) {
+  const durationMs = quick ? 10_000 : 30_000;
+  const figures = [];
+  const infos = [];
+  const results = {};
+  for (const hosts of [10_000, 100]) {
+    for (const ui of ['stream', 'tui']) {
+      const label = `fan-out ${hosts.toLocaleString('en-US')} hosts, ${ui === 'tui' ? 'TUI (pty)' : 'stream'}`;
+      const r = await one(hosts, ui, { reps, durationMs, log });
+      results[`${hosts}-${ui}`] = r;
+      if (r.error) {
+        figures.push(missing(`${label}: runner peak RSS`, 'MB', RSS_MB, '<=', r.error));
+        figures.push(missing(`${label}: runner CPU time`, 's', CPU_S, '<=', r.error));
+        continue;
+      }
+      const note = `${durationMs / 1000} s simulated, ${reps} runs at once`;
+      figures.push(figure(`${label}: runner peak RSS`, 'MB', r.rss, RSS_MB, '<=', note));
+      figures.push(figure(`${label}: runner CPU time`, 's', r.cpu, CPU_S, '<=', note));
+    }
+  }
+  for (const ui of ['stream', 'tui']) {
+    const big = results[`10000-${ui}`];
+    const small = results[`100-${ui}`];
+    if (!big || !small || big.error || small.error) continue;
+    const ratio = (a, b) => a.map((x, i) => x / b[i]);
+    infos.push(info(`fan-out ${ui}: RSS 10,000 ÷ 100 hosts`, '×', ratio(big.rss, small.rss)));
+    infos.push(info(`fan-out ${ui}: CPU 10,000 ÷ 100 hosts`, '×', ratio(big.cpu, small.cpu)));
+  }
+  return { figures, infos };
+}

@@ -1,0 +1,33 @@
+// 2. Validation throughput: 1,000 generated runbooks of 20 steps in one `runbook validate` call.
+import { rm } from 'node:fs/promises';
+import { writeRealistic } from '../lib/gen.mjs';
+import { NODE, OUT, RUNBOOK_BIN } from '../lib/paths.mjs';
+import { measure } from '../lib/proc.mjs';
+import { figure, missing } from '../lib/report.mjs';
+
+export const title = 'validation throughput';
+const FILES = 1000;
+const STEPS = 20;
+
+export async function run({ reps, log }) {
+  const dir = `${OUT}validate`;
+  await rm(dir, { recursive: true, force: true });
+  const names = await writeRealistic(dir, FILES, STEPS);
+  const name = `validate: ${FILES.toLocaleString('en-US')} runbooks × ${STEPS} steps, one call`;
+  const rates = [];
+  for (let i = 0; i < reps; i++) {
+    const r = await measure(NODE, [RUNBOOK_BIN, 'validate', ...names], { cwd: dir });
+    if (r.code !== 0) {
+      const why = (r.stderr || r.stdout).trim().split('\n').slice(0, 4).join(' | ');
+      return { figures: [missing(name, 'files/s', 500, '>=', `exit ${r.code}: ${why}`)], infos: [] };
+    }
+    rates.push(FILES / (r.wallMs / 1000));
+    log(
+      `  run ${i + 1}: ${r.wallMs.toFixed(0)} ms, ${(r.cpuMs / 1000).toFixed(2)} s CPU, ${(r.rssKb / 1024).toFixed(0)} MB`,
+    );
+  }
+  return {
+    figures: [figure(name, 'files/s', rates, 500, '>=', 'whole process wall time, start-up included')],
+    infos: [],
+  };
+}
