@@ -1,0 +1,145 @@
+import { formatCount, hostStatusName, plural } from '../format.js';
+import type { FailureGroup, StepView } from '../state.js';
+import type { Theme } from '../theme.js';
+import { type LineSpec, Lines } from './Line.js';
+
+export interface DetailOptions {
+  theme: Theme;
+  /** Lines this panel may use. */
+  budget: number;
+  /** Index of the selected group. */
+  group: number;
+  /** Full log of the selected group, scrolled up from its end by this many lines. */
+  logScroll?: number;
+  /** Key hints are shown (a person can press them). */
+  interactive: boolean;
+}
+
+/** How many host names go on a group's title line: never all 10,000. */
+const HOSTS_SHOWN = 12;
+
+function hostsText(hosts: readonly string[]): string {
+  const shown = hosts.slice(0, HOSTS_SHOWN).join(', ');
+  return hosts.length > HOSTS_SHOWN ? `${shown}, +${formatCount(hosts.length - HOSTS_SHOWN)} more` : shown;
+}
+
+function groupTitle(g: FailureGroup, selected: boolean, theme: Theme): LineSpec {
+  return [
+    { text: selected ? ' › ' : '   ', color: theme.accent, bold: true },
+    { text: `${hostStatusName(g.status)} (status ${g.status}), exit ${g.exitCode}`, color: theme.fail },
+    { text: ` · ${plural(g.hosts.length, 'host')}: `, bold: true },
+    { text: hostsText(g.hosts) },
+  ];
+}
+
+function logLine(text: string, theme: Theme): LineSpec {
+  return [{ text: '     │ ', dim: theme.dim }, { text }];
+}
+
+function groupLines(g: FailureGroup, tail: number, selected: boolean, theme: Theme): LineSpec[] {
+  const lines = [groupTitle(g, selected, theme)];
+  if (tail === 0) return lines;
+  if (g.lines.length === 0) return [...lines, [{ text: '     │ (no output)', dim: theme.dim }]];
+  for (const l of g.lines.slice(-tail)) lines.push(logLine(l, theme));
+  return lines;
+}
+
+const groupHeight = (g: FailureGroup, tail: number) =>
+  1 + (tail === 0 ? 0 : Math.min(tail, Math.max(1, g.lines.length)));
+
+/** Failed hosts grouped by (status, exit code, output), each group with the last lines of its log. */
+export function failureLines(step: StepView, o: DetailOptions): LineSpec[] {
+  const groups = step.groups;
+  const failed = groups.reduce((n, g) => n + g.hosts.length, 0);
+  const sel = Math.min(o.group, groups.length - 1);
+  const title: LineSpec = [
+    { text: `${step.name}: `, bold: true },
+    { text: `${plural(failed, 'failed host')} in ${plural(groups.length, 'group')}`, color: o.theme.fail },
+    ...(o.interactive ? [{ text: '  (tab: next group, enter: full log)', dim: o.theme.dim }] : []),
+  ];
+  const room = o.budget - 1;
+  // The most log lines per group that still shows the selected group, from the top or from it.
+  for (const tail of [3, 2, 1, 0]) {
+    for (const first of [0, sel]) {
+      const out: LineSpec[] = [];
+      let used = 0;
+      let i = first;
+      for (; i < groups.length; i++) {
+        const h = groupHeight(groups[i]!, tail);
+        const reserve = i < groups.length - 1 ? 1 : 0;
+        if (used + h + reserve > room) break;
+        out.push(...groupLines(groups[i]!, tail, i === sel, o.theme));
+        used += h;
+      }
+      if (i > sel) {
+        const hidden = groups.length - i + first;
+        if (hidden > 0) out.push([{ text: `   + ${plural(hidden, 'more group')}`, dim: o.theme.dim }]);
+        return [title, ...out];
+      }
+    }
+  }
+  return o.budget >= 2 ? [title, groupTitle(groups[sel]!, true, o.theme)] : [title];
+}
+
+/** The full log of one group, as much as fits, scrolled from its end. */
+export function logViewLines(step: StepView, o: DetailOptions): LineSpec[] {
+  const sel = Math.min(o.group, step.groups.length - 1);
+  const g = step.groups[sel]!;
+  const title: LineSpec = [
+    { text: `${step.name}: group ${sel + 1} of ${step.groups.length}, full log`, bold: true },
+    { text: '  (esc: back, ↑↓: scroll)', dim: o.theme.dim },
+  ];
+  const room = Math.max(0, o.budget - 2);
+  const scroll = Math.min(o.logScroll ?? 0, Math.max(0, g.lines.length - room));
+  const end = g.lines.length - scroll;
+  const start = Math.max(0, end - room);
+  const body = g.lines.slice(start, end).map((l) => logLine(l, o.theme));
+  if (g.lines.length === 0) body.push([{ text: '     │ (no output)', dim: o.theme.dim }]);
+  return [title, groupTitle(g, true, o.theme), ...body].slice(0, Math.max(1, o.budget));
+}
+
+function errorLines(step: StepView, theme: Theme): LineSpec[] {
+  const e = step.error!;
+  const lines: LineSpec[] = [
+    [
+      { text: `${step.name}: `, bold: true },
+      { text: `${e.code} `, color: theme.fail, bold: true },
+      { text: e.message },
+    ],
+  ];
+  if (e.hint) lines.push([{ text: `   ${e.hint}`, dim: theme.dim }]);
+  if (e.mayHaveStarted) {
+    const where = step.jobInstanceId === undefined ? 'in JOB' : `job ${step.jobInstanceId} in JOB`;
+    lines.push([
+      {
+        text: `   The job may have started: check ${where} before resuming; resume asks before doing anything with it.`,
+        color: theme.warn,
+      },
+    ]);
+  }
+  return lines;
+}
+
+/** The focused step in detail: its failures, its error, or a word on where it stands. */
+export function detailLines(step: StepView | undefined, o: DetailOptions): LineSpec[] {
+  if (!step || o.budget <= 0) return [];
+  let lines: LineSpec[];
+  if (step.groups.length > 0)
+    lines = o.logScroll === undefined ? failureLines(step, o) : logViewLines(step, o);
+  else if (step.phase === 'error' && step.error) lines = errorLines(step, o.theme);
+  else if (step.phase === 'failed')
+    lines = [
+      [
+        {
+          text: `${step.name}: failed with no failed host reported (status ${step.status ?? '?'})`,
+          color: o.theme.fail,
+        },
+      ],
+    ];
+  else return [];
+  return lines.slice(0, o.budget);
+}
+
+export function Detail({ step, ...o }: DetailOptions & { step: StepView | undefined }) {
+  return <Lines lines={detailLines(step, o)} />;
+}

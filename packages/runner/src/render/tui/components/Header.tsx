@@ -1,0 +1,33 @@
+import type { RunInfo } from '../state.js';
+import type { Theme } from '../theme.js';
+import { type LineSpec, Lines } from './Line.js';
+
+/** Runbook, git sha, endpoint (a local emulator said plainly), business and run id. */
+export function headerLines(run: RunInfo, theme: Theme): LineSpec[] {
+  const sha = run.runbook.gitSha
+    ? `${run.runbook.gitSha.slice(0, 7)}${run.runbook.dirty ? '+dirty' : ''}`
+    : '(not in git)';
+  const endpoint = run.endpoint.local ? `local emulator ${run.endpoint.url}` : run.endpoint.url;
+  return [
+    [
+      { text: 'runbook ', dim: theme.dim },
+      { text: run.runbook.name, bold: true },
+      { text: ` ${run.runbook.path}`, dim: theme.dim },
+      { text: ' · git ', dim: theme.dim },
+      { text: sha },
+    ],
+    [
+      { text: 'endpoint ', dim: theme.dim },
+      { text: endpoint, color: run.endpoint.local ? theme.accent : theme.warn, bold: !run.endpoint.local },
+      { text: ' · biz ', dim: theme.dim },
+      { text: String(run.biz) },
+      { text: ' · run ', dim: theme.dim },
+      { text: run.runId },
+      ...(run.resumedFrom ? [{ text: ` (resumes ${run.resumedFrom})`, dim: theme.dim }] : []),
+    ],
+  ];
+}
+
+export function Header({ run, theme }: { run: RunInfo; theme: Theme }) {
+  return <Lines lines={headerLines(run, theme)} />;
+}

@@ -1,0 +1,104 @@
+/** Small text helpers of the terminal UI: durations, counts, names of JOB statuses, exit codes. */
+
+/** `12s`, `3m05s`, `1h02m`: short enough for a step row. */
+export function formatDuration(ms: number): string {
+  const s = Math.max(0, Math.floor(ms / 1000));
+  if (s < 60) return `${s}s`;
+  const m = Math.floor(s / 60);
+  if (m < 60) return `${m}m${String(s % 60).padStart(2, '0')}s`;
+  return `${Math.floor(m / 60)}h${String(m % 60).padStart(2, '0')}m`;
+}
+
+const NUMBER = new Intl.NumberFormat('en-US');
+
+/** `10,000`. */
+export function formatCount(n: number): string {
+  return NUMBER.format(n);
+}
+
+export function plural(n: number, one: string, many = `${one}s`): string {
+  return `${formatCount(n)} ${n === 1 ? one : many}`;
+}
+
+/** A host as a person writes it: the IP alone in the default cloud area, `cloud:ip` otherwise. */
+export function hostLabel(cloud: number, ip: string): string {
+  return cloud === 0 ? ip : `${cloud}:${ip}`;
+}
+
+const HOST_STATUS: Record<number, string> = {
+  0: 'unknown error',
+  1: 'agent error',
+  2: 'invalid host',
+  11: 'failed',
+  12: 'dispatch failed',
+  13: 'task timed out',
+  15: 'log error',
+  16: 'GSE log timeout',
+  17: 'GSE log timeout',
+  18: 'agent not installed',
+  101: 'script failed',
+  102: 'script timed out',
+  103: 'script terminated',
+  104: 'non-zero exit',
+  202: 'file transfer failed',
+  203: 'source file missing',
+  310: 'agent error',
+  311: 'account missing on host',
+  312: 'wrong password',
+  399: 'task error',
+  403: 'terminated',
+  404: 'termination failed',
+  500: 'unknown status',
+};
+
+/** What a JOB per-host status means, for a failure group's title. */
+export function hostStatusName(status: number): string {
+  if (status >= 320 && status <= 329) return 'file error';
+  return HOST_STATUS[status] ?? `status ${status}`;
+}
+
+const EXIT_MEANING: Record<number, string> = {
+  0: 'every step succeeded',
+  1: 'a step failed on JOB',
+  2: 'the runbook or the command line is invalid; nothing was sent',
+  3: 'JOB or ESB could not be used',
+  4: 'a confirmation was declined',
+  130: 'interrupted',
+};
+
+/** The meaning of an exit code of `runbook` (architecture.md). */
+export function exitMeaning(code: number): string {
+  return EXIT_MEANING[code] ?? 'unexpected exit code';
+}
+
+/** Quotes a shell word when it needs it, so a resume command can be pasted as is. */
+export function shellWord(word: string): string {
+  return /^[\w./:@%+=,-]+$/.test(word) ? word : `'${word.replaceAll("'", `'\\''`)}'`;
+}
+
+/** The command that resumes a run. */
+export function resumeCommand(runbookPath: string, runId: string): string {
+  return `runbook apply ${shellWord(runbookPath)} --resume ${shellWord(runId)}`;
+}
+
+/**
+ * Makes a line of a host's log safe to draw: no escape sequences, no control characters, tabs as
+ * spaces, and only what a terminal would show after the last carriage return.
+ */
+export function cleanLine(line: string): string {
+  const afterCr = line.includes('\r') ? line.slice(line.lastIndexOf('\r', line.length - 2) + 1) : line;
+  return afterCr
+    .replace(/\x1b\[[0-?]*[ -/]*[@-~]/g, '')
+    .replace(/\x1b[\]PX^_][^\x07\x1b]*(?:\x07|\x1b\\)?/g, '')
+    .replace(/\x1b./g, '')
+    .replaceAll('\t', '  ')
+    .replace(/[\x00-\x1f\x7f\x9b]/g, '');
+}
+
+/** Splits a log into clean lines, without the empty line after a final newline. */
+export function logLines(log: string): string[] {
+  if (log === '') return [];
+  const lines = log.split('\n');
+  if (lines[lines.length - 1] === '') lines.pop();
+  return lines.map(cleanLine);
+}

@@ -1,0 +1,1 @@
+export { startTui, type Tui, type TuiOptions } from './tui.js';

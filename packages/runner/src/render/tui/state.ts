@@ -1,0 +1,104 @@
+import type { ConfirmRequest, ErrorInfo, HostCounts, RunEvent } from '../../engine/events.js';
+
+export type StepPhase =
+  | 'pending'
+  | 'submitting'
+  | 'running'
+  | 'succeeded'
+  | 'failed'
+  | 'error'
+  | 'skipped'
+  /** The run stopped (interrupt or earlier failure) before this step started. */
+  | 'not-run';
+
+/** Failed hosts that share a status, an exit code and an output. */
+export interface FailureGroup {
+  status: number;
+  exitCode: number;
+  /** The clean lines of the shared output. */
+  lines: string[];
+  /** Hosts as a person writes them (`ip`, or `cloud:ip`). */
+  hosts: string[];
+}
+
+export interface StepView {
+  name: string;
+  description?: string;
+  hostCount: number;
+  phase: StepPhase;
+  /** When it was submitted (ms since the epoch, from the event time). */
+  startedAt?: number;
+  /** Final elapsed time, once finished. */
+  elapsedMs?: number;
+  jobInstanceId?: number;
+  reattached?: boolean;
+  /** JOB job status of the last progress. */
+  status?: number;
+  counts?: HostCounts;
+  /** Failed hosts grouped, biggest group first; only after `step.finished`. */
+  groups: FailureGroup[];
+  error?: ErrorInfo & { mayHaveStarted?: boolean };
+  skipReason?: string;
+}
+
+export interface RunInfo {
+  runId: string;
+  runbook: { path: string; name: string; gitSha?: string; dirty?: boolean };
+  endpoint: { url: string; local: boolean };
+  biz: number;
+  resumedFrom?: string;
+}
+
+export interface ConfirmView {
+  request: ConfirmRequest;
+  /** Text typed so far, for a production-sized step. */
+  typed: string;
+  /** The last Enter did not match the step name. */
+  mismatch: boolean;
+}
+
+export const INTERRUPT_CHOICES = ['detach', 'terminate', 'keep'] as const;
+export type InterruptChoice = (typeof INTERRUPT_CHOICES)[number];
+
+export interface ViewState {
+  run?: RunInfo;
+  steps: StepView[];
+  /** Step name → index in `steps`, so a progress event costs O(1). */
+  index: Record<string, number>;
+  /** What has been written to `<Static>`: `header` then finished step names, in order. */
+  staticItems: string[];
+  confirm?: ConfirmView;
+  /** The Ctrl-C bar: open with a selected choice, or the choice made. */
+  interrupt?: { selected: number; chosen?: 'detach' | 'terminate' };
+  interrupted?: { signal: string; action: 'detach' | 'terminate' };
+  finished?: { ok: boolean; exitCode: number; reason: string; runId: string };
+  /** The step the person moved to; absent: follow the run. */
+  focus?: string;
+  /** The selected failure group of the focused step. */
+  group: number;
+  /** The full log of the selected group, scrolled `scroll` lines up from its end. */
+  log?: { scroll: number };
+  /** The person left at once (second Ctrl-C). */
+  left: boolean;
+}
+
+/** What the person does; the reducer takes these besides the engine's events. */
+export type UiAction =
+  | { type: 'ui.confirm'; request: ConfirmRequest }
+  | { type: 'ui.confirm.type'; text: string }
+  | { type: 'ui.confirm.mismatch' }
+  | { type: 'ui.confirm.close' }
+  | { type: 'ui.focus'; delta: number }
+  | { type: 'ui.group'; delta: number }
+  | { type: 'ui.log'; open: boolean }
+  | { type: 'ui.log.scroll'; delta: number }
+  | { type: 'ui.interrupt.open' }
+  | { type: 'ui.interrupt.select'; delta: number }
+  | { type: 'ui.interrupt.choose'; choice: InterruptChoice }
+  | { type: 'ui.leave' };
+
+export type Action = RunEvent | UiAction;
+
+export function initialState(): ViewState {
+  return { steps: [], index: {}, staticItems: [], group: 0, left: false };
+}

@@ -1,0 +1,196 @@
+import { render } from 'ink';
+import type { ConfirmFn, ConfirmRequest, EventSink, RunControl, RunEvent } from '../../engine/events.js';
+import { App } from './components/App.js';
+import { resumeCommand } from './format.js';
+import { type Command, type KeyInfo, keyCommand } from './keys.js';
+import { reduce } from './reducer.js';
+import { type Action, initialState, type ViewState } from './state.js';
+import { createTheme } from './theme.js';
+
+export interface TuiOptions {
+  stdout: NodeJS.WriteStream;
+  stdin: NodeJS.ReadStream;
+  /** No colours (NO_COLOR); defaults to whether NO_COLOR is set. */
+  noColor?: boolean;
+  /** The most frames a second (default 10); events in between are folded into the next frame. */
+  maxFps?: number;
+  /** Clock for elapsed times and the spinner (tests pin it). */
+  clock?: () => number;
+  /** How often elapsed times are redrawn while a step runs, in ms (default 1000). */
+  tickMs?: number;
+  /** How the process leaves on the second Ctrl-C (default `process.exit`). */
+  exit?: (code: number) => void;
+}
+
+export interface Tui {
+  /** Feed every engine event. */
+  emit: EventSink;
+  /** Shows the question in the bottom bar; resolves with the person's choice. */
+  confirm: ConfirmFn;
+  /** The Ctrl-C bar steers the run through this. */
+  setControl(control: RunControl): void;
+  /** Resolves once the last frame (the recap) is written and Ink is unmounted. */
+  done(): Promise<void>;
+}
+
+const EXIT_INTERRUPTED = 130;
+
+/**
+ * Starts the live terminal UI. Events fold into a view state at once (cheap: no per-host work on
+ * progress); the screen is redrawn at most `maxFps` times a second, plus once a second while a
+ * step runs, so a burst of events or 10,000 hosts cost no more than a quiet run.
+ */
+export function startTui(options: TuiOptions): Tui {
+  const { stdout, stdin } = options;
+  const clock = options.clock ?? Date.now;
+  const theme = createTheme(options.noColor ?? process.env.NO_COLOR !== undefined);
+  const maxFps = Math.max(1, options.maxFps ?? 10);
+  const minInterval = 1000 / maxFps;
+  const interactive = stdin.isTTY === true;
+  const exit = options.exit ?? ((code: number) => process.exit(code));
+
+  let state: ViewState = initialState();
+  let control: RunControl | undefined;
+  let timer: NodeJS.Timeout | undefined;
+  let lastDraw = Number.NEGATIVE_INFINITY;
+  let closed = false;
+  const questions: { request: ConfirmRequest; resolve: (accepted: boolean) => void }[] = [];
+
+  const onKey = (input: string, key: KeyInfo) => {
+    const cmd = keyCommand(state, input, key);
+    if (cmd) run(cmd);
+  };
+  const element = () => (
+    <App
+      view={state}
+      now={clock()}
+      width={stdout.columns || 80}
+      height={stdout.rows || 24}
+      theme={theme}
+      onKey={interactive ? onKey : undefined}
+    />
+  );
+  const instance = render(element(), { stdout, stdin, exitOnCtrlC: false, patchConsole: false, maxFps });
+  const exited = instance.waitUntilExit().catch(() => undefined);
+
+  function draw() {
+    if (timer) clearTimeout(timer);
+    timer = undefined;
+    if (closed) return;
+    lastDraw = performance.now();
+    instance.rerender(element());
+  }
+  function schedule() {
+    if (timer || closed) return;
+    const wait = lastDraw + minInterval - performance.now();
+    if (wait <= 0) draw();
+    else timer = setTimeout(draw, wait);
+  }
+  function apply(action: Action) {
+    state = reduce(state, action);
+  }
+
+  // Elapsed times and the spinner move once a tick, and only while something runs.
+  const tick = setInterval(() => {
+    if (state.steps.some((s) => s.phase === 'running' || s.phase === 'submitting')) schedule();
+  }, options.tickMs ?? 1000);
+  tick.unref();
+  const onResize = () => draw();
+  stdout.on('resize', onResize);
+
+  function ask() {
+    const next = questions[0];
+    if (next && !state.confirm) {
+      apply({ type: 'ui.confirm', request: next.request });
+      draw();
+    }
+  }
+  function answer(accepted: boolean) {
+    const q = questions.shift();
+    apply({ type: 'ui.confirm.close' });
+    q?.resolve(accepted);
+    draw();
+    ask();
+  }
+  function leave() {
+    apply({ type: 'ui.leave' });
+    if (control && !state.finished) control.detach('second Ctrl-C: left at once');
+    for (const q of questions.splice(0)) q.resolve(false);
+    void close().then(() => exit(EXIT_INTERRUPTED));
+  }
+  function run(cmd: Command) {
+    switch (cmd.kind) {
+      case 'dispatch':
+        apply(cmd.action);
+        draw();
+        return;
+      case 'answer':
+        answer(cmd.accepted);
+        return;
+      case 'mismatch':
+        apply({ type: 'ui.confirm.mismatch' });
+        draw();
+        return;
+      case 'detach':
+      case 'terminate':
+        if (!control) {
+          leave();
+          return;
+        }
+        apply({ type: 'ui.interrupt.choose', choice: cmd.kind });
+        draw();
+        if (cmd.kind === 'detach') control.detach('Ctrl-C: detach chosen');
+        else control.terminate('Ctrl-C: terminate chosen');
+        return;
+      case 'leave':
+        leave();
+        return;
+    }
+  }
+
+  let closing: Promise<void> | undefined;
+  function close(): Promise<void> {
+    closing ??= (async () => {
+      draw();
+      closed = true;
+      clearInterval(tick);
+      stdout.off('resize', onResize);
+      instance.unmount();
+      await exited;
+      const line = resumeLine(state);
+      if (line) stdout.write(line);
+    })();
+    return closing;
+  }
+
+  return {
+    emit(event: RunEvent) {
+      apply(event);
+      if (event.type === 'run.finished' || event.type === 'run.interrupted') draw();
+      else schedule();
+    },
+    confirm(request) {
+      if (!interactive || closed) return Promise.resolve(false);
+      return new Promise<boolean>((resolve) => {
+        questions.push({ request, resolve });
+        ask();
+      });
+    },
+    setControl(c) {
+      control = c;
+    },
+    done() {
+      for (const q of questions.splice(0)) q.resolve(false);
+      return close();
+    },
+  };
+}
+
+/** `resume: runbook apply FILE --resume RUN` when the run did not end well, else nothing. */
+export function resumeLine(state: ViewState): string | undefined {
+  const runId = state.finished?.runId ?? state.run?.runId;
+  const exitCode = state.finished?.exitCode ?? (state.left ? EXIT_INTERRUPTED : undefined);
+  if (!state.run || !runId || exitCode === undefined || exitCode === 0 || exitCode === 2) return undefined;
+  if (!state.steps.some((s) => s.phase !== 'pending' && s.phase !== 'not-run')) return undefined;
+  return `resume: ${resumeCommand(state.run.runbook.path, runId)}\n`;
+}
