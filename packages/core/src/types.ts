@@ -31,6 +31,10 @@ export interface FastExecuteScriptResult {
   job_instance_name: string;
   /** JOB 3.x only. */
   step_instance_id?: number;
+  /** ESB's id of this request, copied from the envelope when present: quote it to JOB's admins. */
+  request_id?: string;
+  /** JOB 3.x's own request id, copied from the envelope when present. */
+  job_request_id?: string;
 }
 
 export interface JobRef {
@@ -119,8 +123,12 @@ export interface StepLog {
 }
 
 export interface OperateJobInstanceRequest extends JobRef {
-  /** 1: terminate. */
-  operation_code: 1;
+  /** 1: terminate (the only operation; the default). */
+  operation_code?: 1;
+}
+
+export interface OperateJobInstanceResult {
+  job_instance_id: number;
 }
 
 /** The ESB envelope every answer comes in. */
@@ -148,9 +156,20 @@ export interface DebugEvent {
   url: string;
   /** Request body with credentials and sensitive params replaced by `***`. */
   body: Record<string, unknown>;
+  /** Where the credentials went: JSON body or `X-Bkapi-Authorization` header (never shown). */
+  authIn: 'body' | 'header';
+  /** When the attempt started (ISO 8601, UTC). */
+  startedAt: string;
+  /** Whether the request reached a connected socket (false: provably never sent). */
+  sent: boolean;
   status?: number;
   code?: number | string;
   requestId?: string;
   durationMs: number;
+  /** Set when the attempt failed: the error's message, already redacted. */
   error?: string;
+  /** The `CORE_…` code of that error. */
+  errorCode?: string;
+  /** Set when the client will try again after this many milliseconds. */
+  retryInMs?: number;
 }

@@ -1,0 +1,106 @@
+/**
+ * Smooths over the differences between JOB 2.x and JOB 3.x answers of the v2 API: `execute_count`
+ * becomes `retry_count`, HTML-escaped logs are un-escaped, unknown status numbers are kept as they are.
+ */
+
+import type { EsbEnvelope, HostLog, JobInstanceStatus, StepInstance, StepLog } from './types.js';
+
+const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: '\u00a0' };
+
+/** Un-escapes the HTML entities JOB 3.x puts into `log_content` (named, decimal and hex). */
+export function unescapeHtml(text: string): string {
+  return text.replace(/&(#x[0-9a-fA-F]+|#\d+|[a-z]+);/g, (whole, body: string) => {
+    if (body.startsWith('#x')) return safeCodePoint(Number.parseInt(body.slice(2), 16)) ?? whole;
+    if (body.startsWith('#')) return safeCodePoint(Number.parseInt(body.slice(1), 10)) ?? whole;
+    return ENTITIES[body] ?? whole;
+  });
+}
+
+function safeCodePoint(n: number): string | undefined {
+  return Number.isInteger(n) && n >= 0 && n <= 0x10ffff ? String.fromCodePoint(n) : undefined;
+}
+
+function retryCount(item: { retry_count?: number; execute_count?: number }): number {
+  return item.retry_count ?? item.execute_count ?? 0;
+}
+
+function normalizeStep(step: StepInstance): StepInstance {
+  return { ...step, retry_count: retryCount(step), step_ip_status: step.step_ip_status ?? [] };
+}
+
+export function normalizeStatus(data: JobInstanceStatus): JobInstanceStatus {
+  return {
+    ...data,
+    is_finished: Boolean(data.is_finished),
+    blocks: (data.blocks ?? []).map((b) => ({
+      ...b,
+      step_instances: (b.step_instances ?? []).map(normalizeStep),
+    })),
+  };
+}
+
+/** Whether an answer comes from a JOB 3.x server (which HTML-escapes logs). */
+export function isJob3(envelope: Pick<EsbEnvelope<unknown>, 'job_request_id'>, steps: StepLog[]): boolean {
+  if (envelope.job_request_id !== undefined) return true;
+  return steps.some((s) =>
+    s.step_results?.some((r) => r.ip_logs?.some((l) => l.execute_count !== undefined)),
+  );
+}
+
+export function normalizeLog(steps: StepLog[], unescapeHtmlLogs: boolean): StepLog[] {
+  const host = (l: HostLog): HostLog => ({
+    ...l,
+    retry_count: retryCount(l),
+    log_content: unescapeHtmlLogs ? unescapeHtml(l.log_content ?? '') : (l.log_content ?? ''),
+  });
+  return steps.map((s) => ({
+    ...s,
+    step_results: (s.step_results ?? []).map((r) => ({ ...r, ip_logs: (r.ip_logs ?? []).map(host) })),
+  }));
+}
+
+/**
+ * Parses a JOB time: `"2018-03-15 12:56:35 +0800"` (JOB 2.x, with offset) or `"2026-11-27 10:10:10"`
+ * (JOB 3.x, the server's zone, given here as `defaultOffset` such as `"+0800"`; local time without it).
+ * Returns undefined for null, empty or unreadable values.
+ */
+export function parseJobTime(value: string | null | undefined, defaultOffset?: string): Date | undefined {
+  if (!value) return undefined;
+  const m = /^(\d{4}-\d{2}-\d{2})[ T](\d{2}:\d{2}:\d{2}(?:\.\d+)?)\s*(Z|[+-]\d{2}:?\d{2})?$/.exec(
+    value.trim(),
+  );
+  if (!m) return undefined;
+  const offset = m[3] ?? defaultOffset;
+  const iso = `${m[1]}T${m[2]}${offset ? (offset === 'Z' ? 'Z' : offset.replace(/^([+-]\d{2})(\d{2})$/, '$1:$2')) : ''}`;
+  const date = new Date(iso);
+  return Number.isNaN(date.getTime()) ? undefined : date;
+}
+
+/** Job and step status names from the spec; numbers a server invents are shown as they are. */
+export const JOB_STATUS: Readonly<Record<number, string>> = {
+  1: 'not started',
+  2: 'running',
+  3: 'succeeded',
+  4: 'failed',
+  5: 'skipped',
+  6: 'error ignored',
+  7: 'waiting for a person',
+  8: 'ended by hand',
+  9: 'abnormal',
+  10: 'terminating',
+  11: 'terminated',
+  12: 'termination failed',
+  13: 'confirmation ended',
+  14: 'abandoned',
+  15: 'rolling, waiting',
+};
+
+/** A job/step status as words: `"running"`, or `"status 42"` for a value the spec does not list. */
+export function jobStatusName(status: number): string {
+  return JOB_STATUS[status] ?? `status ${status}`;
+}
+
+/** Statuses after which a job does not change any more (everything but 1, 2, 7, 10, 15 and unknowns). */
+export function isFinalJobStatus(status: number): boolean {
+  return status in JOB_STATUS && ![1, 2, 7, 10, 15].includes(status);
+}
