@@ -1,14 +1,20 @@
 import { createRequire } from 'node:module';
+import { exitCodeFor, formatError, ReportedError } from './cli/report.js';
 import { CliError, EXIT } from './exit.js';
+import { maskSeen, rememberSecrets } from './secrets/mask.js';
 
 const HELP = `runbook: declarative YAML runbooks for BlueKing JOB
 
 Usage:
-  runbook apply FILE [--local] [--yes]   submit every step to JOB and follow it
-  runbook --version                      print the version
-  runbook --help                         this text
+  runbook plan FILE [--json]              show exactly what apply would send; sends nothing
+  runbook apply FILE [--local] [--yes]    submit every step to JOB and follow it to the end
+  runbook apply FILE --resume RUN         continue an interrupted or failed run
+  runbook runs                            list recorded runs
+  runbook logs RUN [--step S] [--host IP] print the saved logs of a run
+  runbook COMMAND --help                  the options of a command
+  runbook --version                       print the version
 
-Exit codes: 0 ok, 1 a step failed, 2 invalid runbook or command line,
+Exit codes: 0 ok, 1 a step failed, 2 invalid runbook or command line (nothing sent),
 3 JOB/ESB unusable, 4 confirmation declined or needed, 130 interrupted.
 `;
 
@@ -16,6 +22,9 @@ Exit codes: 0 ok, 1 a step failed, 2 invalid runbook or command line,
 type Command = (argv: string[]) => Promise<number>;
 const COMMANDS: Record<string, () => Promise<Command>> = {
   apply: async () => (await import('./commands/apply.js')).apply,
+  plan: async () => (await import('./commands/plan.js')).plan,
+  runs: async () => (await import('./commands/runs.js')).runs,
+  logs: async () => (await import('./commands/logs.js')).logs,
 };
 
 async function main(argv: string[]): Promise<number> {
@@ -34,17 +43,16 @@ async function main(argv: string[]): Promise<number> {
   return (await load())(rest);
 }
 
-main(process.argv.slice(2)).then(
+const argv = process.argv.slice(2);
+main(argv).then(
   (code) => {
     process.exitCode = code;
   },
   (err: unknown) => {
-    if (err instanceof CliError) {
-      process.stderr.write(`runbook: ${err.message}\n`);
-      process.exitCode = err.exitCode;
-    } else {
-      process.stderr.write(`runbook: ${(err as Error)?.message ?? String(err)}\n`);
-      process.exitCode = EXIT.unusable;
+    if (!(err instanceof ReportedError)) {
+      rememberSecrets([process.env.BK_APP_SECRET ?? '', process.env.BK_TOKEN ?? '']);
+      process.stderr.write(formatError(err, argv.includes('--debug'), maskSeen()));
     }
+    process.exitCode = exitCodeFor(err);
   },
 );

@@ -1,6 +1,33 @@
-export type { EventSink, HostResult, RunEvent } from './engine/events.js';
+export { planChanges, resumeDirectives, selectSteps } from './engine/directives.js';
+export type {
+  ConfirmFn,
+  ConfirmRequest,
+  ErrorInfo,
+  EventSink,
+  HostCounts,
+  HostResult,
+  RunControl,
+  RunEvent,
+  RunEventType,
+  StepSummary,
+} from './engine/events.js';
 export { EVENT_SCHEMA_VERSION } from './engine/events.js';
-export { type ExecuteOptions, execute } from './engine/execute.js';
+export {
+  type ExecuteOptions,
+  execute,
+  type RunHandle,
+  type StepDirective,
+  startRun,
+} from './engine/execute.js';
+export { DEFAULT_POLL, pollDelays } from './engine/poll.js';
+export { PlanError, RunnerError } from './errors.js';
 export { EXIT } from './exit.js';
-export { resolvePlan } from './plan/resolve.js';
-export type { Plan, PlannedStep } from './plan/types.js';
+export { DEFAULT_TIMEOUT_SEC, type ResolveOptions, type ResolveResult, resolvePlan } from './plan/resolve.js';
+export type { Plan, PlannedStep, ScriptSource } from './plan/types.js';
+export { createRecorder, newRecord } from './record/recorder.js';
+export { listRecords, newRunId, readRecord, runsDir } from './record/store.js';
+export type { RunRecord, StepRecord, StepState } from './record/types.js';
+export { createJsonRenderer } from './render/json.js';
+export { displayPlan, formatPlan } from './render/plan.js';
+export { createStreamRenderer } from './render/stream.js';
+export { createMask, MASK, maskDeep } from './secrets/mask.js';

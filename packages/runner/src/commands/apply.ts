@@ -1,46 +1,196 @@
-import { randomBytes } from 'node:crypto';
-import { parseArgs } from 'node:util';
-import { createClient } from '@runbook/core';
-import { loadRunbook } from '@runbook/schema';
-import { execute } from '../engine/execute.js';
-import { CliError, EXIT } from '../exit.js';
-import { resolvePlan } from '../plan/resolve.js';
-import { formatIssues } from '../render/issues.js';
-import { createStreamRenderer } from '../render/stream.js';
+import { resolve } from 'node:path';
+import { onePositional, parseCommand, parseMs, RUNBOOK_OPTIONS } from '../cli/args.js';
+import { createPrompt } from '../cli/confirm.js';
+import { openEndpoint } from '../endpoint.js';
+import { planChanges, resumeDirectives, selectSteps } from '../engine/directives.js';
+import type { RunEvent } from '../engine/events.js';
+import { type StepDirective, startRun } from '../engine/execute.js';
+import { RunnerError } from '../errors.js';
+import { EXIT } from '../exit.js';
+import { createRecorder, newRecord } from '../record/recorder.js';
+import { newRunId, readRecord, runsDir } from '../record/store.js';
+import type { RunRecord } from '../record/types.js';
+import { chooseUi, startUi } from '../render/select.js';
+import { createMask, maskDeep, rememberSecrets } from '../secrets/mask.js';
+import { APPLY_HELP } from './apply-help.js';
+import { preparePlan } from './prepare.js';
+
+const OPTIONS = {
+  ...RUNBOOK_OPTIONS,
+  local: { type: 'boolean', default: false },
+  'emulator-config': { type: 'string' },
+  'esb-url': { type: 'string' },
+  yes: { type: 'boolean', short: 'y', default: false },
+  ui: { type: 'string' },
+  'state-dir': { type: 'string' },
+  resume: { type: 'string' },
+  only: { type: 'string', multiple: true },
+  'from-step': { type: 'string' },
+  'poll-initial': { type: 'string' },
+  'poll-max': { type: 'string' },
+  'terminate-on-interrupt': { type: 'boolean', default: false },
+} as const;
 
 export async function apply(argv: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    allowPositionals: true,
-    options: {
-      local: { type: 'boolean', default: false },
-      yes: { type: 'boolean', short: 'y', default: false },
-    },
+  const { values, positionals } = parseCommand('apply', argv, OPTIONS);
+  if (values.help) {
+    process.stdout.write(APPLY_HELP);
+    return EXIT.ok;
+  }
+  const file = onePositional('apply', positionals, 'file');
+  const env = process.env;
+  const stderr = (t: string) => process.stderr.write(t);
+  const pollInitialMs = values['poll-initial']
+    ? parseMs('--poll-initial', values['poll-initial'])
+    : undefined;
+  const pollMaxMs = values['poll-max'] ? parseMs('--poll-max', values['poll-max']) : undefined;
+  const ui = chooseUi(values.ui, env, process.stdout.isTTY === true);
+  const root = runsDir(values['state-dir']);
+
+  let previous: RunRecord | undefined;
+  if (values.resume) {
+    previous = readRecord(root, values.resume);
+    if (previous.state === 'running' && previous.pid !== undefined && alive(previous.pid)) {
+      throw new RunnerError(
+        'RUNNER_RUN_BUSY',
+        `run ${previous.runId} is still going in process ${previous.pid}`,
+        2,
+      );
+    }
+  }
+  const runId = previous?.runId ?? newRunId();
+  const { plan, secretValues } = await preparePlan({
+    file,
+    runId,
+    ...(values.var ? { varArgs: values.var } : {}),
+    ...(values['vars-file'] ? { varsFile: values['vars-file'] } : {}),
+    ...(previous ? { baseVars: previous.vars } : {}),
+    env,
+    requireSecrets: true,
+    stderr,
   });
-  const file = positionals[0];
-  if (!file) throw new CliError('apply needs a runbook file: runbook apply FILE', EXIT.usage);
-  const loaded = await loadRunbook(file);
-  if (!loaded.ok) {
-    process.stderr.write(formatIssues(loaded.issues));
-    return EXIT.usage;
+  const directives: Record<string, StepDirective> = selectSteps(plan, values.only, values['from-step']);
+  if (previous) {
+    const changes = planChanges(previous, plan);
+    if (changes.length > 0) {
+      throw new RunnerError(
+        'RUNNER_RESUME_CHANGED',
+        `cannot resume run ${previous.runId}: the runbook changed since (${changes.join('; ')})`,
+        2,
+        { hint: 'start a new run without --resume, or restore the runbook as it was' },
+      );
+    }
+    if (
+      !previous.endpoint.local &&
+      !values.local &&
+      previous.endpoint.url !== (values['esb-url'] ?? env.BK_ESB_URL)
+    ) {
+      throw new RunnerError(
+        'RUNNER_RESUME_ENDPOINT',
+        `run ${previous.runId} talked to ${previous.endpoint.url}; resume it against the same ESB (--esb-url)`,
+        2,
+      );
+    }
+    Object.assign(directives, resumeDirectives(previous, !previous.endpoint.local));
   }
-  const plan = resolvePlan(loaded.runbook);
-  if (!values.local) throw new CliError('only --local is supported so far', EXIT.usage);
-  const { startEmulator } = await import('@runbook/emulator');
-  const appCode = 'runbook-local';
-  const appSecret = randomBytes(16).toString('hex');
-  const emulator = await startEmulator({ apps: { [appCode]: appSecret } });
-  const client = createClient({ baseUrl: emulator.url, appCode, appSecret, username: 'runbook' });
+  const needsPerson = !values.yes || Object.values(directives).some((d) => d.action === 'ask');
+  if (needsPerson && ui !== 'tui' && !process.stdin.isTTY) {
+    stderr(
+      `runbook: apply asks for confirmation before sending anything, and there is no terminal to answer${values.yes ? ' a question --yes does not answer (a step that may have started)' : ''}; nothing was sent.\nhint: review it with runbook plan ${file}, then run again with --yes\n`,
+    );
+    return EXIT.declined;
+  }
+
+  const secrets = [...secretValues, env.BK_APP_SECRET ?? '', env.BK_TOKEN ?? ''];
+  rememberSecrets(secrets);
+  const mask = createMask(secrets);
+  const endpoint = await openEndpoint({
+    local: values.local,
+    ...(values['emulator-config'] ? { emulatorConfig: values['emulator-config'] } : {}),
+    ...(values['esb-url'] ? { esbUrl: values['esb-url'] } : {}),
+    runbookPath: file,
+    env,
+    ...(values.debug ? { onDebug: (line: string) => stderr(`${mask(line)}\n`) } : {}),
+  });
+  let cleanup: (() => void) | undefined;
   try {
-    return await execute({
-      client,
+    const record = previous ?? newRecord(plan, endpoint.info, resolve(file));
+    record.state = 'running';
+    record.pid = process.pid;
+    record.endpoint = { url: endpoint.info.url, local: endpoint.info.local };
+    if (previous) record.resumedAt = [...(previous.resumedAt ?? []), new Date().toISOString()];
+    const recorder = createRecorder(root, record);
+    const view = await startUi(ui, { stdout: process.stdout, stdin: process.stdin, env });
+    const resumeCommand = resumeCommandOf(file, runId, values);
+    const emit = (event: RunEvent) => {
+      let e = maskDeep(event, mask);
+      if (e.type === 'run.finished' && (e.exitCode === 130 || e.exitCode === 3)) e = { ...e, resumeCommand };
+      recorder.onEvent(e);
+      view.emit(e);
+    };
+    const confirm =
+      view.confirm ??
+      createPrompt({ input: process.stdin, output: process.stderr, onInterrupt: () => interrupt('SIGINT') });
+    const handle = startRun({
+      client: endpoint.client,
       plan,
-      emit: createStreamRenderer((s) => process.stdout.write(s)),
-      endpoint: emulator.url,
-      local: true,
+      emit,
+      confirm,
+      endpoint: endpoint.info,
+      yes: values.yes,
+      directives,
+      ...(previous ? { resumedFrom: previous.runId } : {}),
+      ...(pollInitialMs ? { pollInitialMs } : {}),
+      ...(pollMaxMs ? { pollMaxMs } : {}),
     });
+    view.setControl?.(handle.control);
+    let signals = 0;
+    const interrupt = (signal: string) => {
+      signals++;
+      if (signals > 1) {
+        stderr(`\nrunbook: second ${signal}: exiting now. Run id ${runId}; resume with: ${resumeCommand}\n`);
+        process.exit(EXIT.interrupted);
+      }
+      if (values['terminate-on-interrupt']) handle.control.terminate(signal);
+      else handle.control.detach(signal);
+    };
+    const onSigint = () => interrupt('SIGINT');
+    const onSigterm = () => interrupt('SIGTERM');
+    process.on('SIGINT', onSigint);
+    process.on('SIGTERM', onSigterm);
+    cleanup = () => {
+      process.off('SIGINT', onSigint);
+      process.off('SIGTERM', onSigterm);
+    };
+    const code = await handle.result;
+    await view.done();
+    if (code === EXIT.interrupted || code === EXIT.unusable) {
+      stderr(`runbook: run ${runId} stopped; resume it with:\n  ${resumeCommand}\n`);
+    }
+    return code;
   } finally {
-    await client.close();
-    await emulator.close();
+    cleanup?.();
+    await endpoint.close();
   }
+}
+
+function alive(pid: number): boolean {
+  if (pid === process.pid) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function resumeCommandOf(file: string, runId: string, values: Record<string, unknown>): string {
+  const q = (s: string) => (/^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`);
+  const parts = ['runbook', 'apply', q(file), '--resume', runId];
+  if (values.local) parts.push('--local');
+  for (const flag of ['emulator-config', 'esb-url', 'state-dir'] as const) {
+    const v = values[flag];
+    if (typeof v === 'string') parts.push(`--${flag}`, q(v));
+  }
+  return parts.join(' ');
 }

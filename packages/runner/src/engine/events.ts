@@ -52,7 +52,8 @@ export type RunEvent = Base &
         type: 'run.started';
         runId: string;
         runbook: { path: string; name: string; gitSha?: string; dirty?: boolean };
-        endpoint: { url: string; local: boolean };
+        /** `config`: the emulator configuration file a `--local` run uses. */
+        endpoint: { url: string; local: boolean; config?: string };
         biz: number;
         steps: StepSummary[];
         resumedFrom?: string;
@@ -84,7 +85,15 @@ export type RunEvent = Base &
     /** The step could not be run or followed; `mayHaveStarted` when a submit's answer was lost. */
     | { type: 'step.error'; step: string; error: ErrorInfo; mayHaveStarted?: boolean; jobInstanceId?: number }
     | { type: 'run.interrupted'; signal: string; action: 'detach' | 'terminate' }
-    | { type: 'run.finished'; ok: boolean; exitCode: number; reason: string; runId: string }
+    | {
+        type: 'run.finished';
+        ok: boolean;
+        exitCode: number;
+        reason: string;
+        runId: string;
+        /** The command that resumes this run, when resuming makes sense (interrupted, failed to follow). */
+        resumeCommand?: string;
+      }
   );
 
 export type RunEventType = RunEvent['type'];

@@ -1,81 +1,269 @@
-import { randomUUID } from 'node:crypto';
-import type { JobClient } from '@runbook/core';
-import type { Plan } from '../plan/types.js';
+import type { JobClient, JobInstanceStatus, JobRef, StepLog } from '@runbook/core';
+import type { Plan, PlannedStep } from '../plan/types.js';
 import { countHosts, hostSucceeded } from './counts.js';
-import type { EventSink, HostResult, RunEvent } from './events.js';
-
-const FINISHED_OK = 3;
+import type { ConfirmFn, ConfirmRequest, EventSink, RunControl, RunEvent } from './events.js';
+import { DEFAULT_POLL, followJob } from './poll.js';
+import { errorInfo, exitCodeOf, hostResults, hostsOfStatus, isMayHaveStarted } from './results.js';
 
 type EventBody = RunEvent extends infer E ? (E extends RunEvent ? Omit<E, 'ts'> : never) : never;
+
+/** What to do with a step, decided before the run (by `--resume`, `--only`, `--from-step`). */
+export type StepDirective =
+  | { action: 'run' }
+  | { action: 'skip'; reason: string }
+  /** Follow a job submitted by an earlier run instead of submitting again. */
+  | { action: 'reattach'; jobInstanceId: number; jobInstanceName?: string }
+  /** An earlier submit may have started a job: ask a person before running it again. */
+  | { action: 'ask'; reason: string };
 
 export interface ExecuteOptions {
   client: JobClient;
   plan: Plan;
   emit: EventSink;
-  endpoint: string;
-  local: boolean;
+  /** Asks a person; called only for questions `yes` does not answer. */
+  confirm: ConfirmFn;
+  endpoint: { url: string; local: boolean };
+  /** Answer the run's question and every step's `confirm:` with yes (`--yes`). */
+  yes?: boolean;
+  /** By step name; absent means run. */
+  directives?: Record<string, StepDirective>;
+  resumedFrom?: string;
   /** First poll delay and its cap, in ms. */
   pollInitialMs?: number;
   pollMaxMs?: number;
+  /** Extra time allowed beyond a step's script timeout before following gives up, in ms. */
+  followGraceMs?: number;
 }
 
-/** Submits each step in order, follows it to the end, and emits events. Returns the exit code. */
-export async function execute(options: ExecuteOptions): Promise<number> {
+export interface RunHandle {
+  control: RunControl;
+  /** Resolves to the exit code once `run.finished` was emitted. */
+  result: Promise<number>;
+}
+
+const JOB_OK = 3;
+
+/** Submits each step in order, follows it to the end, and emits events; never prints. */
+export function startRun(options: ExecuteOptions): RunHandle {
+  const stop = new AbortController();
+  let interrupt: { signal: string; action: 'detach' | 'terminate' } | undefined;
+  const control: RunControl = {
+    detach(reason) {
+      if (interrupt) return;
+      interrupt = { signal: reason, action: 'detach' };
+      stop.abort();
+    },
+    terminate(reason) {
+      if (interrupt) return;
+      interrupt = { signal: reason, action: 'terminate' };
+      stop.abort();
+    },
+  };
+  const result = run(options, stop.signal, () => interrupt);
+  return { control, result };
+}
+
+/** Runs the plan to the end; resolves to the exit code. */
+export function execute(options: ExecuteOptions): Promise<number> {
+  return startRun(options).result;
+}
+
+async function run(
+  options: ExecuteOptions,
+  signal: AbortSignal,
+  interrupted: () => { signal: string; action: 'detach' | 'terminate' } | undefined,
+): Promise<number> {
   const { client, plan } = options;
   const emit = (e: EventBody) => options.emit({ ts: new Date().toISOString(), ...e } as RunEvent);
-  const runId = randomUUID();
   emit({
     type: 'run.started',
-    runId,
-    runbook: { path: plan.runbookPath, name: plan.name },
-    endpoint: { url: options.endpoint, local: options.local },
+    runId: plan.runId,
+    runbook: {
+      path: plan.runbookPath,
+      name: plan.name,
+      ...(plan.git.sha !== undefined ? { gitSha: plan.git.sha, dirty: plan.git.dirty ?? false } : {}),
+    },
+    endpoint: options.endpoint,
     biz: plan.biz,
-    steps: plan.steps.map((s) => ({ name: s.name, hostCount: s.hostCount, customQueries: 0 })),
+    steps: plan.steps.map((s) => ({
+      name: s.name,
+      ...(s.description ? { description: s.description } : {}),
+      hostCount: s.hostCount,
+      customQueries: s.customQueries.length,
+    })),
+    ...(options.resumedFrom ? { resumedFrom: options.resumedFrom } : {}),
   });
-  let failed = false;
-  for (const step of plan.steps) {
-    const started = performance.now();
-    emit({ type: 'step.submitting', step: step.name });
-    const submitted = await client.fastExecuteScript(step.request);
-    emit({
-      type: 'step.submitted',
-      step: step.name,
-      jobInstanceId: submitted.job_instance_id,
-      jobInstanceName: submitted.job_instance_name,
-    });
-    const ref = { bk_biz_id: plan.biz, job_instance_id: submitted.job_instance_id };
-    let delay = options.pollInitialMs ?? 100;
-    const cap = options.pollMaxMs ?? 5000;
-    let status = 0;
-    for (;;) {
-      const st = await client.getJobInstanceStatus(ref);
-      status = st.job_instance.status;
-      const hosts = st.blocks.flatMap((b) => b.step_instances.flatMap((s) => s.step_ip_status));
-      emit({
-        type: 'step.progress',
-        step: step.name,
-        status,
-        counts: countHosts(hosts),
-        elapsedMs: performance.now() - started,
-      });
-      if (st.is_finished) break;
-      await new Promise((r) => setTimeout(r, delay));
-      delay = Math.min(cap, Math.round(delay * 1.5));
+  const finish = (exitCode: number, reason: string): number => {
+    emit({ type: 'run.finished', ok: exitCode === 0, exitCode, reason, runId: plan.runId });
+    return exitCode;
+  };
+
+  /** Asks, unless `--yes` answers; resolves undefined when interrupted while waiting. */
+  const ask = async (req: ConfirmRequest, flagAnswers: boolean): Promise<boolean | undefined> => {
+    emit({ type: 'confirm.asked', ...req });
+    if (flagAnswers && options.yes) {
+      emit({ type: 'confirm.answered', ...(req.step ? { step: req.step } : {}), accepted: true, by: 'flag' });
+      return true;
     }
-    const logs = await client.getJobInstanceLog(ref);
-    const hosts: HostResult[] = logs.flatMap((s) =>
-      s.step_results.flatMap((r) =>
-        r.ip_logs.map((l) => ({
-          ip: l.ip,
-          cloud: l.bk_cloud_id,
-          status: r.ip_status,
-          exitCode: l.exit_code,
-          tag: r.tag,
-          log: l.log_content,
-        })),
-      ),
-    );
-    const ok = status === FINISHED_OK && hosts.every((h) => hostSucceeded(h.status));
+    const aborted = new Promise<undefined>((resolve) => {
+      if (signal.aborted) resolve(undefined);
+      signal.addEventListener('abort', () => resolve(undefined), { once: true });
+    });
+    const answer = await Promise.race([options.confirm(req), aborted]);
+    if (answer === undefined) return undefined;
+    emit({
+      type: 'confirm.answered',
+      ...(req.step ? { step: req.step } : {}),
+      accepted: answer,
+      by: 'person',
+    });
+    return answer;
+  };
+
+  const toRun = plan.steps.filter((s) => (options.directives?.[s.name]?.action ?? 'run') !== 'skip');
+  const hostTotal = toRun.reduce((n, s) => n + s.hostCount, 0);
+  const queries = new Set(toRun.flatMap((s) => s.customQueries)).size;
+  const go = await ask(
+    {
+      question: `Run ${toRun.length} step${toRun.length === 1 ? '' : 's'} of ${plan.name} on ${hostTotal} host${hostTotal === 1 ? '' : 's'}${queries ? ` and ${queries} custom quer${queries === 1 ? 'y' : 'ies'}` : ''}?`,
+      hostCount: hostTotal,
+    },
+    true,
+  );
+  if (go === undefined) return interruptedExit();
+  if (!go) return finish(4, 'the run was declined; nothing was sent');
+
+  let failed = false;
+  let abortedBy: PlannedStep | undefined;
+  let current: { step: PlannedStep; ref: JobRef } | undefined;
+
+  async function interruptedExit(): Promise<number> {
+    const it = interrupted()!;
+    emit({ type: 'run.interrupted', signal: it.signal, action: it.action });
+    if (it.action === 'terminate' && current) await terminate(current.step, current.ref);
+    return finish(130, 'interrupted');
+  }
+
+  async function terminate(step: PlannedStep, ref: JobRef): Promise<void> {
+    const op = (client as unknown as { operateJobInstance?: (r: unknown) => Promise<unknown> })
+      .operateJobInstance;
+    try {
+      if (!op) throw new Error('this client cannot terminate jobs');
+      await op.call(client, { ...ref, operation_code: 1 });
+    } catch (err) {
+      emit({
+        type: 'step.error',
+        step: step.name,
+        error: errorInfo(err),
+        jobInstanceId: ref.job_instance_id,
+      });
+    }
+  }
+
+  for (const step of plan.steps) {
+    if (signal.aborted) return interruptedExit();
+    const directive = options.directives?.[step.name] ?? { action: 'run' };
+    if (directive.action === 'skip') {
+      emit({ type: 'step.skipped', step: step.name, reason: directive.reason });
+      continue;
+    }
+    if (abortedBy) {
+      emit({ type: 'step.skipped', step: step.name, reason: `not run: step ${abortedBy.name} failed` });
+      continue;
+    }
+    if (directive.action === 'ask') {
+      const again = await ask(
+        {
+          step: step.name,
+          question: `${directive.reason} Submit step ${step.name} again?`,
+          hostCount: step.hostCount,
+        },
+        false,
+      );
+      if (again === undefined) return interruptedExit();
+      if (!again) return finish(4, `step ${step.name} may have started; a person declined to run it again`);
+    }
+    if (step.confirm !== undefined && directive.action !== 'reattach') {
+      const yes = await ask({ step: step.name, question: step.confirm, hostCount: step.hostCount }, true);
+      if (yes === undefined) return interruptedExit();
+      if (!yes) return finish(4, `step ${step.name} was declined`);
+    }
+
+    const started = performance.now();
+    let ref: JobRef;
+    if (directive.action === 'reattach') {
+      ref = { bk_biz_id: plan.biz, job_instance_id: directive.jobInstanceId };
+      emit({
+        type: 'step.submitted',
+        step: step.name,
+        jobInstanceId: directive.jobInstanceId,
+        jobInstanceName: directive.jobInstanceName ?? step.taskName,
+        reattached: true,
+      });
+    } else {
+      emit({ type: 'step.submitting', step: step.name });
+      try {
+        // No abort signal: a submit that left must get its answer, or be reported as "may have started".
+        const sub = await client.fastExecuteScript(step.request);
+        ref = { bk_biz_id: plan.biz, job_instance_id: sub.job_instance_id };
+        emit({
+          type: 'step.submitted',
+          step: step.name,
+          jobInstanceId: sub.job_instance_id,
+          jobInstanceName: sub.job_instance_name,
+          ...(sub.step_instance_id !== undefined ? { stepInstanceId: sub.step_instance_id } : {}),
+        });
+      } catch (err) {
+        const may = isMayHaveStarted(err);
+        const info = errorInfo(err);
+        if (may) {
+          info.hint ??= `look in JOB for a job named "${step.taskName}" started just now before running this step again`;
+        }
+        emit({ type: 'step.error', step: step.name, error: info, ...(may ? { mayHaveStarted: true } : {}) });
+        if (signal.aborted) return interruptedExit();
+        return finish(exitCodeOf(err), `step ${step.name} could not be submitted: ${info.message}`);
+      }
+    }
+    current = { step, ref };
+
+    let last: JobInstanceStatus;
+    try {
+      last = await followJob(
+        client,
+        ref,
+        {
+          initialMs: options.pollInitialMs ?? DEFAULT_POLL.initialMs,
+          maxMs: options.pollMaxMs ?? DEFAULT_POLL.maxMs,
+          deadlineMs: step.timeoutSec * 1000 + (options.followGraceMs ?? 15 * 60_000),
+          signal,
+        },
+        (st) =>
+          emit({
+            type: 'step.progress',
+            step: step.name,
+            status: st.job_instance.status,
+            counts: countHosts(hostsOfStatus(st)),
+            elapsedMs: Math.round(performance.now() - started),
+          }),
+      );
+    } catch (err) {
+      if (signal.aborted) return interruptedExit();
+      const info = errorInfo(err);
+      emit({ type: 'step.error', step: step.name, error: info, jobInstanceId: ref.job_instance_id });
+      return finish(exitCodeOf(err), `step ${step.name} could not be followed: ${info.message}`);
+    }
+    current = undefined;
+
+    let logs: StepLog[] | undefined;
+    let logError: string | undefined;
+    try {
+      logs = await client.getJobInstanceLog(ref);
+    } catch (err) {
+      logError = errorInfo(err).message;
+    }
+    const hosts = hostResults(last, logs, logError);
+    const status = last.job_instance.status;
+    const ok = status === JOB_OK && hosts.every((h) => hostSucceeded(h.status));
     emit({
       type: 'step.finished',
       step: step.name,
@@ -83,20 +271,16 @@ export async function execute(options: ExecuteOptions): Promise<number> {
       ok,
       counts: countHosts(hosts),
       hosts,
-      elapsedMs: performance.now() - started,
+      elapsedMs: Math.round(performance.now() - started),
     });
     if (!ok) {
       failed = true;
-      if (step.onFailure === 'abort') break;
+      if (step.onFailure === 'abort') abortedBy = step;
     }
+    if (signal.aborted) return interruptedExit();
   }
-  const exitCode = failed ? 1 : 0;
-  emit({
-    type: 'run.finished',
-    ok: !failed,
-    exitCode,
-    reason: failed ? 'a step failed' : 'every step succeeded',
-    runId,
-  });
-  return exitCode;
+  if (failed) {
+    return finish(1, abortedBy ? `step ${abortedBy.name} failed; the run stopped` : 'a step failed');
+  }
+  return finish(0, 'every step succeeded');
 }

@@ -1,52 +1,255 @@
 import { createHash } from 'node:crypto';
-import { encodeBase64, type IpTarget, type ScriptType } from '@runbook/core';
-import type { LoadedRunbook } from '@runbook/schema';
-import type { Plan, PlannedStep } from './types.js';
+import { readFileSync } from 'node:fs';
+import { basename, dirname, resolve as resolvePath } from 'node:path';
+import { encodeBase64, type FastExecuteScriptRequest } from '@runbook/core';
+import {
+  effectiveScriptType,
+  type Issue,
+  type LoadedRunbook,
+  parseDuration,
+  type Step,
+  scriptTypeCode,
+} from '@runbook/schema';
+import { MASK } from '../secrets/mask.js';
+import { gitInfo } from './git.js';
+import { expandTargets } from './hosts.js';
+import { renderTemplate, type Scope } from './template.js';
+import type { Plan, PlannedStep, ScriptSource } from './types.js';
+import { resolveVars, type VarInputs } from './vars.js';
 
-const SCRIPT_TYPES: Record<string, ScriptType> = { shell: 1, bat: 2, perl: 3, python: 4, powershell: 5 };
+/** Seconds sent when neither the step nor `defaults` gives a timeout (JOB 2.x's own default). */
+export const DEFAULT_TIMEOUT_SEC = 1000;
 
-/** Turns a validated runbook into a plan. */
-export function resolvePlan(loaded: LoadedRunbook): Plan {
+export interface ResolveOptions {
+  runId: string;
+  vars?: VarInputs;
+  /** Read for `env.*` and for secrets. */
+  env?: Record<string, string | undefined>;
+  /** When false (`runbook plan`), a missing secret becomes a warning and `***` stands in for it. */
+  requireSecrets?: boolean;
+}
+
+export type ResolveResult =
+  | { ok: true; plan: Plan; secretValues: string[]; warnings: string[] }
+  | { ok: false; issues: Issue[] };
+
+const sha256 = (text: string) => createHash('sha256').update(text, 'utf8').digest('hex');
+const short = (text: string) => sha256(text).slice(0, 16);
+
+/** Turns a validated runbook into a plan: the exact requests, and what a person needs to read them. */
+export function resolvePlan(loaded: LoadedRunbook, options: ResolveOptions): ResolveResult {
   const rb = loaded.runbook;
-  const biz = Number(rb.biz);
-  const steps: PlannedStep[] = rb.steps.map((step) => {
-    const script = step.script ?? '';
-    const seen = new Set<string>();
-    const ipList: IpTarget[] = [];
-    for (const entry of step.hosts ?? []) {
-      const target =
-        typeof entry === 'string'
-          ? entry.includes(':')
-            ? { bk_cloud_id: Number(entry.split(':')[0]), ip: entry.split(':')[1]! }
-            : { bk_cloud_id: rb.defaults?.cloud ?? 0, ip: entry }
-          : { bk_cloud_id: entry.cloud ?? rb.defaults?.cloud ?? 0, ip: entry.ip };
-      const key = `${target.bk_cloud_id}:${target.ip}`;
-      if (!seen.has(key)) {
-        seen.add(key);
-        ipList.push(target);
+  const env = options.env ?? {};
+  const lines = loaded.text.split(/\r?\n/);
+  const issues: Issue[] = [];
+  const warnings: string[] = [];
+  const problem = (pointer: string, message: string, code = 'RUNNER_RESOLVE') => {
+    const pos = loaded.positions.get(pointer) ?? { line: 1, col: 1 };
+    issues.push({
+      code,
+      message,
+      file: loaded.path,
+      line: pos.line,
+      col: pos.col,
+      source: lines[pos.line - 1] ?? '',
+    });
+  };
+
+  const vars = resolveVars(rb, options.vars ?? {});
+  for (const p of vars.problems) problem(p.name ? `/vars/${p.name}` : '/vars', p.message, 'RUNNER_VAR');
+
+  const secrets: Record<string, string | undefined> = {};
+  const unset = new Set<string>();
+  for (const [name, decl] of Object.entries(rb.secrets ?? {})) {
+    const envName = typeof decl === 'string' ? decl : decl.env;
+    const value = env[envName] === '' ? undefined : env[envName];
+    if (value === undefined && !options.requireSecrets) unset.add(name);
+    // `runbook plan` shows `***` for a secret either way, so a missing one may stand in as `***`.
+    secrets[name] = value ?? (options.requireSecrets ? undefined : MASK);
+  }
+  const baseDir = dirname(resolvePath(loaded.path));
+  const scriptFiles = new Map<string, string>();
+  for (const step of rb.steps) {
+    if (step.script_file === undefined || scriptFiles.has(step.script_file)) continue;
+    try {
+      scriptFiles.set(step.script_file, readFileSync(resolvePath(baseDir, step.script_file), 'utf8'));
+    } catch (err) {
+      const i = rb.steps.indexOf(step);
+      problem(
+        `/steps/${i}/script_file`,
+        `cannot read script_file ${step.script_file}: ${(err as Error).message}`,
+      );
+    }
+  }
+  const git = gitInfo(resolvePath(loaded.path), [
+    resolvePath(loaded.path),
+    ...[...scriptFiles.keys()].map((f) => resolvePath(baseDir, f)),
+  ]);
+  const gitText = git.sha ? `${git.sha}${git.dirty ? '+dirty' : ''}` : '';
+  const scope: Scope = {
+    vars: vars.values,
+    secrets,
+    env,
+    runbook: { name: rb.name },
+    run: { id: options.runId },
+    git: { sha: gitText },
+  };
+  const missingSecrets = new Set<string>();
+  const render = (text: string, pointer: string, allowSecrets = false) => {
+    const r = renderTemplate(text, scope, allowSecrets);
+    if (r.ok) {
+      for (const name of r.rendered.secrets) if (unset.has(name)) missingSecrets.add(name);
+      return r.rendered;
+    }
+    for (const m of r.messages) {
+      const missing = /^secret (\S+) is not set/.exec(m);
+      if (!missing) problem(pointer, m);
+      else {
+        const decl = rb.secrets?.[missing[1]!];
+        const envName = typeof decl === 'string' ? decl : decl?.env;
+        problem(
+          pointer,
+          `secret ${missing[1]} is not set: export ${envName} before applying (nothing was sent)`,
+          'RUNNER_SECRET_MISSING',
+        );
       }
     }
-    const account = step.account ?? rb.defaults?.account ?? '';
-    const type = step.type ?? rb.defaults?.type ?? 'shell';
+    return undefined;
+  };
+
+  const bizText = render(String(rb.biz), '/biz');
+  const biz = Number(bizText?.value);
+  if (bizText && !(Number.isSafeInteger(biz) && biz >= 1))
+    problem('/biz', `biz must be a positive integer, got "${bizText.value}"`);
+
+  const files: Record<string, string> = { [basename(loaded.path)]: sha256(loaded.text) };
+  for (const [f, text] of scriptFiles) files[f] = sha256(text);
+  const steps: PlannedStep[] = [];
+  rb.steps.forEach((step, index) => {
+    const planned = resolveStep(step, index);
+    if (planned) steps.push(planned);
+  });
+
+  function resolveStep(step: Step, index: number): PlannedStep | undefined {
+    const at = `/steps/${index}`;
+    const before = issues.length;
+    const d = rb.defaults ?? {};
+    const { targets, problems } = expandTargets(step, at, rb.groups ?? {}, d.cloud ?? 0, (t) => {
+      const r = renderTemplate(t, scope, false);
+      return r.ok ? { ok: true, value: r.rendered.value } : r;
+    });
+    for (const p of problems) problem(p.pointer, p.message);
+
+    let source: ScriptSource = { kind: 'inline' };
+    let script: string | undefined;
+    if (step.script_id !== undefined) source = { kind: 'stored', scriptId: step.script_id };
+    else if (step.script_file !== undefined) {
+      source = { kind: 'file', path: step.script_file };
+      const text = scriptFiles.get(step.script_file);
+      if (text !== undefined) script = render(text, `${at}/script_file`)?.value;
+    } else script = render(step.script ?? '', `${at}/script`)?.value;
+    const typeName = step.script_id !== undefined ? undefined : effectiveScriptType(step, d.type);
+
+    const params = step.params !== undefined ? render(step.params, `${at}/params`, true) : undefined;
+    const account = render(step.account ?? d.account ?? '', `${at}/account`)?.value ?? '';
+    if (account === '' && issues.length === before)
+      problem(at, `step ${step.name} has no account: set account here or in defaults`);
+    const timeoutRaw = step.timeout ?? d.timeout;
+    const timeoutSec = timeoutRaw === undefined ? DEFAULT_TIMEOUT_SEC : parseDuration(timeoutRaw);
+    if (timeoutSec === undefined || timeoutSec < 60 || timeoutSec > 86400) {
+      problem(
+        step.timeout !== undefined ? `${at}/timeout` : '/defaults/timeout',
+        `timeout ${timeoutRaw} must be 60 s to 86400 s`,
+      );
+    }
+    const taskName =
+      step.task_name !== undefined
+        ? render(step.task_name, `${at}/task_name`)?.value
+        : `${rb.name}/${step.name}${gitText ? `@${gitText}` : ''}`;
+    const callback =
+      step.callback_url !== undefined ? render(step.callback_url, `${at}/callback_url`)?.value : undefined;
+    if (issues.length > before) return undefined;
+
+    const usesSecret = (params?.secrets.length ?? 0) > 0;
+    const sensitive = usesSecret || step.sensitive === true;
+    const request: FastExecuteScriptRequest = {
+      bk_biz_id: biz,
+      task_name: taskName!,
+      ...(step.script_id !== undefined
+        ? { script_id: step.script_id }
+        : { script_content: encodeBase64(script ?? '') }),
+      ...(params ? { script_param: encodeBase64(params.value) } : {}),
+      script_timeout: timeoutSec!,
+      account,
+      is_param_sensitive: sensitive ? 1 : 0,
+      ...(typeName ? { script_type: scriptTypeCode(typeName)! } : {}),
+      ...(targets.ipList.length ? { ip_list: targets.ipList } : {}),
+      ...(targets.customQueries.length ? { custom_query_id: targets.customQueries } : {}),
+      ...(callback ? { bk_callback_url: callback } : {}),
+    };
+    const hosts = targets.ipList.map((t) => `${t.bk_cloud_id}:${t.ip}`);
+    const pos = loaded.positions.get(at);
     return {
       name: step.name,
-      request: {
-        bk_biz_id: biz,
-        task_name: step.task_name ?? `${rb.name}/${step.name}`,
-        script_content: encodeBase64(script),
-        ...(step.params !== undefined ? { script_param: encodeBase64(step.params) } : {}),
-        script_timeout: Number(step.timeout ?? rb.defaults?.timeout ?? 1000),
-        account,
-        is_param_sensitive: step.sensitive ? 1 : 0,
-        script_type: SCRIPT_TYPES[type] ?? 1,
-        ip_list: ipList,
-      },
-      script,
-      scriptSha256: createHash('sha256').update(script, 'utf8').digest('hex'),
-      hostCount: ipList.length,
-      onFailure: step.on_failure ?? rb.defaults?.on_failure ?? 'abort',
+      ...(step.description ? { description: step.description } : {}),
+      index,
+      ...(pos ? { line: pos.line, col: pos.col } : {}),
+      request,
+      source,
+      ...(script !== undefined ? { script, scriptSha256: sha256(script) } : {}),
+      ...(typeName ? { scriptType: typeName } : {}),
+      // An author who marks params sensitive means all of them; secrets alone are masked by value.
+      ...(params ? { paramsDisplay: step.sensitive === true ? MASK : params.display } : {}),
+      sensitive,
+      hosts,
+      customQueries: targets.customQueries,
+      hostCount: hosts.length,
+      timeoutSec: timeoutSec!,
+      account,
+      taskName: taskName!,
+      onFailure: step.on_failure ?? d.on_failure ?? 'abort',
       ...(step.confirm !== undefined ? { confirm: step.confirm } : {}),
+      fingerprint: {
+        biz: short(String(biz)),
+        script: short(step.script_id !== undefined ? `id:${step.script_id}` : (script ?? '')),
+        type: short(typeName ?? ''),
+        params: short(params?.display ?? ''),
+        sensitive: short(String(sensitive)),
+        account: short(account),
+        timeout: short(String(timeoutSec)),
+        targets: short(JSON.stringify([hosts, targets.customQueries])),
+        callback: short(callback ?? ''),
+      },
     };
-  });
-  return { runbookPath: loaded.path, name: rb.name, biz, steps };
+  }
+
+  if (issues.length > 0) return { ok: false, issues };
+  for (const name of missingSecrets) {
+    const decl = rb.secrets?.[name];
+    warnings.push(
+      `secret ${name} is not set (${typeof decl === 'string' ? decl : decl?.env}); apply would stop before sending anything`,
+    );
+  }
+  const contentHash = sha256(
+    Object.entries(files)
+      .map(([f, h]) => `${f}\0${h}`)
+      .join('\n'),
+  );
+  const plan: Plan = {
+    runbookPath: loaded.path,
+    name: rb.name,
+    ...(rb.description ? { description: rb.description } : {}),
+    biz,
+    runId: options.runId,
+    git,
+    contentHash,
+    files,
+    vars: vars.values,
+    secretNames: Object.keys(secrets),
+    steps,
+  };
+  const secretValues = Object.entries(secrets)
+    .filter(([name, v]) => v !== undefined && !unset.has(name))
+    .map(([, v]) => v as string);
+  return { ok: true, plan, secretValues, warnings };
 }

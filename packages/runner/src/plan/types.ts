@@ -1,22 +1,60 @@
 import type { FastExecuteScriptRequest } from '@runbook/core';
 
+export type ScriptTypeName = 'shell' | 'bat' | 'perl' | 'python' | 'powershell';
+
+/** Where the step's script comes from, for a person to read. */
+export type ScriptSource =
+  | { kind: 'inline' }
+  | { kind: 'file'; path: string }
+  | { kind: 'stored'; scriptId: number };
+
 /** One step, fully resolved: the exact request that will be sent, and what a person needs to read it. */
 export interface PlannedStep {
   name: string;
   description?: string;
+  /** 0-based position in the runbook. */
+  index: number;
+  /** Line and column of the step in the runbook file. */
+  line?: number;
+  col?: number;
+  /** The exact business fields sent to `fast_execute_script` (auth is added by the client). */
   request: FastExecuteScriptRequest;
-  /** Script text as it will run (secrets never appear in scripts). */
+  source: ScriptSource;
+  /** Script text as it will run (secrets never appear in scripts); absent for a stored script. */
   script?: string;
   scriptSha256?: string;
+  scriptType?: ScriptTypeName;
+  /** `params` with every secret replaced by `***`: what may be shown. */
+  paramsDisplay?: string;
+  sensitive: boolean;
+  /** `CLOUD:IP` of each target host after expansion and deduplication. */
+  hosts: string[];
+  customQueries: string[];
   hostCount: number;
+  timeoutSec: number;
+  account: string;
+  taskName: string;
   onFailure: 'abort' | 'continue';
   confirm?: string;
+  /** Short hashes of each request field, to say what changed between two plans. */
+  fingerprint: Record<string, string>;
 }
 
 /** The plan of a run: plain data, nothing after it re-reads the runbook. */
 export interface Plan {
   runbookPath: string;
   name: string;
+  description?: string;
   biz: number;
+  runId: string;
+  git: { sha?: string; dirty?: boolean };
+  /** SHA-256 of the runbook text and of every script file it reads. */
+  contentHash: string;
+  /** SHA-256 of each file the plan read, runbook first, by path relative to the runbook's folder. */
+  files: Record<string, string>;
+  /** Resolved values of the declared vars (never secrets). */
+  vars: Record<string, string | number | boolean>;
+  /** Names of the secrets the plan uses (values are never in the plan's display copy). */
+  secretNames: string[];
   steps: PlannedStep[];
 }

@@ -1,25 +1,68 @@
-import type { RunEvent } from '../engine/events.js';
+import type { EventSink, HostCounts } from '../engine/events.js';
+import { type Paint, paint } from './color.js';
 
-export type StreamRenderer = (event: RunEvent) => void;
+export interface StreamOptions {
+  color?: boolean;
+}
+
+const countsText = (c: HostCounts) =>
+  `${c.succeeded}/${c.total} ok, ${c.failed} failed, ${c.running} running, ${c.waiting} waiting${c.agentError ? `, ${c.agentError} agent error` : ''}`;
 
 /** Plain timestamped lines: the default without a terminal, and in CI. */
-export function createStreamRenderer(write: (line: string) => void): StreamRenderer {
+export function createStreamRenderer(write: (text: string) => void, options: StreamOptions = {}): EventSink {
+  const p: Paint = paint(options.color ?? false);
   const stamp = () => new Date().toISOString().slice(11, 19);
-  const out = (text: string) => write(`${stamp()} ${text}\n`);
+  const out = (text: string) => write(`${p.dim(stamp())} ${text}\n`);
+  const lastProgress = new Map<string, string>();
   return (event) => {
     switch (event.type) {
-      case 'run.started':
+      case 'run.started': {
+        const where = event.endpoint.local
+          ? `the local emulator at ${event.endpoint.url}`
+          : event.endpoint.url;
+        const git = event.runbook.gitSha
+          ? ` @ ${event.runbook.gitSha}${event.runbook.dirty ? '+dirty' : ''}`
+          : '';
+        out(`run ${event.runId}${event.resumedFrom ? ` (resuming ${event.resumedFrom})` : ''}`);
+        out(`runbook ${event.runbook.path}${git}: ${event.steps.length} step(s), biz ${event.biz}`);
+        out(`endpoint ${where}`);
+        break;
+      }
+      case 'confirm.asked':
+        out(`${event.step ? `[${event.step}] ` : ''}? ${event.question}`);
+        break;
+      case 'confirm.answered':
         out(
-          `run ${event.runbook.path} on ${event.endpoint.local ? 'local emulator ' : ''}${event.endpoint.url} (biz ${event.biz})`,
+          `${event.step ? `[${event.step}] ` : ''}${event.accepted ? 'yes' : 'no'}${event.by === 'flag' ? ' (--yes)' : ''}`,
         );
         break;
-      case 'step.submitted':
-        out(`[${event.step}] submitted: job ${event.jobInstanceId}`);
+      case 'step.skipped':
+        out(`[${event.step}] skipped: ${event.reason}`);
         break;
+      case 'step.submitting':
+        out(`[${event.step}] submitting`);
+        break;
+      case 'step.submitted':
+        out(
+          `[${event.step}] ${event.reattached ? 're-attached to' : 'submitted:'} job ${event.jobInstanceId} (${event.jobInstanceName})`,
+        );
+        break;
+      case 'step.progress': {
+        const text = `status ${event.status}: ${countsText(event.counts)}`;
+        if (lastProgress.get(event.step) === text) break;
+        lastProgress.set(event.step, text);
+        out(`[${event.step}] ${text}`);
+        break;
+      }
       case 'step.finished': {
-        out(`[${event.step}] ${event.ok ? 'succeeded' : 'FAILED'} (status ${event.status})`);
+        const verdict = event.ok ? p.ok('succeeded') : p.bad('FAILED');
+        out(
+          `[${event.step}] ${verdict} (status ${event.status}, ${countsText(event.counts)}, ${(event.elapsedMs / 1000).toFixed(1)} s)`,
+        );
         for (const h of event.hosts) {
-          out(`[${event.step}] ${h.cloud}:${h.ip} status ${h.status} exit ${h.exitCode}`);
+          out(
+            `[${event.step}] ${h.cloud}:${h.ip} status ${h.status} exit ${h.exitCode}${h.tag ? ` tag ${h.tag}` : ''}`,
+          );
           for (const line of h.log.replace(/\n$/, '').split('\n')) {
             if (line !== '') write(`    ${line}\n`);
           }
@@ -27,13 +70,28 @@ export function createStreamRenderer(write: (line: string) => void): StreamRende
         break;
       }
       case 'step.error':
-        out(`[${event.step}] error: ${event.error.message}`);
+        out(
+          `[${event.step}] ${p.bad('error')}: ${event.error.message}${event.mayHaveStarted ? ' (the job MAY HAVE STARTED)' : ''}`,
+        );
+        if (event.error.hint) out(`[${event.step}] hint: ${event.error.hint}`);
+        break;
+      case 'run.interrupted':
+        out(
+          `interrupted (${event.signal}): ${event.action === 'terminate' ? 'terminating the running job' : 'the running job is left alone'}; no further step is submitted`,
+        );
         break;
       case 'run.finished':
-        out(event.ok ? 'run succeeded' : 'run FAILED');
+        out(`${verdictOf(event.exitCode, p)}: ${event.reason} (exit ${event.exitCode})`);
         break;
       default:
         break;
     }
   };
+}
+
+function verdictOf(exitCode: number, p: Paint): string {
+  if (exitCode === 0) return p.ok('run succeeded');
+  if (exitCode === 130) return p.bad('run interrupted');
+  if (exitCode === 4) return p.bad('run stopped');
+  return p.bad('run FAILED');
 }

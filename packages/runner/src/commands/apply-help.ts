@@ -1,0 +1,47 @@
+export const APPLY_HELP = `Usage: runbook apply FILE [options]
+
+Resolves the runbook into a plan, shows its summary, asks for confirmation, then submits each
+step to JOB's fast_execute_script in order and follows it until JOB says it finished.
+Every run is recorded in .runbook/runs/<run-id>/ (record.json and one log per step and host).
+
+Where it runs:
+  --local                  start the embedded emulator (scripts run as local processes); uses
+                           emulator.local.yaml beside the runbook when there is one
+  --emulator-config FILE   shape the embedded emulator (businesses, hosts, custom queries)
+  --esb-url URL            the ESB gateway (else BK_ESB_URL); credentials from the environment
+
+Answers:
+  -y, --yes                answer yes to the run's question and to every step's confirm:
+                           (without a terminal, apply needs --yes and exits 4 otherwise)
+
+Inputs:
+  --var NAME=VALUE         set a var (repeatable); wins over RUNBOOK_VAR_<NAME>, --vars-file, defaults
+  --vars-file FILE         YAML mapping of var values
+
+Which steps:
+  --only NAME              run only this step (repeatable)
+  --from-step NAME         skip the steps before this one
+  --resume RUN             continue run RUN: skip its succeeded steps, follow a job that was still
+                           running instead of submitting it again, ask about a submit whose answer
+                           was lost; refused when the runbook changed since (says what changed)
+
+Output:
+  --ui stream|json|tui     plain timestamped lines (default without a terminal or with CI set),
+                           NDJSON events (each with "v"), or the terminal UI (default on a terminal)
+  --state-dir DIR          keep run records in DIR instead of .runbook/runs
+  --debug                  show HTTP calls and stack traces (secrets masked)
+
+Following jobs:
+  --poll-initial MS        first delay between status calls (default 200ms)
+  --poll-max MS            the delay grows by half up to this cap (default 5s)
+  --terminate-on-interrupt on Ctrl-C or SIGTERM, ask JOB to terminate the running job
+                           (by default it is left running and can be followed with --resume)
+
+Ctrl-C or SIGTERM once: no further step is submitted, the record is saved, the run id and the
+resume command are printed, exit 130. A second Ctrl-C exits at once.
+
+Environment: BK_ESB_URL, BK_APP_CODE, BK_APP_SECRET, BK_USERNAME or BK_TOKEN, HTTPS_PROXY,
+HTTP_PROXY, NO_PROXY, RUNBOOK_VAR_<NAME>, the runbook's secrets, CI, NO_COLOR, FORCE_COLOR.
+Exit codes: 0 every step succeeded, 1 a step failed, 2 invalid runbook or command line (nothing
+sent), 3 JOB/ESB unusable, 4 confirmation declined or needed, 130 interrupted.
+`;

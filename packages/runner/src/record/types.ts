@@ -1,0 +1,87 @@
+import type { ErrorInfo, HostCounts } from '../engine/events.js';
+
+export const RECORD_VERSION = 1;
+
+/**
+ * Where a step stands. `submitting`: the request may be on its way (if the runner died here, the job
+ * may have started); `running`/`detached`: a job id is known and the job was not seen finishing.
+ */
+export type StepState =
+  | 'pending'
+  | 'skipped'
+  | 'submitting'
+  | 'running'
+  | 'detached'
+  | 'succeeded'
+  | 'failed'
+  | 'may-have-started'
+  | 'error';
+
+export interface HostRecord {
+  ip: string;
+  cloud: number;
+  status: number;
+  exitCode: number;
+  tag: string;
+  /** Log file, relative to the run directory. */
+  log: string;
+}
+
+export interface StepRecord {
+  name: string;
+  state: StepState;
+  /** What was (or will be) sent, secrets masked. */
+  request: {
+    taskName: string;
+    hosts: number;
+    customQueries: string[];
+    account: string;
+    timeoutSec: number;
+    type?: string;
+    scriptSha256?: string;
+    scriptId?: number;
+    params?: string;
+    sensitive: boolean;
+  };
+  fingerprint: Record<string, string>;
+  jobInstanceId?: number;
+  jobInstanceName?: string;
+  /** Last JOB status seen for the job. */
+  status?: number;
+  counts?: HostCounts;
+  submittedAt?: string;
+  finishedAt?: string;
+  hosts?: HostRecord[];
+  error?: ErrorInfo;
+  /** Why it was skipped, or what a person should check for a job that may have started. */
+  note?: string;
+}
+
+export type RunState = 'running' | 'succeeded' | 'failed' | 'interrupted' | 'declined' | 'error';
+
+export interface RunRecord {
+  version: typeof RECORD_VERSION;
+  runId: string;
+  state: RunState;
+  exitCode?: number;
+  reason?: string;
+  createdAt: string;
+  updatedAt: string;
+  /** The runbook as the run saw it; `path` is absolute so `--resume` works from any folder. */
+  runbook: {
+    path: string;
+    name: string;
+    gitSha?: string;
+    dirty?: boolean;
+    contentHash: string;
+    files: Record<string, string>;
+  };
+  vars: Record<string, string | number | boolean>;
+  endpoint: { url: string; local: boolean };
+  biz: number;
+  /** The process running it now, so a second resume of a live run is refused. */
+  pid?: number;
+  /** When the run was resumed, oldest first. */
+  resumedAt?: string[];
+  steps: StepRecord[];
+}

@@ -1,0 +1,76 @@
+import type { Plan, PlannedStep } from '../plan/types.js';
+import { MASK } from '../secrets/mask.js';
+
+const SCRIPT_LINES = 5;
+
+/** A copy of the plan that may be shown: sensitive params replaced by `***` (base64 would hide nothing). */
+export function displayPlan(plan: Plan): Plan {
+  return {
+    ...plan,
+    steps: plan.steps.map((s) => ({
+      ...s,
+      request: {
+        ...s.request,
+        ...(s.sensitive && s.request.script_param !== undefined ? { script_param: MASK } : {}),
+      },
+    })),
+  };
+}
+
+function targetsText(s: PlannedStep): string {
+  const parts: string[] = [];
+  if (s.hostCount > 0) {
+    const shown = s.hosts.slice(0, 8).join(', ');
+    parts.push(
+      `${s.hostCount} host${s.hostCount === 1 ? '' : 's'} (${shown}${s.hostCount > 8 ? `, … ${s.hostCount - 8} more` : ''})`,
+    );
+  }
+  if (s.customQueries.length > 0) {
+    parts.push(
+      `${s.customQueries.length} custom quer${s.customQueries.length === 1 ? 'y' : 'ies'} (${s.customQueries.join(', ')}; JOB resolves the hosts)`,
+    );
+  }
+  return parts.join(' + ');
+}
+
+/** The plan as a person reads it before applying it. */
+export function formatPlan(plan: Plan): string {
+  const out: string[] = [];
+  const git = plan.git.sha
+    ? ` at ${plan.git.sha}${plan.git.dirty ? '+dirty (uncommitted changes)' : ''}`
+    : ' (not in git)';
+  out.push(`Plan for ${plan.name} (${plan.runbookPath}${git}), biz ${plan.biz}`);
+  if (plan.description) out.push(`  ${plan.description}`);
+  const vars = Object.entries(plan.vars);
+  if (vars.length) out.push(`vars: ${vars.map(([k, v]) => `${k}=${JSON.stringify(v)}`).join(', ')}`);
+  if (plan.secretNames.length)
+    out.push(`secrets (from the environment, never shown): ${plan.secretNames.join(', ')}`);
+  out.push('');
+  for (const s of plan.steps) {
+    out.push(`${s.index + 1}. ${s.name}${s.line ? `  (line ${s.line})` : ''}`);
+    if (s.description) out.push(`   ${s.description}`);
+    out.push(`   targets:   ${targetsText(s)}`);
+    if (s.source.kind === 'stored') out.push(`   script:    stored JOB script id ${s.source.scriptId}`);
+    else {
+      const from = s.source.kind === 'file' ? `file ${s.source.path}` : 'inline';
+      out.push(`   script:    ${s.scriptType}, ${from}, sha256 ${s.scriptSha256}`);
+      const lines = (s.script ?? '').replace(/\n$/, '').split('\n');
+      for (const l of lines.slice(0, SCRIPT_LINES)) out.push(`      | ${l}`);
+      if (lines.length > SCRIPT_LINES) out.push(`      | … ${lines.length - SCRIPT_LINES} more line(s)`);
+    }
+    out.push(`   account:   ${s.account}    timeout: ${s.timeoutSec} s`);
+    out.push(`   task name: ${s.taskName}`);
+    if (s.paramsDisplay !== undefined)
+      out.push(`   params:    ${s.sensitive ? `${s.paramsDisplay} (sensitive)` : s.paramsDisplay}`);
+    if (s.request.bk_callback_url) out.push(`   callback:  ${s.request.bk_callback_url}`);
+    if (s.confirm) out.push(`   confirm:   ${s.confirm}`);
+    out.push(`   on failure: ${s.onFailure === 'abort' ? 'stop the run' : 'record it and continue'}`);
+    out.push('');
+  }
+  const hosts = plan.steps.reduce((n, s) => n + s.hostCount, 0);
+  out.push(`${plan.steps.length} step(s), ${hosts} host target(s) in all.`);
+  out.push(
+    'Note: this plan shows exactly what will be sent to JOB; what the scripts do on the hosts cannot be previewed.',
+  );
+  return `${out.join('\n')}\n`;
+}

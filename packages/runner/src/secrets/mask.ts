@@ -1,0 +1,38 @@
+/** Replaces secret values by `***` wherever they appear. The one place masking is decided. */
+export type Mask = (text: string) => string;
+
+export const MASK = '***';
+
+/** A masker for these secret values; longer values first so a value inside another is fully hidden. */
+export function createMask(secrets: Iterable<string>): Mask {
+  const values = [...new Set([...secrets].filter((s) => s.length > 0))].sort((a, b) => b.length - a.length);
+  if (values.length === 0) return (text) => text;
+  return (text) => {
+    let out = text;
+    for (const v of values) if (out.includes(v)) out = out.split(v).join(MASK);
+    return out;
+  };
+}
+
+/** A deep copy of plain data with every string masked (keys included). */
+export function maskDeep<T>(value: T, mask: Mask): T {
+  if (typeof value === 'string') return mask(value) as T;
+  if (Array.isArray(value)) return value.map((v) => maskDeep(v, mask)) as T;
+  if (value !== null && typeof value === 'object') {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value)) out[mask(k)] = maskDeep(v, mask);
+    return out as T;
+  }
+  return value;
+}
+
+/** Every secret value this process has seen, so the CLI's last-resort error message can mask them too. */
+const seen = new Set<string>();
+
+export function rememberSecrets(values: Iterable<string>): void {
+  for (const v of values) if (v) seen.add(v);
+}
+
+export function maskSeen(): Mask {
+  return createMask(seen);
+}
