@@ -1,193 +1,99 @@
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { fail, ok } from './envelope.js';
-import { runLocal } from './exec/local.js';
-import { jobTime } from './time.js';
-import type { Emulator, EmulatorOptions, HostRun, Job } from './types.js';
+import { Callbacks } from './callbacks.js';
+import type { CallContext } from './calls/context.js';
+import { checkEmulatorConfig } from './config.js';
+import { EmulatorOptionsError } from './errors.js';
+import { LocalExecutor } from './exec/local.js';
+import { SimulateExecutor } from './exec/simulate.js';
+import { Faults } from './faults.js';
+import { createRequestHandler } from './http/router.js';
+import { type Job, JobStore, viewJob } from './state/jobs.js';
+import type { Emulator, EmulatorConfig, EmulatorOptions } from './types.js';
 
-const PREFIX = '/api/c/compapi/v2/job/';
+const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1']);
+
+function isLoopbackHost(host: string): boolean {
+  return LOOPBACK.has(host) || /^127\.\d+\.\d+\.\d+$/.test(host);
+}
 
 /** Starts the ESB + JOB emulator. Resolves once it listens. */
 export async function startEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
-  const jobs = new Map<number, Job>();
-  let nextJobId = 10000;
-  const running = new Set<Promise<void>>();
+  const host = options.host ?? '127.0.0.1';
+  if (!isLoopbackHost(host)) {
+    if (!options.allowNonLoopback)
+      throw new EmulatorOptionsError(
+        `refusing to bind ${host}: the emulator runs any script it is sent; pass allowNonLoopback (--allow-non-loopback) to bind a non-loopback address`,
+      );
+    process.stderr.write(
+      `runbook-emulator: WARNING: listening on ${host}, not loopback: anyone who can reach it can run scripts on this machine\n`,
+    );
+  }
+  const config: EmulatorConfig = checkEmulatorConfig({ ...(options.config ?? {}) }, 'options.config');
+  if (options.apps) config.apps = { ...options.apps, ...(config.apps ?? {}) };
+  const gen = options.jobGeneration ?? 2;
+  const seed = options.seed ?? 1;
+  const mode = options.exec ?? config.exec ?? 'local';
+  const timeoutScale = options.timeoutScale ?? 1;
 
-  const handlers: Record<string, (body: Record<string, unknown>) => Record<string, unknown>> = {
-    fast_execute_script(body) {
-      const bizId = Number(body.bk_biz_id);
-      if (!Number.isInteger(bizId) || bizId < 1) return fail(1240003, 'bk_biz_id must be a positive integer');
-      const ipList = Array.isArray(body.ip_list) ? (body.ip_list as Array<Record<string, unknown>>) : [];
-      if (ipList.length === 0)
-        return fail(1241007, '请求参数[ip_list|custom_query_id|target_server]缺少或不合法');
-      const script = Buffer.from(String(body.script_content ?? ''), 'base64').toString('utf8');
-      const params = Buffer.from(String(body.script_param ?? ''), 'base64').toString('utf8');
-      const id = nextJobId++;
-      const hosts: HostRun[] = ipList.map((t) => ({
-        ip: String(t.ip),
-        bk_cloud_id: Number(t.bk_cloud_id ?? 0),
-        status: 5,
-        exitCode: 0,
-        errorCode: 0,
-        log: '',
-        tag: '',
-      }));
-      const job: Job = {
-        id,
-        stepInstanceId: id + 1,
-        bizId,
-        name: String(body.task_name || `API Quick execution script${Date.now()}`),
-        status: 2,
-        createTime: new Date(),
-        startTime: new Date(),
-        hosts,
-        request: body,
-      };
-      jobs.set(id, job);
-      const run = Promise.all(hosts.map((h) => runLocal(h, script, params))).then(() => {
-        job.status = hosts.every((h) => h.status === 9) ? 3 : 4;
-        job.endTime = new Date();
-      });
-      running.add(run);
-      void run.finally(() => running.delete(run));
-      return ok({ job_instance_name: job.name, job_instance_id: id });
-    },
-    get_job_instance_status(body) {
-      const job = jobs.get(Number(body.job_instance_id));
-      if (!job) return fail(1244006, '作业实例不存在');
-      const finished = job.status === 3 || job.status === 4;
-      const times = {
-        create_time: jobTime(job.createTime),
-        start_time: jobTime(job.startTime),
-        end_time: jobTime(job.endTime),
-      };
-      return ok({
-        is_finished: finished,
-        job_instance: {
-          job_instance_id: job.id,
-          bk_biz_id: job.bizId,
-          name: job.name,
-          status: job.status,
-          start_way: 2,
-          operator: 'admin',
-          bk_job_id: -1,
-          current_step_instance_id: job.stepInstanceId,
-          ...times,
-        },
-        blocks: [
-          {
-            type: 1,
-            block_order: 1,
-            block_name: job.name,
-            step_instances: [
-              {
-                step_instance_id: job.stepInstanceId,
-                name: job.name,
-                status: job.status,
-                type: 1,
-                retry_count: 0,
-                ...times,
-                step_ip_status: job.hosts.map((h) => ({
-                  ip: h.ip,
-                  bk_cloud_id: h.bk_cloud_id,
-                  status: h.status,
-                })),
-              },
-            ],
-          },
-        ],
-      });
-    },
-    get_job_instance_log(body) {
-      const job = jobs.get(Number(body.job_instance_id));
-      if (!job) return fail(1244006, '作业实例不存在');
-      const groups = new Map<string, HostRun[]>();
-      for (const h of job.hosts) {
-        const key = `${h.status}\u0000${h.tag}`;
-        groups.set(key, [...(groups.get(key) ?? []), h]);
-      }
-      return ok([
-        {
-          is_finished: job.status === 3 || job.status === 4,
-          step_instance_id: job.stepInstanceId,
-          name: job.name,
-          status: job.status,
-          step_results: [...groups.values()].map((hs) => ({
-            ip_status: hs[0]!.status,
-            tag: hs[0]!.tag,
-            ip_logs: hs.map((h) => ({
-              ip: h.ip,
-              bk_cloud_id: h.bk_cloud_id,
-              exit_code: h.exitCode,
-              error_code: h.errorCode,
-              retry_count: 0,
-              start_time: jobTime(h.startTime),
-              end_time: jobTime(h.endTime),
-              log_content: h.log,
-            })),
-          })),
-        },
-      ]);
-    },
+  const callbacks = new Callbacks();
+  const store = new JobStore((job) => callbacks.send(job));
+  const touch = (job: Job, now?: number) => store.touch(job, now);
+  const executor =
+    mode === 'simulate'
+      ? new SimulateExecutor({ gen, seed, config: config.simulate ?? {}, timeoutScale, touch })
+      : new LocalExecutor({
+          gen,
+          parallelism: Math.max(1, options.parallelism ?? 16),
+          logLimitBytes: Math.max(1024, options.logLimitBytes ?? 1024 * 1024),
+          timeoutScale,
+          touch,
+        });
+  const ctx: CallContext = {
+    gen,
+    config,
+    store,
+    start: (job) => executor.start(job),
+    terminate: (job) => executor.terminate(job),
   };
-
+  const faults = new Faults(seed, options.faults ?? []);
+  const calls = new Map<string, number>();
+  const api = {
+    jobs: () => store.list().map((j) => viewJob(j, gen)),
+    calls: () => Object.fromEntries(calls),
+    callbacks: () => callbacks.attempts.map((a) => ({ ...a })),
+    setFaults: (rules: Parameters<Faults['set']>[0]) => faults.set(rules),
+  };
+  const handle = createRequestHandler({ ctx, faults, calls, admin: api });
   const server = createServer((req, res) => {
-    void handle(req, res);
+    handle(req, res).catch(() => {
+      if (!res.headersSent) res.writeHead(500).end();
+      else res.destroy();
+    });
   });
-
-  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const chunks: Buffer[] = [];
-    for await (const c of req) chunks.push(c as Buffer);
-    const url = new URL(req.url ?? '/', 'http://emulator');
-    const call = url.pathname.startsWith(PREFIX) ? url.pathname.slice(PREFIX.length).replace(/\/$/, '') : '';
-    const handler = Object.hasOwn(handlers, call) ? handlers[call] : undefined;
-    let answer: Record<string, unknown>;
-    if (!handler) {
-      answer = fail(1306404, `component not found: ${url.pathname}`);
-    } else {
-      let body: Record<string, unknown>;
-      try {
-        body = JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}') as Record<string, unknown>;
-        answer = authenticate(body) ?? handler(body);
-      } catch {
-        answer = fail(1306000, 'Request JSON string is wrong in format, which cannot be analyzed.');
-      }
-    }
-    const text = JSON.stringify(answer);
-    res.writeHead(200, { 'content-type': 'application/json; charset=utf-8' });
-    res.end(text);
-  }
-
-  function authenticate(body: Record<string, unknown>): Record<string, unknown> | undefined {
-    const code = String(body.bk_app_code ?? '');
-    const secret = String(body.bk_app_secret ?? '');
-    if (!code) return fail(1306000, 'APP Code [bk_app_code] cannot be empty');
-    if (options.apps && options.apps[code] !== secret) {
-      return fail(
-        1306000,
-        `APP Secret verification failed, pelase confirm if the APP Secret and APP Code [bk_app_code=${code}] match`,
-      );
-    }
-    if (!body.bk_token && !body.bk_username) {
-      return fail(
-        1306000,
-        'User authentication failed, please provide a valid user identity, such as bk_token, bk_username',
-      );
-    }
-    return undefined;
-  }
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => resolve());
+    server.listen(options.port ?? 0, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
   });
   const addr = server.address() as AddressInfo;
+  const urlHost = addr.family === 'IPv6' ? `[${addr.address}]` : addr.address;
+  let closed: Promise<void> | undefined;
   return {
-    url: `http://${addr.address}:${addr.port}`,
-    async close() {
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-      await Promise.allSettled([...running]);
+    url: `http://${urlHost}:${addr.port}`,
+    ...api,
+    close() {
+      closed ??= (async () => {
+        const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
+        server.closeAllConnections();
+        await stopped;
+        await executor.close();
+        await callbacks.close();
+      })();
+      return closed;
     },
   };
 }

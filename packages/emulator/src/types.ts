@@ -1,41 +1,144 @@
-export interface EmulatorOptions {
-  /** Interface to bind; 127.0.0.1 unless said otherwise. */
-  host?: string;
-  /** 0 picks a free port. */
-  port?: number;
-  /** Accepted credentials. Without any, every app code and secret is accepted (the `--local` default). */
+/** Which JOB generation the emulator answers like. */
+export type JobGeneration = 2 | 3;
+export type ExecMode = 'local' | 'simulate';
+/** 1 shell, 2 bat, 3 perl, 4 python, 5 powershell. */
+export type ScriptType = 1 | 2 | 3 | 4 | 5;
+
+export interface EmulatorHost {
+  ip: string;
+  /** Cloud area (bk_cloud_id); 0 when absent. */
+  cloud?: number;
+  /** Agent state: `offline` fails the host with status 1 without running; `not_installed` with 18 (JOB 3.x) or 1. */
+  agent?: 'ok' | 'offline' | 'not_installed';
+  /** OS accounts present on this host; absent means every account. A missing account fails the host with 311. */
+  accounts?: string[];
+}
+
+export interface EmulatorBusiness {
+  /** Hosts of the business; absent means any IPv4 host is accepted. */
+  hosts?: EmulatorHost[];
+  /** Custom query (CMDB dynamic group) id → `"cloud:ip"` or `"ip"` entries. */
+  custom_queries?: Record<string, string[]>;
+  /** Account aliases of the business; absent means any account. */
+  accounts?: string[];
+}
+
+export interface SimulateConfig {
+  /** Duration of one host: a fixed number of ms or a `[min, max]` range (default `[200, 1500]`). */
+  durationMs?: number | [number, number];
+  /** Share of hosts that exit non-zero (status 104), 0..1 (default 0). */
+  failRate?: number;
+  /** Share of hosts whose agent fails (status 1), 0..1 (default 0). */
+  agentErrorRate?: number;
+  /** Synthetic log lines per host (default 3). */
+  logLines?: number;
+}
+
+export interface EmulatorConfig {
+  /** App code → secret. Absent: any app code and secret are accepted (the `--local` default). */
   apps?: Record<string, string>;
-  /** Maximum hosts of one job that run at the same time. */
+  /** User name → token and permissions. Absent: any user. */
+  users?: Record<string, { token?: string; permissions?: 'all' | string[] }>;
+  /** Business id → business. Absent: any business id ≥ 1, any IPv4 host, any account. */
+  businesses?: Record<string, EmulatorBusiness>;
+  /** Stored script id → script (plain text content). */
+  scripts?: Record<string, { type: ScriptType; content: string }>;
+  exec?: ExecMode;
+  simulate?: SimulateConfig;
+}
+
+export type FaultKind = 'latency' | 'http5xx' | 'reset' | 'rate_limit' | 'slow_body' | 'drop_after_create';
+
+export interface FaultRule {
+  /** API call name (e.g. `get_job_instance_status`) or `*` / absent for every call. */
+  call?: string;
+  kind: FaultKind;
+  /** Chance of injection per matching request, 0..1 (default 1). Drawn from the seeded generator. */
+  probability?: number;
+  /** Maximum number of injections of this rule (default unlimited). */
+  times?: number;
+  /** latency: delay before answering; slow_body: pause between the two halves of the body (default 1000). */
+  ms?: number;
+  /** http5xx: the HTTP status to answer (default 502). */
+  status?: number;
+}
+
+export interface EmulatorOptions {
+  /** Interface to bind (default 127.0.0.1). */
+  host?: string;
+  /** 0 picks a free port (default). */
+  port?: number;
+  /** Required to bind a non-loopback host; a warning is printed to stderr. */
+  allowNonLoopback?: boolean;
+  /** The parsed configuration (see `loadEmulatorConfig`). */
+  config?: EmulatorConfig;
+  /** @deprecated use `config.apps`. Merged into it. */
+  apps?: Record<string, string>;
+  /** How scripts run (default `local`, or `config.exec`). */
+  exec?: ExecMode;
+  /** Answer like JOB 2.x (default) or JOB 3.x. */
+  jobGeneration?: JobGeneration;
+  /** Seed of the generator behind `simulate` and faults (default 1). */
+  seed?: number;
+  faults?: FaultRule[];
+  /** Hosts of one job running at once in `local` mode (default 16). */
   parallelism?: number;
+  /** Captured output per host, in bytes (default 1 MiB); the rest is dropped with a note. */
+  logLimitBytes?: number;
+  /** Multiplier applied to `script_timeout` (seconds) before it is enforced (default 1; tests use e.g. 0.005). */
+  timeoutScale?: number;
+}
+
+export interface EmulatedHostView {
+  ip: string;
+  bk_cloud_id: number;
+  status: number;
+  exitCode: number | null;
+  tag: string;
+}
+
+export interface EmulatedJobView {
+  jobInstanceId: number;
+  stepInstanceId: number;
+  bizId: number;
+  name: string;
+  status: number;
+  createTime: string;
+  /** The request as received, without `bk_app_secret` / `bk_token` (and with `script_param` masked when sensitive). */
+  request: Record<string, unknown>;
+  script: { type: ScriptType; content: string; scriptId: number | null };
+  /** Decoded parameter string (`******` when `is_param_sensitive` is 1). */
+  params: string;
+  /** The parameters as the script receives them (empty when sensitive). */
+  args: string[];
+  account: string;
+  timeoutSeconds: number;
+  callbackUrl: string | null;
+  hosts: EmulatedHostView[];
+}
+
+export interface CallbackAttempt {
+  jobInstanceId: number;
+  url: string;
+  /** 1 = JSON, 2 = form-urlencoded retry. */
+  attempt: 1 | 2;
+  contentType: string;
+  body: string;
+  /** HTTP status of the receiver's answer, or null when none came. */
+  status: number | null;
+  error: string | null;
+  at: string;
 }
 
 export interface Emulator {
   /** Base URL, e.g. `http://127.0.0.1:41234`. */
   url: string;
   close(): Promise<void>;
-}
-
-export interface HostRun {
-  ip: string;
-  bk_cloud_id: number;
-  status: number;
-  exitCode: number;
-  errorCode: number;
-  log: string;
-  startTime?: Date;
-  endTime?: Date;
-  tag: string;
-}
-
-export interface Job {
-  id: number;
-  stepInstanceId: number;
-  bizId: number;
-  name: string;
-  status: number;
-  createTime: Date;
-  startTime?: Date;
-  endTime?: Date;
-  hosts: HostRun[];
-  request: Record<string, unknown>;
+  /** Every job with its decoded request, hosts and status. */
+  jobs(): EmulatedJobView[];
+  /** Attempts per API call name (faulted ones included). */
+  calls(): Record<string, number>;
+  callbacks(): CallbackAttempt[];
+  /** Replaces the fault rules (and their counters). */
+  setFaults(rules: FaultRule[]): void;
 }

@@ -1,36 +1,210 @@
-import { spawn } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { constants, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { HostRun } from '../types.js';
+import { StringDecoder } from 'node:string_decoder';
+import { HOST, type HostRun, JOB, type Job } from '../state/jobs.js';
+import { jobTime } from '../time.js';
+import type { JobGeneration } from '../types.js';
+import { interpreterFor, onPath, PERL_AUTOFLUSH, SHELL_HELPERS } from './interpreters.js';
 
-/** Runs one host's script as a local bash process in its own temporary directory. */
-export async function runLocal(host: HostRun, script: string, params: string): Promise<void> {
-  const dir = await mkdtemp(join(tmpdir(), 'runbook-emu-'));
-  try {
-    const file = join(dir, 'script.sh');
-    await writeFile(file, script, { mode: 0o700 });
-    host.status = 7;
-    host.startTime = new Date();
-    const args = params.trim() === '' ? [] : params.trim().split(/\s+/);
-    const code = await new Promise<number>((resolve) => {
-      const child = spawn('bash', [file, ...args], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
-      child.stdout.on('data', (b: Buffer) => {
-        host.log += b.toString('utf8');
-      });
-      child.stderr.on('data', (b: Buffer) => {
-        host.log += b.toString('utf8');
-      });
-      child.on('error', (err) => {
-        host.log += `${err.message}\n`;
-        resolve(127);
-      });
-      child.on('close', (c) => resolve(c ?? 1));
-    });
-    host.exitCode = code;
-    host.status = code === 0 ? 9 : 104;
-    host.endTime = new Date();
-  } finally {
-    await rm(dir, { recursive: true, force: true });
+export interface LocalOptions {
+  gen: JobGeneration;
+  parallelism: number;
+  logLimitBytes: number;
+  timeoutScale: number;
+  /** Tells the job store a host changed. */
+  touch(job: Job): void;
+}
+
+interface JobRun {
+  terminated: boolean;
+  children: Set<ChildProcess>;
+  done: Promise<void>;
+}
+
+/** Caps a host's output: decodes UTF-8 across chunk borders and stops at the byte limit. */
+class LogSink {
+  private bytes = 0;
+  private truncated = false;
+  private readonly decoder = new StringDecoder('utf8');
+  constructor(
+    private readonly host: HostRun,
+    private readonly limit: number,
+  ) {}
+  write(chunk: Buffer): void {
+    if (this.truncated) return;
+    const room = this.limit - this.bytes;
+    if (chunk.length > room) {
+      this.host.log += this.decoder.write(chunk.subarray(0, room)) + this.decoder.end();
+      this.host.log += `\n[emulator] output truncated at ${this.limit} bytes\n`;
+      this.truncated = true;
+      this.bytes = this.limit;
+      return;
+    }
+    this.bytes += chunk.length;
+    this.host.log += this.decoder.write(chunk);
   }
+  end(): void {
+    if (!this.truncated) this.host.log += this.decoder.end();
+  }
+}
+
+function killGroup(child: ChildProcess, signal: NodeJS.Signals = 'SIGKILL'): void {
+  if (child.pid === undefined) return;
+  try {
+    process.kill(-child.pid, signal);
+  } catch {
+    // already gone
+  }
+}
+
+/** Runs each host's script as a real local process, `parallelism` hosts of a job at a time. */
+export class LocalExecutor {
+  private readonly runs = new Map<number, JobRun>();
+  constructor(private readonly opts: LocalOptions) {}
+
+  start(job: Job): void {
+    const run: JobRun = { terminated: false, children: new Set(), done: Promise.resolve() };
+    this.runs.set(job.id, run);
+    let next = 0;
+    const worker = async () => {
+      while (next < job.hosts.length) {
+        const host = job.hosts[next++]!;
+        await this.runHost(job, host, run).catch((err: Error) => {
+          this.finishHost(job, host, HOST.dispatchFailed, null, -1, `[emulator] ${err.message}\n`);
+        });
+      }
+    };
+    const n = Math.max(1, Math.min(this.opts.parallelism, job.hosts.length));
+    run.done = Promise.all(Array.from({ length: n }, worker)).then(() => {
+      this.runs.delete(job.id);
+    });
+  }
+
+  terminate(job: Job): void {
+    const run = this.runs.get(job.id);
+    job.status = JOB.terminating;
+    this.opts.touch(job);
+    if (!run) return;
+    run.terminated = true;
+    for (const c of run.children) killGroup(c);
+  }
+
+  /** Kills every process and waits for the runs to settle. */
+  async close(): Promise<void> {
+    for (const run of this.runs.values()) {
+      run.terminated = true;
+      for (const c of run.children) killGroup(c);
+    }
+    await Promise.allSettled([...this.runs.values()].map((r) => r.done));
+  }
+
+  private finishHost(
+    job: Job,
+    h: HostRun,
+    status: number,
+    exit: number | null,
+    err: number,
+    note = '',
+  ): void {
+    const now = Date.now();
+    h.startMs ??= now;
+    h.endMs = now;
+    h.status = status;
+    h.exitCode = exit;
+    h.errorCode = err;
+    h.log += note;
+    this.opts.touch(job);
+  }
+
+  private async runHost(job: Job, h: HostRun, run: JobRun): Promise<void> {
+    if (run.terminated) return this.finishHost(job, h, HOST.terminated, null, 126);
+    if (h.agent === 'offline')
+      return this.finishHost(job, h, HOST.agentError, null, -1, '[emulator] agent offline: not run\n');
+    if (h.agent === 'not_installed') {
+      const status = this.opts.gen === 3 ? HOST.agentNotInstalled : HOST.agentError;
+      return this.finishHost(job, h, status, null, -1, '[emulator] agent not installed: not run\n');
+    }
+    if (!h.hasAccount)
+      return this.finishHost(job, h, HOST.accountMissing, null, -1, `[emulator] no account ${job.account}\n`);
+    const interp = interpreterFor(job.script.type);
+    if ('reason' in interp)
+      return this.finishHost(job, h, HOST.dispatchFailed, null, -1, `[emulator] ${interp.reason}\n`);
+
+    const dir = await mkdtemp(join(tmpdir(), `runbook-emu-${job.id}-`));
+    try {
+      const file = join(dir, `script${interp.ext}`);
+      const tagFile = join(dir, '.job_tag');
+      await writeFile(file, job.script.content, { mode: 0o700 });
+      if (job.script.type === 1) await writeFile(join(dir, '.job_helpers.sh'), SHELL_HELPERS);
+      if (job.script.type === 3) await writeFile(join(dir, 'RunbookAutoflush.pm'), PERL_AUTOFLUSH);
+      if (run.terminated) return this.finishHost(job, h, HOST.terminated, null, 126);
+      const env: NodeJS.ProcessEnv = {
+        PATH: process.env.PATH ?? '/usr/bin:/bin',
+        HOME: dir,
+        TMPDIR: dir,
+        USER: job.account,
+        LOGNAME: job.account,
+        LANG: 'C.UTF-8',
+        LC_ALL: 'C.UTF-8',
+        PYTHONIOENCODING: 'utf-8',
+        RUNBOOK_EMU_TAG_FILE: tagFile,
+      };
+      if (job.script.type === 1) env.BASH_ENV = join(dir, '.job_helpers.sh');
+      // sh merges stderr into stdout at the descriptor, so the two keep their order.
+      const child = spawn(
+        '/bin/sh',
+        ['-c', 'exec "$@" 2>&1', 'sh', interp.command, ...interp.args(file, dir), ...job.args],
+        { cwd: dir, env, detached: true, stdio: ['ignore', 'pipe', 'ignore'] },
+      );
+      run.children.add(child);
+      h.status = HOST.running;
+      h.startMs = Date.now();
+      if (this.opts.gen === 2) h.log += `[${jobTime(h.startMs, 3)}][PID:${child.pid ?? 0}] job_start\n`;
+      this.opts.touch(job);
+      const sink = new LogSink(h, this.opts.logLimitBytes);
+      child.stdout?.on('data', (b: Buffer) => sink.write(b));
+      let timedOut = false;
+      const ms = Math.max(1, Math.round(job.timeoutSeconds * 1000 * this.opts.timeoutScale));
+      const timer = setTimeout(() => {
+        timedOut = true;
+        killGroup(child);
+      }, ms);
+      const result = await new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
+        child.once('error', (err) => {
+          sink.write(Buffer.from(`[emulator] ${err.message}\n`));
+          resolve({ code: 127, signal: null });
+        });
+        child.once('exit', () => killGroup(child));
+        child.once('close', (code, signal) => resolve({ code, signal }));
+      });
+      clearTimeout(timer);
+      run.children.delete(child);
+      sink.end();
+      h.tag = await readFile(tagFile, 'utf8').catch(() => '');
+      if (run.terminated) return this.finishHost(job, h, HOST.terminated, result.code, 126);
+      if (timedOut) {
+        const note = `[emulator] script timed out after ${job.timeoutSeconds}s: process group killed\n`;
+        return this.finishHost(job, h, HOST.timeout, result.code, -1, note);
+      }
+      if (result.code === 127 && !onPath(interp.command))
+        return this.finishHost(
+          job,
+          h,
+          HOST.dispatchFailed,
+          127,
+          -1,
+          `[emulator] ${interp.command} not found\n`,
+        );
+      const exit = result.code ?? 128 + signalNumber(result.signal);
+      this.finishHost(job, h, exit === 0 ? HOST.success : HOST.nonZero, exit, 0);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  }
+}
+
+function signalNumber(signal: NodeJS.Signals | null): number {
+  return signal ? (constants.signals[signal] ?? 1) : 1;
 }

@@ -1,0 +1,85 @@
+import { request as httpRequest } from 'node:http';
+import { request as httpsRequest } from 'node:https';
+import type { Job } from './state/jobs.js';
+import type { CallbackAttempt } from './types.js';
+
+const TIMEOUT_MS = 10_000;
+
+function post(url: string, contentType: string, body: string): Promise<{ status: number }> {
+  return new Promise((resolve, reject) => {
+    const u = new URL(url);
+    const send = u.protocol === 'https:' ? httpsRequest : httpRequest;
+    const req = send(
+      u,
+      {
+        method: 'POST',
+        agent: false,
+        timeout: TIMEOUT_MS,
+        headers: { 'content-type': contentType, 'content-length': Buffer.byteLength(body) },
+      },
+      (res) => {
+        res.resume();
+        res.once('end', () => resolve({ status: res.statusCode ?? 0 }));
+        res.once('error', reject);
+      },
+    );
+    req.once('timeout', () => req.destroy(new Error(`no answer within ${TIMEOUT_MS} ms`)));
+    req.once('error', reject);
+    req.end(body);
+  });
+}
+
+/**
+ * Callbacks as JOB sends them: on a final status, one POST of the JSON body; when the answer is not
+ * HTTP 200, the same JSON text once more as application/x-www-form-urlencoded; then it gives up.
+ */
+export class Callbacks {
+  readonly attempts: CallbackAttempt[] = [];
+  private readonly pending = new Set<Promise<void>>();
+
+  send(job: Job): void {
+    const url = job.callbackUrl;
+    if (!url) return;
+    const body = JSON.stringify({
+      job_instance_id: job.id,
+      status: job.status,
+      step_instances: [{ step_instance_id: job.stepInstanceId, status: job.status }],
+    });
+    const p = (async () => {
+      if (await this.attempt(job.id, url, 1, 'application/json', body)) return;
+      await this.attempt(job.id, url, 2, 'application/x-www-form-urlencoded', body);
+    })();
+    this.pending.add(p);
+    void p.finally(() => this.pending.delete(p));
+  }
+
+  private async attempt(
+    jobInstanceId: number,
+    url: string,
+    attempt: 1 | 2,
+    contentType: string,
+    body: string,
+  ): Promise<boolean> {
+    const record: CallbackAttempt = {
+      jobInstanceId,
+      url,
+      attempt,
+      contentType,
+      body,
+      status: null,
+      error: null,
+      at: new Date().toISOString(),
+    };
+    this.attempts.push(record);
+    try {
+      record.status = (await post(url, contentType, body)).status;
+    } catch (err) {
+      record.error = (err as Error).message;
+    }
+    return record.status === 200;
+  }
+
+  async close(): Promise<void> {
+    await Promise.allSettled([...this.pending]);
+  }
+}

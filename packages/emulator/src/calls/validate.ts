@@ -1,0 +1,51 @@
+import { type CallResult, failure } from '../http/envelope.js';
+import type { EmulatorConfig } from '../types.js';
+
+export type Check<T> = { ok: true; value: T } | { ok: false; result: CallResult };
+export const pass = <T>(value: T): Check<T> => ({ ok: true, value });
+export const reject = <T>(result: CallResult): Check<T> => ({ ok: false, result });
+
+/** JOB's own messages (bk-job ErrorCode), by code. */
+export const missing = (name: string) => failure(1241004, `请求参数[${name}]缺失`);
+export const invalid = (name: string) => failure(1241005, `请求参数[${name}]不合法`);
+export const missingOrInvalid = (name: string) => failure(1241007, `请求参数[${name}]缺失或不合法`);
+export const badRequest = (reason: string) => failure(1240003, `错误的请求：${reason}`);
+export const jobNotFound = () => failure(1244006, '作业实例不存在');
+
+export const isAbsent = (v: unknown) => v === undefined || v === null || v === '';
+
+/** An integer, or an integer written as a string (ESB passes GET queries as text). */
+export function toInt(v: unknown): number | undefined {
+  if (typeof v === 'number') return Number.isSafeInteger(v) ? v : undefined;
+  if (typeof v === 'string' && /^-?\d{1,15}$/.test(v.trim())) return Number(v.trim());
+  return undefined;
+}
+
+/** `bk_biz_id`: present, an integer ≥ 1, and a business of the configuration when one is configured. */
+export function checkBizId(body: Record<string, unknown>, config: EmulatorConfig): Check<number> {
+  if (isAbsent(body.bk_biz_id)) return reject(missing('bk_biz_id'));
+  const id = toInt(body.bk_biz_id);
+  if (id === undefined) return reject(invalid('bk_biz_id'));
+  if (id < 1) return reject(badRequest('bk_biz_id 必须是正整数'));
+  if (config.businesses && !Object.hasOwn(config.businesses, String(id)))
+    return reject(failure(1241008, '错误的业务 ID'));
+  return pass(id);
+}
+
+/** `job_instance_id`: present and a positive integer. */
+export function checkJobInstanceId(body: Record<string, unknown>): Check<number> {
+  if (isAbsent(body.job_instance_id)) return reject(missing('job_instance_id'));
+  const id = toInt(body.job_instance_id);
+  if (id === undefined || id < 1) return reject(invalid('job_instance_id'));
+  return pass(id);
+}
+
+const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
+
+/** Decodes standard base64 text strictly; undefined when it is not base64. */
+export function decodeBase64(v: unknown): Buffer | undefined {
+  if (typeof v !== 'string') return undefined;
+  const s = v.replace(/\s+/g, '');
+  if (!BASE64.test(s) || s.length % 4 === 1) return undefined;
+  return Buffer.from(s, 'base64');
+}
