@@ -121,7 +121,7 @@ async function run(
   };
 
   const toRun = plan.steps.filter((s) => (options.directives?.[s.name]?.action ?? 'run') !== 'skip');
-  const hostTotal = toRun.reduce((n, s) => n + s.hostCount, 0);
+  const hostTotal = new Set(toRun.flatMap((s) => s.hosts)).size;
   const queries = new Set(toRun.flatMap((s) => s.customQueries)).size;
   const go = await ask(
     {
@@ -145,11 +145,8 @@ async function run(
   }
 
   async function terminate(step: PlannedStep, ref: JobRef): Promise<void> {
-    const op = (client as unknown as { operateJobInstance?: (r: unknown) => Promise<unknown> })
-      .operateJobInstance;
     try {
-      if (!op) throw new Error('this client cannot terminate jobs');
-      await op.call(client, { ...ref, operation_code: 1 });
+      await client.operateJobInstance({ ...ref, operation_code: 1 });
     } catch (err) {
       emit({
         type: 'step.error',

@@ -25,7 +25,7 @@ export function createStreamRenderer(write: (text: string) => void, options: Str
           : '';
         out(`run ${event.runId}${event.resumedFrom ? ` (resuming ${event.resumedFrom})` : ''}`);
         out(`runbook ${event.runbook.path}${git}: ${event.steps.length} step(s), biz ${event.biz}`);
-        out(`endpoint ${where}`);
+        out(`endpoint ${where}${event.endpoint.config ? ` (config ${event.endpoint.config})` : ''}`);
         break;
       }
       case 'confirm.asked':
