@@ -1,13 +1,8 @@
+export { repositoryRoot, type ScriptFile } from './checks/files.js';
 export { parseDuration, TIMEOUT_MAX, TIMEOUT_MIN } from './duration.js';
-export {
-  GROUP_NAME,
-  isCloudId,
-  isIPv4,
-  MAX_CLOUD_ID,
-  type ParsedHostEntry,
-  parseHostEntry,
-} from './hosts.js';
+export { GROUP_NAME, isCloudId, isIPv4, MAX_CLOUD_ID, type ParsedHostEntry, parseHostEntry } from './hosts.js';
 export { loadRunbook, type ParseOptions, parseRunbook } from './parse.js';
+export { EXTRA_KEYWORDS, runbookSchema, runbookSchemaText } from './schema/index.js';
 export {
   effectiveScriptType,
   SCRIPT_TYPE_CODES,
@@ -15,5 +10,7 @@ export {
   scriptTypeCode,
   scriptTypeFromPath,
 } from './script-type.js';
+export { closest, didYouMean, editDistance } from './suggest.js';
 export { hasExpression, NAMESPACES, type Namespace, scanTemplate, type TemplatePart } from './template.js';
 export type * from './types.js';
+export { normalizeVarSpec, type VarValueResult, validateVarValue } from './var-value.js';

@@ -4,7 +4,7 @@ import { parseRunbook } from './parse.js';
 describe('parseRunbook', () => {
   it('parses a minimal runbook', () => {
     const res = parseRunbook(
-      'version: 1\nname: a\nbiz: 1\nsteps:\n  - name: s\n    script: "true"\n    hosts: ["10.0.0.1"]\n',
+      'version: 1\nname: a\nbiz: 1\ndefaults: {account: root}\nsteps:\n  - name: s\n    script: "true"\n    hosts: ["10.0.0.1"]\n',
     );
     expect(res.ok).toBe(true);
     if (res.ok) expect(res.runbook.runbook.steps[0]?.name).toBe('s');

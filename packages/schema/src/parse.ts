@@ -1,54 +1,117 @@
 import { readFile } from 'node:fs/promises';
-import { isMap, isSeq, LineCounter, type Node, parseDocument } from 'yaml';
+import { dirname, resolve } from 'node:path';
+import { type Document, isMap, isSeq, LineCounter, type Node, parseAllDocuments } from 'yaml';
+import { reportSchemaErrors } from './ajv-errors.js';
+import { checkExpressions } from './checks/expressions.js';
+import { checkScriptFiles } from './checks/files.js';
+import { checkSteps } from './checks/steps.js';
+import { checkVars } from './checks/vars.js';
+import { CheckContext } from './context.js';
+import { validate } from './schema-validator.js';
+import { joinPointer, SourceText } from './source.js';
 import type { Issue, ParseResult, Runbook, SourcePos } from './types.js';
 
 export interface ParseOptions {
-  /** File path used in messages. */
+  /** File path used in messages; relative `script_file`s start from its directory. Default `<input>`. */
   path?: string;
+  /** Check `script_file`s on disk (default true). */
+  checkFiles?: boolean;
 }
 
-/** Parses and checks a runbook's text. Never throws for bad input. */
-export function parseRunbook(text: string, options: ParseOptions = {}): ParseResult {
+const YAML_MESSAGES: Record<string, (found: string) => string> = {
+  DUPLICATE_KEY: (k) => `duplicate key ${JSON.stringify(k)}; a key may appear only once in a mapping`,
+  TAB_AS_INDENT: () => 'a tab is used for indentation; YAML allows only spaces there',
+};
+
+function yamlIssues(src: SourceText, doc: Document): Issue[] {
+  return doc.errors.map((e) => {
+    const found = src.text.slice(e.pos[0], e.pos[1]);
+    const rewrite = YAML_MESSAGES[e.code];
+    const message = rewrite
+      ? rewrite(found)
+      : `YAML: ${e.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '')}`;
+    return src.issue(e.code === 'DUPLICATE_KEY' ? 'SCHEMA_DUPLICATE_KEY' : 'SCHEMA_YAML', message, e.pos[0]);
+  });
+}
+
+const sortIssues = (issues: Issue[], main: string): Issue[] => {
+  const seen = new Set<string>();
+  return issues
+    .filter((i) => {
+      const k = `${i.file}:${i.line}:${i.col}:${i.message}`;
+      if (seen.has(k)) return false;
+      seen.add(k);
+      return true;
+    })
+    .sort((a, b) => Number(a.file !== main) - Number(b.file !== main) || a.line - b.line || a.col - b.col);
+};
+
+/** Parses and checks a runbook's text: YAML, the JSON Schema, then every semantic rule. Never throws. */
+export function parseRunbook(input: string, options: ParseOptions = {}): ParseResult {
   const file = options.path ?? '<input>';
+  const text = input.charCodeAt(0) === 0xfeff ? input.slice(1) : input;
+  const src = new SourceText(file, text);
   const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
-  const lines = text.split(/\r?\n/);
-  const issue = (code: string, message: string, offset: number): Issue => {
-    const { line, col } = lineCounter.linePos(offset);
-    return { code, message, file, line, col, source: lines[line - 1] ?? '' };
-  };
-  if (doc.errors.length > 0) {
+  const docs = parseAllDocuments(text, { lineCounter, uniqueKeys: true, prettyErrors: false, merge: true });
+  const first = Array.isArray(docs) ? docs[0] : undefined;
+  if (!first || (first.contents === null && first.errors.length === 0)) {
     return {
       ok: false,
-      issues: doc.errors.map((e) => issue('SCHEMA_YAML', e.message.split('\n')[0]!, e.pos[0])),
+      issues: [
+        src.issue('SCHEMA_EMPTY', 'the file is empty; a runbook needs version, name, biz and steps', 0),
+      ],
     };
   }
+  const issues = yamlIssues(src, first);
+  if (docs.length > 1) {
+    const second = docs[1]!;
+    const at = text.lastIndexOf('---', second.contents?.range?.[0] ?? second.range[0]);
+    issues.push(
+      src.issue(
+        'SCHEMA_MULTI_DOC',
+        'a runbook file holds one YAML document; remove this second one',
+        Math.max(0, at),
+      ),
+    );
+  }
+  if (issues.length > 0) return { ok: false, issues: sortIssues(issues, file) };
+
+  let value: unknown;
+  try {
+    value = first.toJS({ maxAliasCount: 1000 });
+  } catch (err) {
+    return { ok: false, issues: [src.issue('SCHEMA_YAML', `YAML: ${(err as Error).message}`, 0)] };
+  }
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    const kind = Array.isArray(value) ? 'a list' : 'a single value';
+    const message = `a runbook must be a mapping with version, name, biz and steps, not ${kind}`;
+    return { ok: false, issues: [src.issue('SCHEMA_TYPE', message, first.contents?.range?.[0] ?? 0)] };
+  }
+  const baseDir = dirname(resolve(file === '<input>' ? 'runbook.yaml' : file));
+  const ctx = new CheckContext(first, value as Record<string, unknown>, src, baseDir);
+  if (!validate(value)) reportSchemaErrors(ctx, validate.errors ?? []);
+  checkSteps(ctx);
+  checkVars(ctx);
+  checkExpressions(ctx);
+  const scriptFiles = options.checkFiles === false ? new Map() : checkScriptFiles(ctx);
+  if (ctx.issues.length > 0) return { ok: false, issues: sortIssues(ctx.issues, file) };
   const positions = new Map<string, SourcePos>();
-  collectPositions(doc.contents, '', positions, lineCounter);
-  const value = doc.toJS() as Runbook;
-  const issues: Issue[] = [];
-  const at = (pointer: string): number => {
-    const p = positions.get(pointer) ?? { line: 1, col: 1 };
-    return lineCounter.lineStarts[p.line - 1]! + p.col - 1;
-  };
-  if (!value || typeof value !== 'object') {
-    return { ok: false, issues: [issue('SCHEMA_TYPE', 'a runbook must be a YAML mapping', 0)] };
-  }
-  if (value.version !== 1) issues.push(issue('SCHEMA_VERSION', 'version must be 1', at('/version')));
-  if (!Array.isArray(value.steps) || value.steps.length === 0) {
-    issues.push(issue('SCHEMA_REQUIRED', 'steps must be a non-empty list', at('/steps')));
-  }
-  if (issues.length > 0) return { ok: false, issues };
-  return { ok: true, runbook: { runbook: value, path: file, text, positions } };
+  collectPositions(first.contents as Node, '', positions, lineCounter);
+  return { ok: true, runbook: { runbook: value as Runbook, path: file, text, positions, scriptFiles } };
 }
 
 /** Reads a runbook file and parses it. */
-export async function loadRunbook(path: string): Promise<ParseResult> {
+export async function loadRunbook(
+  path: string,
+  options: Omit<ParseOptions, 'path'> = {},
+): Promise<ParseResult> {
   let text: string;
   try {
     text = await readFile(path, 'utf8');
   } catch (err) {
-    const reason = (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message;
+    const code = (err as NodeJS.ErrnoException).code;
+    const reason =
+      code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory' : (err as Error).message;
     return {
       ok: false,
       issues: [
@@ -56,7 +119,7 @@ export async function loadRunbook(path: string): Promise<ParseResult> {
       ],
     };
   }
-  return parseRunbook(text, { path });
+  return parseRunbook(text, { ...options, path });
 }
 
 function collectPositions(
@@ -70,12 +133,7 @@ function collectPositions(
   if (isMap(node)) {
     for (const pair of node.items) {
       const key = String((pair.key as { value?: unknown } | null)?.value ?? pair.key);
-      collectPositions(
-        pair.value as Node,
-        `${pointer}/${key.replace(/~/g, '~0').replace(/\//g, '~1')}`,
-        out,
-        lc,
-      );
+      collectPositions(pair.value as Node, joinPointer(pointer, key), out, lc);
     }
   } else if (isSeq(node)) {
     node.items.forEach((item, i) => {

@@ -93,6 +93,8 @@ export interface LoadedRunbook {
   text: string;
   /** Position of each value by JSON pointer (`/steps/0/timeout`). */
   positions: Map<string, SourcePos>;
+  /** The contents of each step's `script_file`, read once while validating, by step index. */
+  scriptFiles: Map<number, { path: string; text: string }>;
 }
 
 export type ParseResult = { ok: true; runbook: LoadedRunbook } | { ok: false; issues: Issue[] };

@@ -1,0 +1,163 @@
+import { type CheckContext, label, show } from './context.js';
+import { runbookSchema } from './schema/index.js';
+import type { AjvError } from './schema-validator.js';
+import { joinPointer, pointerSegments, valueAt } from './source.js';
+import { didYouMean } from './suggest.js';
+
+const NOUNS: Record<string, string> = {
+  '': 'the runbook',
+  step: 'a step',
+  defaults: 'defaults',
+  group: 'a group',
+  hostEntry: 'a host mapping',
+  variable: 'a var',
+  secret: 'a secret',
+};
+
+const TYPE_WORDS: Record<string, string> = {
+  string: 'a string',
+  integer: 'an integer',
+  number: 'a number',
+  boolean: 'true or false',
+  object: 'a mapping',
+  array: 'a list',
+  null: 'empty',
+};
+
+type SchemaNode = Record<string, unknown>;
+const defs = runbookSchema.$defs as Record<string, SchemaNode>;
+
+/** The schema that applies at an instance pointer, and the name of the `$defs` entry it came from. */
+function schemaFor(pointer: string): { schema: SchemaNode; def: string } {
+  let schema: SchemaNode = runbookSchema;
+  let def = '';
+  const deref = (): void => {
+    for (let i = 0; i < 8 && typeof schema.$ref === 'string'; i++) {
+      def = schema.$ref.replace('#/$defs/', '');
+      schema = defs[def] ?? {};
+    }
+  };
+  for (const seg of pointerSegments(pointer)) {
+    deref();
+    const props = schema.properties as Record<string, SchemaNode> | undefined;
+    if (props && Object.hasOwn(props, seg)) schema = props[seg]!;
+    else if (schema.items && /^\d+$/.test(seg)) schema = schema.items as SchemaNode;
+    else if (typeof schema.additionalProperties === 'object')
+      schema = schema.additionalProperties as SchemaNode;
+    else return { schema: {}, def: '' };
+  }
+  deref();
+  return { schema, def };
+}
+
+function orList(words: string[]): string {
+  return words.length <= 1
+    ? (words[0] ?? '')
+    : `${words.slice(0, -1).join(', ')} or ${words[words.length - 1]}`;
+}
+
+/** Turns ajv's errors into one clear issue per mistake, at the key or value it is about. */
+export function reportSchemaErrors(ctx: CheckContext, errors: readonly AjvError[]): void {
+  // A value of the wrong type gets one message, not one more per keyword that also failed on it.
+  const wrongType = new Set(errors.filter((e) => e.keyword === 'type').map((e) => e.instancePath));
+  for (const e of errors) {
+    if (e.keyword !== 'type' && wrongType.has(e.instancePath)) continue;
+    if (e.keyword === 'propertyNames' || e.keyword === 'if') continue;
+    const propertyName = (e as { propertyName?: string }).propertyName;
+    if (propertyName !== undefined) {
+      reportBadName(ctx, e, propertyName);
+      continue;
+    }
+    const pointer = e.instancePath;
+    const value = valueAt(ctx.data, pointer);
+    const what = label(pointer);
+    const { schema, def } = schemaFor(pointer);
+    const noun = NOUNS[def] ?? what;
+    const p = e.params;
+    switch (e.keyword) {
+      case 'additionalProperties': {
+        const key = String(p.additionalProperty);
+        const known = Object.keys((schema.properties as object | undefined) ?? {});
+        const hint =
+          didYouMean(key, known) ||
+          (known.length <= 8 ? `; the keys of ${noun} are ${known.join(', ')}` : '');
+        ctx.report(
+          'SCHEMA_UNKNOWN_KEY',
+          `unknown key "${key}" in ${noun}${hint}`,
+          joinPointer(pointer, key),
+          'key',
+        );
+        break;
+      }
+      case 'required': {
+        ctx.report(
+          'SCHEMA_REQUIRED',
+          `${noun} is missing the required key "${String(p.missingProperty)}"`,
+          pointer,
+        );
+        break;
+      }
+      case 'type': {
+        const types = (Array.isArray(p.type) ? p.type : String(p.type).split(',')) as string[];
+        const words = types.map((t) => TYPE_WORDS[t] ?? t);
+        ctx.report('SCHEMA_TYPE', `${what} must be ${orList(words)}, not ${show(value)}`, pointer);
+        break;
+      }
+      case 'const':
+        ctx.report(
+          'SCHEMA_VALUE',
+          `${what} must be ${JSON.stringify(p.allowedValue)}, not ${show(value)}`,
+          pointer,
+        );
+        break;
+      case 'enum': {
+        const allowed = (p.allowedValues as unknown[]).map(String);
+        const hint = typeof value === 'string' ? didYouMean(value, allowed) : '';
+        ctx.report(
+          'SCHEMA_VALUE',
+          `${what} ${show(value)} is not one of ${allowed.join(', ')}${hint}`,
+          pointer,
+        );
+        break;
+      }
+      case 'pattern': {
+        const rule =
+          (schema.patternErrorMessage as string | undefined) ?? `expected a match for ${String(p.pattern)}`;
+        ctx.report('SCHEMA_VALUE', `${what} ${show(value)} is invalid; ${rule}`, pointer);
+        break;
+      }
+      case 'minimum':
+      case 'maximum': {
+        const unit = what === 'timeout' ? ' s' : '';
+        const side = e.keyword === 'minimum' ? 'below the minimum' : 'above the maximum';
+        const code = what === 'timeout' ? 'SCHEMA_TIMEOUT_RANGE' : 'SCHEMA_VALUE';
+        ctx.report(code, `${what} ${show(value)} is ${side} of ${String(p.limit)}${unit}`, pointer);
+        break;
+      }
+      case 'minItems':
+        ctx.report('SCHEMA_VALUE', `${what} must not be an empty list`, pointer);
+        break;
+      case 'minLength':
+        ctx.report('SCHEMA_VALUE', `${what} must not be empty`, pointer);
+        break;
+      case 'minProperties':
+        ctx.report('SCHEMA_VALUE', `${what} needs hosts, custom_query or both`, pointer);
+        break;
+      default:
+        ctx.report('SCHEMA_VALUE', `${what} ${e.message ?? 'is invalid'}`, pointer);
+    }
+  }
+}
+
+function reportBadName(ctx: CheckContext, e: AjvError, name: string): void {
+  const map = label(e.instancePath);
+  const noun = map === 'vars' ? 'var' : map === 'secrets' ? 'secret' : map === 'groups' ? 'group' : map;
+  const names = (schemaFor(e.instancePath).schema.propertyNames ?? {}) as SchemaNode;
+  const rule = (names.patternErrorMessage as string | undefined) ?? 'invalid name';
+  ctx.report(
+    'SCHEMA_NAME',
+    `${noun} name ${JSON.stringify(name)} is invalid; ${rule}`,
+    joinPointer(e.instancePath, name),
+    'key',
+  );
+}

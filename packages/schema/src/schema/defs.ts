@@ -1,0 +1,171 @@
+import { DURATION, ENV_NAME, IPV4, MAX_CLOUD_ID } from './patterns.js';
+
+const EXPRESSIONS =
+  'May contain expressions: `${{ vars.NAME }}`, `${{ env.NAME }}`, `${{ runbook.name }}`, `${{ run.id }}`, `${{ git.sha }}`; `$${{` writes a literal `${{`.';
+
+export const scriptType = {
+  description:
+    'The script language, sent to JOB as `script_type`: shell (1), bat (2), perl (3), python (4), powershell (5).',
+  enum: ['shell', 'bat', 'perl', 'python', 'powershell'],
+};
+
+export const onFailure = {
+  description:
+    'What happens when the step fails: `abort` (the default) stops the run; `continue` records the failure and goes on.',
+  enum: ['abort', 'continue'],
+};
+
+export const timeout = {
+  description:
+    'How long JOB lets the script run: seconds as an integer, or a duration such as `90s`, `20m`, `1h30m`; from 60 s to 86400 s (24h). Sent as `script_timeout`.',
+  type: ['integer', 'string'],
+  minimum: 60,
+  maximum: 86400,
+  pattern: DURATION,
+  patternErrorMessage: 'expected seconds or a duration such as 90s, 20m, 1h30m',
+  examples: [600, '20m', '1h30m'],
+};
+
+export const account = {
+  description: `The OS account alias the script runs as on the hosts (JOB \`account\`). ${EXPRESSIONS}`,
+  type: 'string',
+  minLength: 1,
+  examples: ['root'],
+};
+
+export const cloudId = {
+  description: 'A BlueKing cloud area id (`bk_cloud_id`); 0 is the default area.',
+  type: 'integer',
+  minimum: 0,
+  maximum: MAX_CLOUD_ID,
+  examples: [0],
+};
+
+export const hostEntry = {
+  description:
+    'A target: `"1.2.3.4"` (cloud from `defaults.cloud`, else 0), `"CLOUD:1.2.3.4"`, `{cloud, ip}`, or the name of a group. Host strings may contain expressions.',
+  type: ['string', 'object'],
+  minLength: 1,
+  properties: {
+    cloud: {
+      ...cloudId,
+      description: 'The cloud area id (`bk_cloud_id`); default `defaults.cloud`, else 0.',
+    },
+    ip: {
+      description: 'The IPv4 address of the host.',
+      type: 'string',
+      pattern: IPV4,
+      patternErrorMessage: 'expected an IPv4 address such as 10.0.0.1',
+      examples: ['10.0.0.1'],
+    },
+  },
+  required: ['ip'],
+  additionalProperties: false,
+  examples: ['10.0.0.1', '0:10.0.0.1', { cloud: 0, ip: '10.0.0.3' }, 'web'],
+};
+
+export const hosts = {
+  description:
+    'Target hosts: IPs, `CLOUD:IP` strings, `{cloud, ip}` mappings and group names; deduplicated into `ip_list`.',
+  type: 'array',
+  items: { $ref: '#/$defs/hostEntry' },
+  examples: [['web', '0:10.0.0.9']],
+};
+
+export const customQuery = {
+  description:
+    'CMDB custom query (dynamic group) ids, sent as `custom_query_id`; integers are accepted and turned into strings. Ids may contain expressions.',
+  type: 'array',
+  items: {
+    description: 'A CMDB custom query id.',
+    type: ['string', 'integer'],
+    minLength: 1,
+    minimum: 0,
+  },
+  examples: [['3']],
+};
+
+const varScalar = { type: ['string', 'number', 'boolean'] };
+
+export const variable = {
+  description:
+    'An input. Short form: a default value (string, number or boolean). Full form: `{type, default, description, required, enum, pattern, min, max}`. Overridden by `--vars-file`, `RUNBOOK_VAR_<NAME>` and `--var NAME=VALUE`, later wins.',
+  type: ['string', 'number', 'boolean', 'object'],
+  properties: {
+    type: {
+      description: 'The value type; default: the type of `default`, else string.',
+      enum: ['string', 'integer', 'number', 'boolean'],
+    },
+    default: { ...varScalar, description: 'The value used when no override is given.' },
+    description: { description: 'What the input means; shown in help and plan.', type: 'string' },
+    required: {
+      description: 'When true, a value must be given (or defaulted) before anything is sent.',
+      type: 'boolean',
+    },
+    enum: {
+      description: 'The only values allowed.',
+      type: 'array',
+      minItems: 1,
+      items: { ...varScalar, description: 'An allowed value.' },
+    },
+    pattern: {
+      description: 'A regular expression (ECMAScript, unicode) that a string value must match in full.',
+      type: 'string',
+      examples: ['^[a-z]+$'],
+    },
+    min: { description: 'The smallest allowed value (integer and number vars).', type: 'number' },
+    max: { description: 'The largest allowed value (integer and number vars).', type: 'number' },
+  },
+  additionalProperties: false,
+  examples: [{ type: 'integer', default: 7, min: 1, description: 'Days of logs to keep' }, 'nginx'],
+};
+
+export const secret = {
+  description:
+    'A secret, read from the environment at apply time and never written down: the environment variable name, or `{env, description}`. Usable only in `params` as `${{ secrets.NAME }}`.',
+  type: ['string', 'object'],
+  pattern: ENV_NAME,
+  patternErrorMessage: 'expected the name of an environment variable, such as ALERT_TOKEN',
+  properties: {
+    env: {
+      description: 'The environment variable that holds the secret.',
+      type: 'string',
+      pattern: ENV_NAME,
+      patternErrorMessage: 'expected the name of an environment variable, such as ALERT_TOKEN',
+      examples: ['ALERT_TOKEN'],
+    },
+    description: { description: 'What the secret is for.', type: 'string' },
+  },
+  required: ['env'],
+  additionalProperties: false,
+  examples: ['ALERT_TOKEN', { env: 'ALERT_TOKEN', description: 'Token for the alert webhook' }],
+};
+
+export const group = {
+  description:
+    'A named set of targets, reused by steps through its name in `hosts`. Needs `hosts`, `custom_query` or both.',
+  type: 'object',
+  properties: {
+    hosts: { $ref: '#/$defs/hosts' },
+    custom_query: { $ref: '#/$defs/customQuery' },
+  },
+  minProperties: 1,
+  additionalProperties: false,
+  examples: [{ hosts: ['0:10.0.0.1', '0:10.0.0.2'], custom_query: ['3'] }],
+};
+
+export const defaults = {
+  description: 'Values every step inherits unless it sets its own.',
+  type: 'object',
+  properties: {
+    account: { $ref: '#/$defs/account' },
+    timeout: { $ref: '#/$defs/timeout' },
+    type: { $ref: '#/$defs/scriptType' },
+    cloud: { ...cloudId, description: 'The cloud area id for bare IPs in `hosts`; default 0.' },
+    on_failure: { $ref: '#/$defs/onFailure' },
+  },
+  additionalProperties: false,
+  examples: [{ account: 'root', timeout: '10m', type: 'shell' }],
+};
+
+export { EXPRESSIONS };

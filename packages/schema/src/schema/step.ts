@@ -1,0 +1,75 @@
+import { EXPRESSIONS } from './defs.js';
+import { SLUG } from './patterns.js';
+
+export const step = {
+  description: 'One `fast_execute_script` call to JOB. Steps run in order.',
+  type: 'object',
+  properties: {
+    name: {
+      description:
+        'Required, unique in the file: how runs, resumes and output refer to the step. A slug: lowercase letters, digits, `.`, `_`, `-`.',
+      type: 'string',
+      pattern: SLUG,
+      patternErrorMessage:
+        'expected a slug: lowercase letters, digits, ".", "_" and "-", at most 64 characters',
+      examples: ['rotate-logs'],
+    },
+    description: { description: 'Free text, shown in plan and the UI.', type: 'string' },
+    script: {
+      description: `The script text, inline (sent as base64 \`script_content\`). Exactly one of script, script_file, script_id. ${EXPRESSIONS} Secrets are not allowed here.`,
+      type: 'string',
+      examples: ['df -h /var/log\n'],
+    },
+    script_file: {
+      description:
+        'A script file, relative to this runbook; it must stay inside the git repository. Its contents may contain expressions. Exactly one of script, script_file, script_id.',
+      type: 'string',
+      minLength: 1,
+      examples: ['scripts/rotate.sh'],
+    },
+    script_id: {
+      description:
+        'The id of a script stored in JOB (`script_id`). Exactly one of script, script_file, script_id; `type` is not allowed with it.',
+      type: 'integer',
+      minimum: 1,
+      examples: [1001],
+    },
+    type: {
+      $ref: '#/$defs/scriptType',
+    },
+    params: {
+      description: `One string of arguments, sent as base64 \`script_param\`. ${EXPRESSIONS} The only place \`\${{ secrets.NAME }}\` is allowed; it forces \`sensitive: true\`.`,
+      type: 'string',
+      examples: ['--keep ${{ vars.keep_days }}'],
+    },
+    sensitive: {
+      description: 'Hide `params` in JOB (`is_param_sensitive`); forced true when `params` uses a secret.',
+      type: 'boolean',
+    },
+    hosts: { $ref: '#/$defs/hosts' },
+    custom_query: { $ref: '#/$defs/customQuery' },
+    timeout: { $ref: '#/$defs/timeout' },
+    account: { $ref: '#/$defs/account' },
+    task_name: {
+      description: `The JOB task name; default \`<runbook name>/<step name>@<git short sha>\`. ${EXPRESSIONS}`,
+      type: 'string',
+      minLength: 1,
+    },
+    callback_url: {
+      description: `An http or https URL without user info that JOB calls when the step finishes (\`bk_callback_url\`). ${EXPRESSIONS}`,
+      type: 'string',
+      minLength: 1,
+      examples: ['https://hooks.example.com/job'],
+    },
+    confirm: {
+      description:
+        'A question; the run pauses before this step until a person answers yes (`--yes` answers it).',
+      type: 'string',
+      minLength: 1,
+      examples: ['Send the alert to the on-call channel?'],
+    },
+    on_failure: { $ref: '#/$defs/onFailure' },
+  },
+  required: ['name'],
+  additionalProperties: false,
+};

@@ -1,0 +1,164 @@
+import { type Document, isAlias, isMap, isScalar, isSeq, type Node, type Pair } from 'yaml';
+import type { Issue } from './types.js';
+
+/** A text with its line table; turns offsets into `FILE:LINE:COL` issues (columns count code points). */
+export class SourceText {
+  readonly lineStarts: number[] = [0];
+  constructor(
+    readonly file: string,
+    readonly text: string,
+  ) {
+    for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) this.lineStarts.push(i + 1);
+  }
+
+  /** 1-based line and column (in code points) of an offset. */
+  pos(offset: number): { line: number; col: number } {
+    const o = Math.max(0, Math.min(offset, this.text.length));
+    let lo = 0;
+    let hi = this.lineStarts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (this.lineStarts[mid]! <= o) lo = mid;
+      else hi = mid - 1;
+    }
+    const start = this.lineStarts[lo]!;
+    let col = 1;
+    for (let i = start; i < o; i++) {
+      const c = this.text.charCodeAt(i);
+      if (c < 0xdc00 || c > 0xdfff) col++;
+    }
+    return { line: lo + 1, col };
+  }
+
+  line(n: number): string {
+    const start = this.lineStarts[n - 1] ?? this.text.length;
+    const next = this.lineStarts[n];
+    const end = next === undefined ? this.text.length : next - 1;
+    return this.text.slice(start, end).replace(/\r$/, '');
+  }
+
+  issue(code: string, message: string, offset: number): Issue {
+    const { line, col } = this.pos(offset);
+    return { code, message, file: this.file, line, col, source: this.line(line) };
+  }
+}
+
+/** Splits a JSON pointer into its unescaped segments. */
+export function pointerSegments(pointer: string): string[] {
+  if (pointer === '') return [];
+  return pointer
+    .slice(1)
+    .split('/')
+    .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
+}
+
+export function joinPointer(base: string, seg: string | number): string {
+  return `${base}/${String(seg).replace(/~/g, '~0').replace(/\//g, '~1')}`;
+}
+
+/** The value at a JSON pointer in plain data, or undefined. */
+export function valueAt(data: unknown, pointer: string): unknown {
+  let cur = data;
+  for (const seg of pointerSegments(pointer)) {
+    if (cur === null || typeof cur !== 'object' || !Object.hasOwn(cur, seg)) return undefined;
+    cur = (cur as Record<string, unknown>)[seg];
+  }
+  return cur;
+}
+
+export interface Located {
+  /** The node found (for the deepest segment reached). */
+  node: Node | null;
+  /** The key scalar of the last segment, when it is a mapping key. */
+  key: Node | null;
+  /** True when every segment was found. */
+  exact: boolean;
+}
+
+const resolve = (doc: Document, node: unknown): Node | null => {
+  if (isAlias(node)) return (node.resolve(doc) as Node | undefined) ?? null;
+  return (node as Node | null) ?? null;
+};
+
+function findPair(doc: Document, map: Node, seg: string, depth = 0): Pair | undefined {
+  if (!isMap(map) || depth > 20) return undefined;
+  let merged: Pair | undefined;
+  for (const pair of map.items) {
+    const k = pair.key;
+    const name = isScalar(k) ? String(k.value) : String(k);
+    if (name === seg) return pair as Pair;
+    if (name === '<<' && merged === undefined) {
+      const v = resolve(doc, pair.value);
+      const sources = isSeq(v) ? v.items.map((i) => resolve(doc, i)) : [v];
+      for (const src of sources) {
+        merged = src ? findPair(doc, src, seg, depth + 1) : undefined;
+        if (merged) break;
+      }
+    }
+  }
+  return merged;
+}
+
+/** Follows a JSON pointer through the YAML tree (aliases and merge keys included). */
+export function locate(doc: Document, pointer: string): Located {
+  let node = resolve(doc, doc.contents);
+  let key: Node | null = null;
+  for (const seg of pointerSegments(pointer)) {
+    if (isMap(node)) {
+      const pair = findPair(doc, node, seg);
+      if (!pair) return { node, key: null, exact: false };
+      key = (pair.key as Node | null) ?? null;
+      const value = resolve(doc, pair.value);
+      if (!value) return { node: key, key, exact: true };
+      node = value;
+    } else if (isSeq(node)) {
+      const item = resolve(doc, node.items[Number(seg)]);
+      if (!/^\d+$/.test(seg) || !item) return { node, key: null, exact: false };
+      key = null;
+      node = item;
+    } else {
+      return { node, key: null, exact: false };
+    }
+  }
+  return { node, key, exact: true };
+}
+
+/** Offset of the value (or its key) at a pointer; falls back to the nearest ancestor. */
+export function offsetOf(doc: Document, pointer: string, where: 'key' | 'value' = 'value'): number {
+  const found = locate(doc, pointer);
+  const target = where === 'key' && found.exact && found.key ? found.key : found.node;
+  const start = target?.range?.[0];
+  // An empty value (`key:`) has a zero-width range after the colon: point at the key instead.
+  if (
+    found.key &&
+    target &&
+    isScalar(target) &&
+    target.value === null &&
+    target.range?.[0] === target.range?.[1]
+  ) {
+    return found.key.range?.[0] ?? 0;
+  }
+  return start ?? 0;
+}
+
+/** Offset of the n-th occurrence of `needle` in the source of the node at a pointer, else the node. */
+export function offsetInValue(
+  doc: Document,
+  text: string,
+  pointer: string,
+  needle: string,
+  nth: number,
+): number {
+  const found = locate(doc, pointer);
+  const range = found.exact ? found.node?.range : undefined;
+  if (!range) return offsetOf(doc, pointer);
+  const src = text.slice(range[0], range[1]);
+  let at = -1;
+  for (let i = 0; i <= nth; i++) {
+    at = src.indexOf(needle, at + 1);
+    // `$${{ … }}` is an escaped copy, not the expression.
+    while (at > 0 && needle.startsWith('${{') && src[at - 1] === '$') at = src.indexOf(needle, at + 1);
+    if (at < 0) return range[0];
+  }
+  return range[0] + at;
+}
