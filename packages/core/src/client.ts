@@ -85,7 +85,10 @@ export class JobClient {
    * Starts a script on hosts. Checked before sending; resent only when its connection provably
    * failed before anything was sent. Any doubt afterwards throws `MayHaveStartedError`.
    */
-  fastExecuteScript(req: FastExecuteScriptRequest, opts: CallOptions = {}): Promise<FastExecuteScriptResult> {
+  async fastExecuteScript(
+    req: FastExecuteScriptRequest,
+    opts: CallOptions = {},
+  ): Promise<FastExecuteScriptResult> {
     const call = 'fast_execute_script';
     assertValid(call, checkFastExecuteScript(req));
     const fields = { ...req } as Record<string, unknown>;
@@ -134,7 +137,7 @@ export class JobClient {
   }
 
   /** A job's progress. Retried after transient failures. */
-  getJobInstanceStatus(ref: JobRef, opts: CallOptions = {}): Promise<JobInstanceStatus> {
+  async getJobInstanceStatus(ref: JobRef, opts: CallOptions = {}): Promise<JobInstanceStatus> {
     const call = 'get_job_instance_status';
     assertValid(call, checkJobRef(ref));
     return this.#read(
@@ -158,7 +161,7 @@ export class JobClient {
   }
 
   /** Every host's output, one element per step. Logs are plain text (JOB 3.x HTML escaping undone). */
-  getJobInstanceLog(ref: JobRef, opts: CallOptions = {}): Promise<StepLog[]> {
+  async getJobInstanceLog(ref: JobRef, opts: CallOptions = {}): Promise<StepLog[]> {
     const call = 'get_job_instance_log';
     assertValid(call, checkJobRef(ref));
     return this.#read(
@@ -179,7 +182,7 @@ export class JobClient {
    * Terminates a running job (`operation_code` 1). Asynchronous on JOB: poll the status. On a
    * server without this component the error has code `CORE_NOT_SUPPORTED`.
    */
-  operateJobInstance(
+  async operateJobInstance(
     req: OperateJobInstanceRequest,
     opts: CallOptions = {},
   ): Promise<OperateJobInstanceResult> {

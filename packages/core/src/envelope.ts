@@ -1,7 +1,7 @@
 /** Reads the ESB envelope: decides success from `result` + `code`, and maps failures to errors with hints. */
 
 import { EsbError, HttpStatusError, ProtocolError } from './errors.js';
-import { maskText } from './redact.js';
+import { maskDeep, maskText } from './redact.js';
 import type { EsbEnvelope, PermissionInfo } from './types.js';
 
 export interface AnswerContext {
@@ -156,14 +156,19 @@ function mapCode(ctx: AnswerContext, env: EsbEnvelope<unknown>): Mapped {
       };
     case 1244002:
       return { code: 'CORE_BAD_REQUEST', hint: 'some hosts are not in this business in CMDB' };
+    case 1243001:
+      return { code: 'CORE_BAD_REQUEST', hint: 'no such script_id in this business' };
+    case 1244001:
+      return { code: 'CORE_BAD_REQUEST', hint: 'JOB found no hosts for the targets given' };
     case 1306406:
     case 1240003:
     case 1241004:
     case 1241005:
     case 1241007:
-    case 1243001:
-    case 1244001:
-      return { code: 'CORE_BAD_REQUEST' };
+      return {
+        code: 'CORE_BAD_REQUEST',
+        hint: 'the server rejected a request field named in its message (JOB 3.x also requires account)',
+      };
     default:
       return { code: 'CORE_ESB' };
   }
@@ -171,7 +176,8 @@ function mapCode(ctx: AnswerContext, env: EsbEnvelope<unknown>): Mapped {
 
 /** The error for a `result: false` envelope. */
 export function esbFailure(ctx: AnswerContext, env: EsbEnvelope<unknown>): EsbError {
-  const mapped = mapCode(ctx, env);
+  const permission = maskDeep(env.permission, ctx.secrets);
+  const mapped = mapCode(ctx, { ...env, permission });
   const serverMessage = maskText(String(env.message ?? ''), ctx.secrets);
   const reqId = env.request_id ? `, request_id ${env.request_id}` : '';
   const message = `${ctx.call} failed: ${serverMessage} (code ${env.code}${reqId})${mapped.hint ? `. ${mapped.hint}` : ''}`;
@@ -183,7 +189,7 @@ export function esbFailure(ctx: AnswerContext, env: EsbEnvelope<unknown>): EsbEr
     requestId: env.request_id,
     jobRequestId: env.job_request_id,
     hint: mapped.hint,
-    permission: env.permission,
+    permission,
   });
 }
 

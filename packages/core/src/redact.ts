@@ -35,3 +35,14 @@ export function maskText(text: string, secrets: readonly string[]): string {
   for (const secret of sorted) out = out.split(secret).join(MASK);
   return out;
 }
+
+/** A copy of a JSON-like value with every secret masked in every string (keys included). */
+export function maskDeep<T>(value: T, secrets: readonly string[]): T {
+  if (value === undefined || value === null) return value;
+  return JSON.parse(
+    maskText(
+      JSON.stringify(value),
+      secrets.map((s) => JSON.stringify(s).slice(1, -1)),
+    ),
+  ) as T;
+}
