@@ -1,11 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import type { RunControl } from '../../src/engine/events.js';
 import { startTui } from '../../src/render/tui/index.js';
+import type { ViewState } from '../../src/render/tui/state.js';
 import * as E from './events.js';
 import { FakeStdin, FakeStdout } from './fakes.js';
 
-function setup(opts: { tty?: boolean } = {}) {
+function setup(opts: { tty?: boolean; tickMs?: number } = {}) {
   const stdout = new FakeStdout(100, 30);
+  const draws: ViewState[] = [];
   const stdin = new FakeStdin(opts.tty ?? true);
   const exits: number[] = [];
   const tui = startTui({
@@ -14,17 +16,40 @@ function setup(opts: { tty?: boolean } = {}) {
     noColor: true,
     clock: () => E.T0 + 65_000,
     exit: (code) => exits.push(code),
+    onDraw: (state) => draws.push(state),
+    ...(opts.tickMs ? { tickMs: opts.tickMs } : {}),
   });
   const calls: string[] = [];
   const control: RunControl = {
     detach: (reason) => calls.push(`detach: ${reason}`),
     terminate: (reason) => calls.push(`terminate: ${reason}`),
   };
-  return { stdout, stdin, tui, exits, calls, control, output: () => stdout.frames.join('') };
+  return { stdout, stdin, tui, exits, calls, control, draws, output: () => stdout.frames.join('') };
 }
 
 /** Lets Ink's input handling run: key presses are parsed on the next turns of the event loop. */
 const settle = () => new Promise((r) => setImmediate(r));
+
+/** Waits for a condition, a bounded number of event-loop turns. */
+async function until(what: string, cond: () => boolean, turns = 2000) {
+  for (let i = 0; i < turns; i++) {
+    if (cond()) return;
+    await new Promise((r) => setTimeout(r, 5));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
+const ESC = String.fromCharCode(27);
+const stripAnsi = (s: string) => s.replace(new RegExp(`${ESC}\\[[0-9;?]*[A-Za-z]`, 'g'), '');
+const running = () => [
+  E.started([
+    ['deploy', 2],
+    ['cleanup', 2],
+  ]),
+  E.submitting('deploy', 1),
+  E.submitted('deploy', 1, 1002),
+  E.progress('deploy', 3, E.counts({ total: 2, running: 2 }), 2),
+];
 
 describe('startTui', () => {
   it('asks in the bottom bar and resolves with the key pressed', async () => {
@@ -47,7 +72,7 @@ describe('startTui', () => {
     await tui.done();
   });
 
-  it('ends with the recap and the resume command of a failed run', async () => {
+  it('ends with the recap of a failed run, leaving the resume command to apply', async () => {
     const { tui, output } = setup();
     tui.emit(E.started([['deploy', 2]]));
     tui.emit(E.submitting('deploy', 1));
@@ -56,6 +81,121 @@ describe('startTui', () => {
     tui.emit(E.runFinished(6, 1, 'a step failed'));
     await tui.done();
     expect(output()).toContain('exit 1: a step failed on JOB');
-    expect(output()).toContain(`resume: runbook apply runbooks/maintenance.yaml --resume ${E.RUN_ID}\n`);
+    expect(output()).toContain(`run id ${E.RUN_ID}`);
+    expect(output()).not.toContain('--resume');
+  });
+
+  it('takes a typed step name for a production-sized step, and refuses a wrong one', async () => {
+    const { stdin, tui, draws } = setup();
+    const request = {
+      step: 'deploy',
+      question: 'Run deploy on 5,000 hosts?',
+      hostCount: 5000,
+      typeToConfirm: 'deploy',
+    };
+    const wrong = tui.confirm(request);
+    await settle();
+    for (const ch of 'deplo') stdin.write(ch);
+    stdin.write('\r');
+    await until('the mismatch', () => draws.at(-1)?.confirm?.mismatch === true);
+    stdin.write(ESC);
+    await expect(wrong).resolves.toBe(false);
+    const right = tui.confirm(request);
+    await settle();
+    stdin.write('deploy');
+    stdin.write('\r');
+    await expect(right).resolves.toBe(true);
+    await tui.done();
+  });
+
+  it('Ctrl-C opens the bar; d detaches through the run control and the recap says so', async () => {
+    const { stdin, tui, calls, control, draws, output, exits } = setup();
+    tui.setControl(control);
+    for (const e of running()) tui.emit(e);
+    stdin.write('\u0003');
+    await until('the Ctrl-C bar', () => draws.at(-1)?.interrupt !== undefined);
+    stdin.write('d');
+    await until('detach', () => calls.length === 1);
+    expect(calls).toEqual(['detach: Ctrl-C: detach chosen']);
+    tui.emit({ ts: E.at(5), type: 'run.interrupted', signal: 'SIGINT', action: 'detach' });
+    tui.emit(E.runFinished(5, 130, 'detached'));
+    await tui.done();
+    expect(exits).toEqual([]);
+    expect(output()).toContain('exit 130: interrupted');
+    expect(output()).toContain(`run id ${E.RUN_ID}`);
+  });
+
+  it('Ctrl-C then t terminates the job; Esc keeps watching', async () => {
+    const { stdin, tui, calls, control, draws } = setup();
+    tui.setControl(control);
+    for (const e of running()) tui.emit(e);
+    stdin.write('\u0003');
+    await until('the Ctrl-C bar', () => draws.at(-1)?.interrupt !== undefined);
+    stdin.write(ESC);
+    await until('the bar to close', () => draws.at(-1)?.interrupt === undefined);
+    expect(calls).toEqual([]);
+    stdin.write('\u0003');
+    await until('the Ctrl-C bar again', () => draws.at(-1)?.interrupt !== undefined);
+    stdin.write('t');
+    await until('terminate', () => calls.length === 1);
+    expect(calls).toEqual(['terminate: Ctrl-C: terminate chosen']);
+    await tui.done();
+  });
+
+  it('a second Ctrl-C leaves at once: detach, last frame with run id and resume command, exit 130', async () => {
+    const { stdin, tui, calls, control, draws, exits, output } = setup();
+    tui.setControl(control);
+    for (const e of running()) tui.emit(e);
+    stdin.write('\u0003');
+    await until('the Ctrl-C bar', () => draws.at(-1)?.interrupt !== undefined);
+    stdin.write('\u0003');
+    await until('the exit', () => exits.length === 1);
+    expect(exits).toEqual([130]);
+    expect(calls).toEqual(['detach: second Ctrl-C: left at once']);
+    expect(output()).toContain('Left at once: a job may still be running on JOB.');
+    expect(output()).toContain(
+      `resume it with: runbook apply runbooks/maintenance.yaml --resume ${E.RUN_ID} --local\n`,
+    );
+    await tui.done();
+  });
+
+  it('folds a burst of events into few frames and ends on the last one', async () => {
+    const { tui, draws } = setup();
+    for (const e of running()) tui.emit(e);
+    const before = draws.length;
+    for (let i = 0; i <= 1000; i++) {
+      tui.emit(
+        E.progress('deploy', 3, E.counts({ total: 10_000, succeeded: i * 10, running: 10_000 - i * 10 }), 2),
+      );
+    }
+    expect(draws.length - before).toBeLessThanOrEqual(1);
+    await until('the trailing frame', () => draws.at(-1)?.steps[0]?.counts?.succeeded === 10_000);
+    expect(draws.length - before).toBeLessThanOrEqual(2);
+    await tui.done();
+  });
+
+  it('redraws on its own while a step runs, so elapsed times move', async () => {
+    const { tui, draws } = setup({ tickMs: 20 });
+    for (const e of running()) tui.emit(e);
+    const before = draws.length;
+    await until('three ticks', () => draws.length >= before + 3);
+    await tui.done();
+  });
+
+  it('follows a resize: every line drawn after it fits the new width', async () => {
+    const { tui, stdout, draws } = setup();
+    for (const e of running()) tui.emit(e);
+    tui.emit(E.finished('deploy', 5, [E.host('10.0.0.1', 104, 3, 'a long line of output '.repeat(10))], 4));
+    const from = stdout.frames.length;
+    const drawn = draws.length;
+    stdout.resize(60, 20);
+    expect(draws.length).toBe(drawn + 1);
+    tui.emit(E.runFinished(6, 1, 'a step failed'));
+    await tui.done();
+    const after = stripAnsi(stdout.frames.slice(from).join(''));
+    expect(after).toContain('exit 1: a step failed on JOB');
+    for (const line of after.split('\n').filter((l) => !l.startsWith('resume: '))) {
+      expect(line.length, line).toBeLessThanOrEqual(60);
+    }
   });
 });

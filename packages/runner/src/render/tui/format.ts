@@ -76,9 +76,18 @@ export function shellWord(word: string): string {
   return /^[\w./:@%+=,-]+$/.test(word) ? word : `'${word.replaceAll("'", `'\\''`)}'`;
 }
 
-/** The command that resumes a run. */
-export function resumeCommand(runbookPath: string, runId: string): string {
-  return `runbook apply ${shellWord(runbookPath)} --resume ${shellWord(runId)}`;
+/** The command that resumes a run against the endpoint it used. */
+export function resumeCommand(
+  runbookPath: string,
+  runId: string,
+  endpoint?: { url: string; local: boolean; config?: string },
+): string {
+  const parts = ['runbook', 'apply', shellWord(runbookPath), '--resume', shellWord(runId)];
+  if (endpoint?.local) {
+    parts.push('--local');
+    if (endpoint.config) parts.push('--emulator-config', shellWord(endpoint.config));
+  } else if (endpoint) parts.push('--esb-url', shellWord(endpoint.url));
+  return parts.join(' ');
 }
 
 /**

@@ -44,7 +44,7 @@ export interface StepView {
 export interface RunInfo {
   runId: string;
   runbook: { path: string; name: string; gitSha?: string; dirty?: boolean };
-  endpoint: { url: string; local: boolean };
+  endpoint: { url: string; local: boolean; config?: string };
   biz: number;
   resumedFrom?: string;
 }
@@ -71,7 +71,7 @@ export interface ViewState {
   /** The Ctrl-C bar: open with a selected choice, or the choice made. */
   interrupt?: { selected: number; chosen?: 'detach' | 'terminate' };
   interrupted?: { signal: string; action: 'detach' | 'terminate' };
-  finished?: { ok: boolean; exitCode: number; reason: string; runId: string };
+  finished?: { ok: boolean; exitCode: number; reason: string; runId: string; resumeCommand?: string };
   /** The step the person moved to; absent: follow the run. */
   focus?: string;
   /** The selected failure group of the focused step. */

@@ -20,6 +20,8 @@ export interface TuiOptions {
   tickMs?: number;
   /** How the process leaves on the second Ctrl-C (default `process.exit`). */
   exit?: (code: number) => void;
+  /** Called after each redraw with the state drawn (tests and benchmarks count frames with it). */
+  onDraw?: (state: ViewState) => void;
 }
 
 export interface Tui {
@@ -79,6 +81,7 @@ export function startTui(options: TuiOptions): Tui {
     if (closed) return;
     lastDraw = performance.now();
     instance.rerender(element());
+    options.onDraw?.(state);
   }
   function schedule() {
     if (timer || closed) return;
@@ -116,7 +119,7 @@ export function startTui(options: TuiOptions): Tui {
     apply({ type: 'ui.leave' });
     if (control && !state.finished) control.detach('second Ctrl-C: left at once');
     for (const q of questions.splice(0)) q.resolve(false);
-    void close().then(() => exit(EXIT_INTERRUPTED));
+    void close(leftLines(state)).then(() => exit(EXIT_INTERRUPTED));
   }
   function run(cmd: Command) {
     switch (cmd.kind) {
@@ -149,7 +152,7 @@ export function startTui(options: TuiOptions): Tui {
   }
 
   let closing: Promise<void> | undefined;
-  function close(): Promise<void> {
+  function close(trailer?: string): Promise<void> {
     closing ??= (async () => {
       draw();
       closed = true;
@@ -157,8 +160,8 @@ export function startTui(options: TuiOptions): Tui {
       stdout.off('resize', onResize);
       instance.unmount();
       await exited;
-      const line = resumeLine(state);
-      if (line) stdout.write(line);
+      // Plain lines after the last frame, which the terminal may wrap, so they copy whole.
+      if (trailer) stdout.write(trailer);
     })();
     return closing;
   }
@@ -186,11 +189,13 @@ export function startTui(options: TuiOptions): Tui {
   };
 }
 
-/** `resume: runbook apply FILE --resume RUN` when the run did not end well, else nothing. */
-export function resumeLine(state: ViewState): string | undefined {
-  const runId = state.finished?.runId ?? state.run?.runId;
-  const exitCode = state.finished?.exitCode ?? (state.left ? EXIT_INTERRUPTED : undefined);
-  if (!state.run || !runId || exitCode === undefined || exitCode === 0 || exitCode === 2) return undefined;
-  if (!state.steps.some((s) => s.phase !== 'pending' && s.phase !== 'not-run')) return undefined;
-  return `resume: ${resumeCommand(state.run.runbook.path, runId)}\n`;
+/**
+ * What stays on screen when the person leaves at once: the run id and the command that resumes
+ * the run (the engine's, once the run has finished; else made from what the run announced).
+ */
+export function leftLines(state: ViewState): string | undefined {
+  const run = state.run;
+  if (!run) return undefined;
+  const command = state.finished?.resumeCommand ?? resumeCommand(run.runbook.path, run.runId, run.endpoint);
+  return `runbook: left at once; run ${run.runId} may still have a job running on JOB.\nresume it with: ${command}\n`;
 }

@@ -67,6 +67,7 @@ export function liveLines(p: AppProps): LineSpec[] {
     group: view.group,
     ...(view.log ? { logScroll: view.log.scroll } : {}),
     interactive: interactive && !view.finished && !view.left,
+    chosen: view.focus !== undefined,
   });
   const gap: LineSpec[] = detail.length > 0 && rows.length > 0 ? [[]] : [];
   return [...rows, ...gap, ...detail, ...bottom].slice(-budget);

@@ -8,7 +8,7 @@ export function confirmLines(c: ConfirmView, width: number, theme: Theme, stepCo
   const r = c.request;
   const where = r.step
     ? `step ${r.step} on ${plural(r.hostCount, 'host')}`
-    : `${plural(stepCount, 'step')} on ${plural(r.hostCount, 'host')}`;
+    : `${stepCount > 0 ? `${plural(stepCount, 'step')} ` : ''}on ${plural(r.hostCount, 'host')}`;
   const lines: LineSpec[] = [
     rule('confirm', width, theme.warn),
     [

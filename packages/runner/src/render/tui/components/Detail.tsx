@@ -58,25 +58,25 @@ export function failureLines(step: StepView, o: DetailOptions): LineSpec[] {
     ...(o.interactive ? [{ text: '  (tab: next group, enter: full log)', dim: o.theme.dim }] : []),
   ];
   const room = o.budget - 1;
-  // The most log lines per group that still shows the selected group, from the top or from it.
+  // The most log lines per group that still show the selected group: the window starts as early
+  // as it can while still reaching the selected group, then takes what else fits after it.
   for (const tail of [3, 2, 1, 0]) {
-    for (const first of [0, sel]) {
-      const out: LineSpec[] = [];
-      let used = 0;
-      let i = first;
-      for (; i < groups.length; i++) {
-        const h = groupHeight(groups[i]!, tail);
-        const reserve = i < groups.length - 1 ? 1 : 0;
-        if (used + h + reserve > room) break;
-        out.push(...groupLines(groups[i]!, tail, i === sel, o.theme));
-        used += h;
-      }
-      if (i > sel) {
-        const hidden = groups.length - i + first;
-        if (hidden > 0) out.push([{ text: `   + ${plural(hidden, 'more group')}`, dim: o.theme.dim }]);
-        return [title, ...out];
-      }
+    const heights = groups.map((g) => groupHeight(g, tail));
+    const span = (from: number, to: number) => heights.slice(from, to + 1).reduce((a, b) => a + b, 0);
+    const more = (from: number, to: number) => (from > 0 || to < groups.length - 1 ? 1 : 0);
+    let first = 0;
+    while (first < sel && span(first, sel) + more(first, sel) > room) first++;
+    if (span(first, sel) + more(first, sel) > room) continue;
+    let last = sel;
+    while (last + 1 < groups.length && span(first, last + 1) + more(first, last + 1) <= room) last++;
+    const out: LineSpec[] = [];
+    for (let i = first; i <= last; i++) out.push(...groupLines(groups[i]!, tail, i === sel, o.theme));
+    const hidden = groups.length - (last - first + 1);
+    if (hidden > 0) {
+      const where = first > 0 && last < groups.length - 1 ? 'above and below' : first > 0 ? 'above' : 'below';
+      out.push([{ text: `   + ${plural(hidden, 'more group')} ${where}`, dim: o.theme.dim }]);
     }
+    return [title, ...out];
   }
   return o.budget >= 2 ? [title, groupTitle(groups[sel]!, true, o.theme)] : [title];
 }
@@ -120,23 +120,42 @@ function errorLines(step: StepView, theme: Theme): LineSpec[] {
   return lines;
 }
 
-/** The focused step in detail: its failures, its error, or a word on where it stands. */
-export function detailLines(step: StepView | undefined, o: DetailOptions): LineSpec[] {
+const PHASE_WORDS: Record<StepView['phase'], string> = {
+  pending: 'not started yet',
+  submitting: 'being submitted to JOB',
+  running: 'running on JOB',
+  succeeded: 'succeeded on every host',
+  failed: 'failed',
+  error: 'error',
+  skipped: 'skipped',
+  'not-run': 'not run',
+};
+
+/**
+ * The focused step in detail: its failures, its error, or (when the person moved to it) a word on
+ * where it stands.
+ */
+export function detailLines(step: StepView | undefined, o: DetailOptions & { chosen?: boolean }): LineSpec[] {
   if (!step || o.budget <= 0) return [];
   let lines: LineSpec[];
   if (step.groups.length > 0)
     lines = o.logScroll === undefined ? failureLines(step, o) : logViewLines(step, o);
   else if (step.phase === 'error' && step.error) lines = errorLines(step, o.theme);
-  else if (step.phase === 'failed')
+  else if (step.phase === 'failed' || o.chosen) {
+    const words =
+      step.phase === 'failed'
+        ? `failed with no failed host reported (JOB status ${step.status ?? '?'})`
+        : step.phase === 'skipped' && step.skipReason
+          ? `skipped: ${step.skipReason}`
+          : PHASE_WORDS[step.phase];
     lines = [
       [
-        {
-          text: `${step.name}: failed with no failed host reported (status ${step.status ?? '?'})`,
-          color: o.theme.fail,
-        },
+        { text: `${step.name}: `, bold: true },
+        { text: words, color: step.phase === 'failed' ? o.theme.fail : undefined },
       ],
     ];
-  else return [];
+    if (step.description) lines.push([{ text: `   ${step.description}`, dim: o.theme.dim }]);
+  } else return [];
   return lines.slice(0, o.budget);
 }
 

@@ -1,0 +1,34 @@
+import { describe, expect, it } from 'vitest';
+import { cleanLine, exitMeaning, formatDuration, hostStatusName, logLines, resumeCommand } from './format.js';
+
+describe('format', () => {
+  it('writes durations short', () => {
+    expect([0, 999, 12_000, 65_000, 3_599_000, 3_720_000].map(formatDuration)).toEqual([
+      '0s',
+      '0s',
+      '12s',
+      '1m05s',
+      '59m59s',
+      '1h02m',
+    ]);
+  });
+
+  it('makes log lines safe to draw', () => {
+    expect(cleanLine('\x1b[31mred\x1b[0m\tdone')).toBe('red  done');
+    expect(cleanLine('10%\r50%\r100%')).toBe('100%');
+    expect(cleanLine('windows line\r')).toBe('windows line');
+    expect(cleanLine('title\x1b]0;pwned\x07 bell\x07')).toBe('title bell');
+    expect(logLines('a\nb\n')).toEqual(['a', 'b']);
+    expect(logLines('')).toEqual([]);
+  });
+
+  it('names statuses and exit codes, and quotes the resume command for a shell', () => {
+    expect(hostStatusName(104)).toBe('non-zero exit');
+    expect(hostStatusName(325)).toBe('file error');
+    expect(hostStatusName(777)).toBe('status 777');
+    expect(exitMeaning(130)).toBe('interrupted');
+    expect(resumeCommand('my runbooks/it.yaml', 'abc')).toBe(
+      "runbook apply 'my runbooks/it.yaml' --resume abc",
+    );
+  });
+});

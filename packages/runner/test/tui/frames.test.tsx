@@ -1,0 +1,364 @@
+import { render } from 'ink-testing-library';
+import { describe, expect, it } from 'vitest';
+import type { RunEvent } from '../../src/engine/events.js';
+import { App } from '../../src/render/tui/components/App.js';
+import { reduce } from '../../src/render/tui/reducer.js';
+import { type Action, initialState, type ViewState } from '../../src/render/tui/state.js';
+import { createTheme } from '../../src/render/tui/theme.js';
+import * as E from './events.js';
+import { renderSized } from './fakes.js';
+
+const theme = createTheme(true);
+const fold = (actions: Action[], from: ViewState = initialState()) => actions.reduce(reduce, from);
+const NOW = E.T0 + 65_000;
+
+/** The screen for a view: 100 columns through ink-testing-library, other sizes through a sized fake. */
+function frame(view: ViewState, size: [number, number] = [100, 30], now = NOW): string {
+  const [width, height] = size;
+  const app = <App view={view} now={now} width={width} height={height} theme={theme} onKey={() => {}} />;
+  const r = width === 100 ? render(app) : renderSized(app, width, height);
+  const out = r.lastFrame() ?? '';
+  r.unmount();
+  return out;
+}
+
+const steps = (): RunEvent[] => [
+  E.started([
+    ['prepare', 2],
+    ['deploy-app', 5],
+    ['cleanup', 2],
+  ]),
+  E.submitting('prepare', 1),
+  E.submitted('prepare', 1, 1001),
+  E.finished('prepare', 4, E.twoOk(), 3),
+  E.submitting('deploy-app', 5),
+  E.submitted('deploy-app', 5, 1002),
+];
+const failingHosts = () => [
+  ...E.twoOk(),
+  E.host('10.0.0.3', 104, 3, 'copying release 1.4.2\ncp: /srv/app: No space left on device\n'),
+  E.host('10.0.0.4', 104, 3, 'copying release 1.4.2\ncp: /srv/app: No space left on device\n'),
+  E.host('10.0.0.5', 310, -1, ''),
+];
+const failed = () =>
+  fold([
+    ...steps(),
+    E.finished('deploy-app', 40, failingHosts(), 35),
+    E.submitting('cleanup', 41),
+    E.submitted('cleanup', 41, 1003),
+  ]);
+
+describe('frames', () => {
+  it('running: header, finished rows, the running step with its counters and the pending one', () => {
+    const view = fold([
+      ...steps(),
+      E.progress(
+        'deploy-app',
+        30,
+        E.counts({ total: 5, succeeded: 2, failed: 1, running: 1, waiting: 1 }),
+        25,
+      ),
+    ]);
+    expect(frame(view)).toMatchInlineSnapshot(`
+      "runbook maintenance runbooks/maintenance.yaml · git 3f2a9c1+dirty
+      endpoint local emulator http://127.0.0.1:40123 · biz 2 · run 7c1e2a3b-0d4f-4e5a-9b6c-1d2e3f405162
+       ✔ prepare        3s  job 1001  ok 2/2
+      ›◓ deploy-app  1m00s  job 1002
+          ok 2  failed 1  running 1  waiting 1  agent errors 0  of 5
+       · cleanup            2 hosts
+      ↑↓ step · tab group · enter log · ctrl-c stop"
+    `);
+  });
+
+  it('a failed step: its hosts grouped by status, exit code and output, with the last log lines', () => {
+    expect(frame(failed())).toMatchInlineSnapshot(`
+      "runbook maintenance runbooks/maintenance.yaml · git 3f2a9c1+dirty
+      endpoint local emulator http://127.0.0.1:40123 · biz 2 · run 7c1e2a3b-0d4f-4e5a-9b6c-1d2e3f405162
+       ✔ prepare        3s  job 1001  ok 2/2
+       ✖ deploy-app    35s  job 1002  3 of 5 failed (1 agent error) · ok 2
+       ◓ cleanup       24s  job 1003
+          waiting for JOB · 2 hosts
+
+      deploy-app: 3 failed hosts in 2 groups  (tab: next group, enter: full log)
+       › non-zero exit (status 104), exit 3 · 2 hosts: 10.0.0.3, 10.0.0.4
+           │ copying release 1.4.2
+           │ cp: /srv/app: No space left on device
+         agent error (status 310), exit -1 · 1 host: 10.0.0.5
+           │ (no output)
+      ↑↓ step · tab group · enter log · ctrl-c stop"
+    `);
+  });
+
+  it('a failed step: tab selects the next group, enter shows its full log', () => {
+    const view = fold([{ type: 'ui.group', delta: 1 }], failed());
+    expect(frame(view)).toContain(' › agent error (status 310), exit -1 · 1 host: 10.0.0.5');
+    expect(
+      frame(
+        fold(
+          [
+            { type: 'ui.group', delta: -1 },
+            { type: 'ui.log', open: true },
+          ],
+          view,
+        ),
+      ),
+    ).toMatchInlineSnapshot(`
+      "runbook maintenance runbooks/maintenance.yaml · git 3f2a9c1+dirty
+      endpoint local emulator http://127.0.0.1:40123 · biz 2 · run 7c1e2a3b-0d4f-4e5a-9b6c-1d2e3f405162
+       ✔ prepare        3s  job 1001  ok 2/2
+       ✖ deploy-app    35s  job 1002  3 of 5 failed (1 agent error) · ok 2
+       ◓ cleanup       24s  job 1003
+          waiting for JOB · 2 hosts
+
+      deploy-app: group 1 of 2, full log  (esc: back, ↑↓: scroll)
+       › non-zero exit (status 104), exit 3 · 2 hosts: 10.0.0.3, 10.0.0.4
+           │ copying release 1.4.2
+           │ cp: /srv/app: No space left on device
+      ↑↓ step · tab group · enter log · ctrl-c stop"
+    `);
+  });
+
+  it('a confirmation: the question, what runs where, and explicit choices', () => {
+    const view = fold([
+      E.started([
+        ['prepare', 2],
+        ['deploy-app', 5],
+      ]),
+      { type: 'ui.confirm', request: { question: 'Apply maintenance to 7 hosts?', hostCount: 7 } },
+    ]);
+    expect(frame(view)).toMatchInlineSnapshot(`
+      "runbook maintenance runbooks/maintenance.yaml · git 3f2a9c1+dirty
+      endpoint local emulator http://127.0.0.1:40123 · biz 2 · run 7c1e2a3b-0d4f-4e5a-9b6c-1d2e3f405162
+      ›· prepare            2 hosts
+       · deploy-app         5 hosts
+      ── confirm ─────────────────────────────────────────────────────────────────────────────────────────
+      ? Apply maintenance to 7 hosts?
+        runs 2 steps on 7 hosts
+        [y] yes, run it    [n] no, stop here"
+    `);
+  });
+
+  it('a confirmation of a production-sized step: the step name to type, and a wrong name said so', () => {
+    const request = {
+      step: 'deploy-app',
+      question: 'Run deploy-app on 2,000 hosts?',
+      hostCount: 2000,
+      typeToConfirm: 'deploy-app',
+    };
+    const view = fold([
+      ...steps().slice(0, 4),
+      { type: 'ui.confirm', request },
+      { type: 'ui.confirm.type', text: 'deploy' },
+      { type: 'ui.confirm.mismatch' },
+      { type: 'ui.confirm.type', text: 'deploy-a' },
+    ]);
+    expect(frame(fold([{ type: 'ui.confirm.mismatch' }], view), [80, 24])).toContain(
+      'That is not the step name; type it again or press Esc.',
+    );
+    expect(frame(view, [80, 24])).toMatchInlineSnapshot(`
+      "runbook maintenance runbooks/maintenance.yaml · git 3f2a9c1+dirty
+      endpoint local emulator http://127.0.0.1:40123 · biz 2 · run 7c1e2a3b-0d4f-4e5a…
+       ✔ prepare        3s  job 1001  ok 2/2
+       · deploy-app         5 hosts
+       · cleanup            2 hosts
+      ── confirm ─────────────────────────────────────────────────────────────────────
+      ? Run deploy-app on 2,000 hosts?
+        runs step deploy-app on 2,000 hosts
+        Production-sized: type deploy-app and press Enter to run it, Esc to decline.
+        › deploy-a_"
+    `);
+  });
+
+  it('the Ctrl-C bar: detach, terminate, keep watching; then what was chosen', () => {
+    const view = fold([
+      ...steps(),
+      E.progress('deploy-app', 30, E.counts({ total: 5, running: 5 }), 25),
+      { type: 'ui.interrupt.open' },
+    ]);
+    expect(frame(view, [80, 24])).toMatchInlineSnapshot(`
+      "runbook maintenance runbooks/maintenance.yaml · git 3f2a9c1+dirty
+      endpoint local emulator http://127.0.0.1:40123 · biz 2 · run 7c1e2a3b-0d4f-4e5a…
+       ✔ prepare        3s  job 1001  ok 2/2
+      ›◓ deploy-app  1m00s  job 1002
+          ok 0  failed 0  running 5  waiting 0  agent errors 0  of 5
+       · cleanup            2 hosts
+      ── Ctrl-C ──────────────────────────────────────────────────────────────────────
+      Stop following this run?
+       › [d] detach (job keeps running)
+         [t] terminate the job
+         [k] keep watching
+      Ctrl-C again leaves at once."
+    `);
+    expect(frame(fold([{ type: 'ui.interrupt.choose', choice: 'detach' }], view), [80, 24])).toContain(
+      'Detaching: no new step will be submitted; the job keeps running on JOB.',
+    );
+  });
+
+  it('the recap: a line per step, the exit code and its meaning, the run id', () => {
+    const view = fold([
+      ...steps(),
+      E.finished('deploy-app', 40, failingHosts(), 35),
+      E.runFinished(41, 1, 'step deploy-app failed'),
+    ]);
+    expect(frame(view, [80, 24])).toMatchInlineSnapshot(`
+      "runbook maintenance runbooks/maintenance.yaml · git 3f2a9c1+dirty
+      endpoint local emulator http://127.0.0.1:40123 · biz 2 · run 7c1e2a3b-0d4f-4e5a…
+       ✔ prepare        3s  job 1001  ok 2/2
+       ✖ deploy-app    35s  job 1002  3 of 5 failed (1 agent error) · ok 2
+      deploy-app: 3 failed hosts in 2 groups
+       › non-zero exit (status 104), exit 3 · 2 hosts: 10.0.0.3, 10.0.0.4
+           │ copying release 1.4.2
+           │ cp: /srv/app: No space left on device
+         agent error (status 310), exit -1 · 1 host: 10.0.0.5
+           │ (no output)
+      ── recap ───────────────────────────────────────────────────────────────────────
+       ✔ prepare        3s  ok on 2/2 hosts
+       ✖ deploy-app    35s  failed on 3/5 hosts
+       – cleanup            not run
+      exit 1: a step failed on JOB (step deploy-app failed)
+      run id 7c1e2a3b-0d4f-4e5a-9b6c-1d2e3f405162"
+    `);
+  });
+
+  it('the recap of an interrupted run: the step left running on JOB and exit 130', () => {
+    const view = fold([
+      ...steps(),
+      { ts: E.at(30), type: 'run.interrupted', signal: 'SIGINT', action: 'detach' },
+      E.runFinished(30, 130, 'interrupted: detached, the job keeps running'),
+    ]);
+    const out = frame(view, [80, 24]);
+    expect(out).toContain(' » deploy-app');
+    expect(out).toContain('left running on JOB');
+    expect(out).toContain('exit 130: interrupted (interrupted: detached, the job keeps running)');
+  });
+
+  it('10,000 hosts: counts, never rows', () => {
+    const running = fold([
+      E.started([['fan-out', 10_000]]),
+      E.submitting('fan-out', 1),
+      E.submitted('fan-out', 1, 2001),
+      E.progress(
+        'fan-out',
+        30,
+        E.counts({ total: 10_000, succeeded: 4210, failed: 12, running: 5000, waiting: 770, agentError: 8 }),
+        29,
+      ),
+    ]);
+    expect(frame(running, [80, 24])).toMatchInlineSnapshot(`
+      "runbook maintenance runbooks/maintenance.yaml · git 3f2a9c1+dirty
+      endpoint local emulator http://127.0.0.1:40123 · biz 2 · run 7c1e2a3b-0d4f-4e5a…
+      ›◓ fan-out  1m04s  job 2001
+          ok 4,210  failed 12  running 5,000  waiting 770  agent errors 8  of 10,000
+      ↑↓ step · tab group · enter log · ctrl-c stop"
+    `);
+    const hosts = Array.from({ length: 10_000 }, (_, i) =>
+      E.host(
+        `10.${i >> 8}.${i & 255}.1`,
+        i < 9_990 ? 104 : 310,
+        i < 9_990 ? 1 : -1,
+        i < 9_990 ? 'No space left on device\n' : '',
+      ),
+    );
+    const done = fold([E.finished('fan-out', 60, hosts, 59)], running);
+    const out = frame(done, [80, 24]);
+    expect(out).toMatchInlineSnapshot(`
+      "runbook maintenance runbooks/maintenance.yaml · git 3f2a9c1+dirty
+      endpoint local emulator http://127.0.0.1:40123 · biz 2 · run 7c1e2a3b-0d4f-4e5a…
+       ✖ fan-out    59s  job 2001  10,000 of 10,000 failed (10 agent errors) · ok 0
+      fan-out: 10,000 failed hosts in 2 groups  (tab: next group, enter: full log)
+       › non-zero exit (status 104), exit 1 · 9,990 hosts: 10.0.0.1, 10.0.1.1, 10.0.2…
+           │ No space left on device
+         agent error (status 310), exit -1 · 10 hosts: 10.39.6.1, 10.39.7.1, 10.39.8.…
+           │ (no output)
+      ↑↓ step · tab group · enter log · ctrl-c stop"
+    `);
+    expect(out.split('\n').length).toBeLessThanOrEqual(24);
+  });
+});
+
+describe('small screens', () => {
+  const views = (): [string, ViewState][] => {
+    const hosts = Array.from({ length: 300 }, (_, i) =>
+      E.host(`10.0.${i >> 8}.${i & 255}`, 104, i % 7, `line a\nline b ${i % 7}\n`),
+    );
+    return [
+      ['running', fold([...steps(), E.progress('deploy-app', 30, E.counts({ total: 5, running: 5 }), 25)])],
+      ['failed', failed()],
+      ['many groups', fold([...steps(), E.finished('deploy-app', 40, hosts, 35)])],
+      [
+        'confirm',
+        fold(
+          [
+            {
+              type: 'ui.confirm',
+              request: { step: 'deploy-app', question: 'Run?', hostCount: 5, typeToConfirm: 'deploy-app' },
+            },
+          ],
+          failed(),
+        ),
+      ],
+      ['ctrl-c', fold([{ type: 'ui.interrupt.open' }], failed())],
+      ['recap', fold([E.runFinished(60, 1, 'a step failed')], failed())],
+    ];
+  };
+
+  for (const [width, height] of [
+    [80, 24],
+    [60, 20],
+    [40, 12],
+  ] as const) {
+    it(`truncates, never wraps, and never outgrows ${width}×${height}`, () => {
+      for (const [name, view] of views()) {
+        const r = renderSized(
+          <App view={view} now={NOW} width={width} height={height} theme={theme} onKey={() => {}} />,
+          width,
+          height,
+        );
+        const out = r.lastFrame();
+        r.unmount();
+        const staticLines = 2 + view.staticItems.length - 1;
+        const lines = out.replace(/\n$/, '').split('\n');
+        for (const line of lines) expect(line.length, `${name}: ${line}`).toBeLessThanOrEqual(width);
+        expect(lines.length - staticLines, name).toBeLessThan(height);
+      }
+    });
+  }
+
+  it('the many-groups failure at 60×20 keeps the selected group in view', () => {
+    const view = fold([
+      ...steps(),
+      E.finished(
+        'deploy-app',
+        40,
+        Array.from({ length: 300 }, (_, i) =>
+          E.host(`10.0.${i >> 8}.${i & 255}`, 104, i % 7, `line a\nline b ${i % 7}\n`),
+        ),
+        35,
+      ),
+      { type: 'ui.group', delta: 6 },
+    ]);
+    expect(frame(view, [60, 20])).toMatchInlineSnapshot(`
+      "runbook maintenance runbooks/maintenance.yaml · git 3f2a9c1…
+      endpoint local emulator http://127.0.0.1:40123 · biz 2 · ru…
+       ✔ prepare        3s  job 1001  ok 2/2
+       ✖ deploy-app    35s  job 1002  300 of 300 failed · ok 0
+       · cleanup            2 hosts
+
+      deploy-app: 300 failed hosts in 7 groups  (tab: next group,…
+         non-zero exit (status 104), exit 3 · 43 hosts: 10.0.0.3,…
+           │ line a
+           │ line b 3
+         non-zero exit (status 104), exit 4 · 43 hosts: 10.0.0.4,…
+           │ line a
+           │ line b 4
+         non-zero exit (status 104), exit 5 · 43 hosts: 10.0.0.5,…
+           │ line a
+           │ line b 5
+       › non-zero exit (status 104), exit 6 · 42 hosts: 10.0.0.6,…
+           │ line a
+           │ line b 6
+         + 3 more groups above
+      ↑↓ step · tab group · enter log · ctrl-c stop"
+    `);
+  });
+});
