@@ -22,7 +22,7 @@ describe('runbook apply --local, end to end through HTTP and real processes', ()
   it('runs the script on every host and prints each host output', async () => {
     const marker = `marker-${process.pid}-${Date.now()}`;
     const dir = await tempFiles({ 'rb.yaml': runbook(`echo "${marker} $((6*7))"`) });
-    const res = await runCli(['apply', join(dir, 'rb.yaml'), '--local', '--yes']);
+    const res = await runCli(['apply', join(dir, 'rb.yaml'), '--local', '--yes'], { cwd: dir });
     expect(res.stderr).toBe('');
     expect(res.code).toBe(0);
     // The output comes back only if the emulator ran bash: $((6*7)) is computed by the shell.
@@ -33,7 +33,7 @@ describe('runbook apply --local, end to end through HTTP and real processes', ()
 
   it('exits 1 and shows the failing host when a script exits non-zero', async () => {
     const dir = await tempFiles({ 'rb.yaml': runbook('echo about to fail\nexit 3') });
-    const res = await runCli(['apply', join(dir, 'rb.yaml'), '--local', '--yes']);
+    const res = await runCli(['apply', join(dir, 'rb.yaml'), '--local', '--yes'], { cwd: dir });
     expect(res.code).toBe(1);
     expect(res.stdout).toContain('[marker] FAILED');
     expect(res.stdout).toContain('0:127.0.0.1 status 104 exit 3');

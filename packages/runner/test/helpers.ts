@@ -1,5 +1,5 @@
-import { spawn } from 'node:child_process';
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
+import { mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -12,39 +12,107 @@ export interface CliResult {
   stderr: string;
 }
 
-/** Runs the built CLI as a user would, with a bounded time. */
-export function runCli(
+export interface CliOptions {
+  cwd?: string;
+  env?: NodeJS.ProcessEnv;
+  timeoutMs?: number;
+}
+
+/** Environment of a spawned CLI: no TTY-dependent defaults, no inherited JOB credentials. */
+function cliEnv(extra: NodeJS.ProcessEnv | undefined): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...process.env, CI: '1' };
+  for (const k of Object.keys(env)) if (k.startsWith('BK_') || k.startsWith('RUNBOOK_VAR_')) delete env[k];
+  return { ...env, ...extra };
+}
+
+/** Starts the built CLI as a user would; stdin is a pipe (no terminal). */
+export function spawnCli(
   args: string[],
-  opts: { cwd?: string; env?: NodeJS.ProcessEnv; timeoutMs?: number } = {},
-) {
+  opts: CliOptions = {},
+): ChildProcessWithoutNullStreams & { output(): CliResult } {
+  const child = spawn(process.execPath, [CLI, ...args], {
+    cwd: opts.cwd,
+    env: cliEnv(opts.env),
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (b: Buffer) => {
+    stdout += b.toString('utf8');
+  });
+  child.stderr.on('data', (b: Buffer) => {
+    stderr += b.toString('utf8');
+  });
+  return Object.assign(child, { output: () => ({ code: child.exitCode, stdout, stderr }) });
+}
+
+/** Waits for a spawned CLI to exit, with a bound. */
+export function exited(child: ReturnType<typeof spawnCli>, timeoutMs = 20_000): Promise<CliResult> {
   return new Promise<CliResult>((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, ...args], {
-      cwd: opts.cwd,
-      env: { ...process.env, CI: '1', ...opts.env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (b: Buffer) => {
-      stdout += b.toString('utf8');
-    });
-    child.stderr.on('data', (b: Buffer) => {
-      stderr += b.toString('utf8');
-    });
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
-      reject(new Error(`runbook ${args.join(' ')} did not finish in time\n${stdout}\n${stderr}`));
-    }, opts.timeoutMs ?? 20_000);
+      const o = child.output();
+      reject(new Error(`runbook did not finish in time\n${o.stdout}\n${o.stderr}`));
+    }, timeoutMs);
     child.on('close', (code) => {
       clearTimeout(timer);
-      resolve({ code, stdout, stderr });
+      resolve({ ...child.output(), code });
     });
   });
 }
 
-/** Writes files into a fresh temporary directory and returns its path. */
+/** Runs the built CLI to the end, with a bounded time. */
+export function runCli(args: string[], opts: CliOptions = {}): Promise<CliResult> {
+  const child = spawnCli(args, opts);
+  child.stdin.end();
+  return exited(child, opts.timeoutMs);
+}
+
+/** Writes files (paths may contain folders) into a fresh temporary directory and returns its path. */
 export async function tempFiles(files: Record<string, string>): Promise<string> {
   const dir = await mkdtemp(join(tmpdir(), 'runbook-test-'));
-  for (const [name, text] of Object.entries(files)) await writeFile(join(dir, name), text);
+  for (const [name, text] of Object.entries(files)) {
+    await mkdir(dirname(join(dir, name)), { recursive: true });
+    await writeFile(join(dir, name), text);
+  }
   return dir;
 }
+
+/** Polls `check` until it returns a value (not undefined), at most `timeoutMs`. */
+export async function waitFor<T>(
+  what: string,
+  check: () => Promise<T | undefined> | T | undefined,
+  timeoutMs = 10_000,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await check();
+    if (v !== undefined) return v;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+/** The record of the only run under `<cwd>/.runbook/runs`, or undefined while there is none. */
+export async function onlyRecord(cwd: string): Promise<any | undefined> {
+  const { readdir } = await import('node:fs/promises');
+  let names: string[];
+  try {
+    names = await readdir(join(cwd, '.runbook', 'runs'));
+  } catch {
+    return undefined;
+  }
+  if (names.length !== 1) return undefined;
+  try {
+    return JSON.parse(await readFile(join(cwd, '.runbook', 'runs', names[0]!, 'record.json'), 'utf8'));
+  } catch {
+    return undefined;
+  }
+}
+
+/** Indents a script for a YAML block scalar. */
+export const block = (script: string, indent = 6) =>
+  script
+    .split('\n')
+    .map((l) => `${' '.repeat(indent)}${l}`)
+    .join('\n');
