@@ -47,6 +47,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
           parallelism: Math.max(1, options.parallelism ?? 16),
           logLimitBytes: Math.max(1024, options.logLimitBytes ?? 1024 * 1024),
           timeoutScale,
+          terminateGraceMs: options.terminateGraceMs ?? 1000,
           touch,
         });
   const ctx: CallContext = {

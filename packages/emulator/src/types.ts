@@ -87,6 +87,8 @@ export interface EmulatorOptions {
   logLimitBytes?: number;
   /** Multiplier applied to `script_timeout` (seconds) before it is enforced (default 1; tests use e.g. 0.005). */
   timeoutScale?: number;
+  /** `local`: on terminate, SIGTERM the process group, then SIGKILL after this many ms (default 1000). */
+  terminateGraceMs?: number;
 }
 
 export interface EmulatedHostView {

@@ -13,6 +13,8 @@ export interface LocalOptions {
   parallelism: number;
   logLimitBytes: number;
   timeoutScale: number;
+  /** After SIGTERM on terminate, how long before SIGKILL. */
+  terminateGraceMs: number;
   /** Tells the job store a host changed. */
   touch(job: Job): void;
 }
@@ -88,7 +90,11 @@ export class LocalExecutor {
     this.opts.touch(job);
     if (!run) return;
     run.terminated = true;
-    for (const c of run.children) killGroup(c);
+    for (const c of run.children) {
+      killGroup(c, 'SIGTERM');
+      const t = setTimeout(() => killGroup(c), this.opts.terminateGraceMs);
+      c.once('close', () => clearTimeout(t));
+    }
   }
 
   /** Kills every process and waits for the runs to settle. */
@@ -150,6 +156,8 @@ export class LocalExecutor {
         LC_ALL: 'C.UTF-8',
         PYTHONIOENCODING: 'utf-8',
         RUNBOOK_EMU_TAG_FILE: tagFile,
+        RUNBOOK_EMU_HOST_IP: h.ip,
+        RUNBOOK_EMU_JOB_ID: String(job.id),
       };
       if (job.script.type === 1) env.BASH_ENV = join(dir, '.job_helpers.sh');
       // sh merges stderr into stdout at the descriptor, so the two keep their order.
