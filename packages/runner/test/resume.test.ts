@@ -1,0 +1,179 @@
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Emulator } from '@runbook/emulator';
+import { afterEach, describe, expect, it } from 'vitest';
+import { jobsOf, startEsb } from './esb.js';
+import { block, exited, onlyRecord, runCli, spawnCli, tempFiles, waitFor } from './helpers.js';
+
+/** Three steps; the middle one runs long enough to be interrupted while JOB runs it. */
+const runbook = (slowSeconds: number, tail = '') => `version: 1
+name: rs
+biz: 1
+defaults:
+  account: root
+  timeout: 60
+steps:
+  - name: before
+    hosts: ["127.0.0.1"]
+    script: |
+${block('echo before done')}
+  - name: slow
+    hosts: ["127.0.0.1", "127.0.0.2"]
+    script: |
+${block(`sleep ${slowSeconds}\necho slow done${tail}`)}
+  - name: after
+    hosts: ["127.0.0.1"]
+    script: |
+${block('echo after done')}
+`;
+
+let emu: Emulator | undefined;
+afterEach(async () => {
+  await emu?.close();
+  emu = undefined;
+});
+
+/** Waits until the record says the slow step's job is running on JOB. */
+const slowRunning = (dir: string) =>
+  waitFor('the slow step to be running', async () => {
+    const r = await onlyRecord(dir);
+    const s = r?.steps.find((x: { name: string }) => x.name === 'slow');
+    return s?.state === 'running' && s.jobInstanceId
+      ? { record: r, jobInstanceId: s.jobInstanceId as number }
+      : undefined;
+  });
+
+describe('runbook apply --resume', () => {
+  it('after the runner is killed while a job runs, re-attaches to that job instead of submitting it again', async () => {
+    const esb = await startEsb();
+    emu = esb.emu;
+    const dir = await tempFiles({ 'rb.yaml': runbook(2) });
+    const first = spawnCli(['apply', 'rb.yaml', '--yes', '--poll-initial', '50ms'], {
+      cwd: dir,
+      env: esb.env,
+    });
+    const { record, jobInstanceId } = await slowRunning(dir);
+    first.kill('SIGKILL');
+    await exited(first);
+    expect(record.state).toBe('running');
+
+    const res = await runCli(
+      ['apply', 'rb.yaml', '--yes', '--resume', record.runId, '--poll-initial', '50ms'],
+      {
+        cwd: dir,
+        env: esb.env,
+      },
+    );
+    expect(res.stderr).toBe('');
+    expect(res.code).toBe(0);
+    expect(res.stdout).toContain(`[before] skipped: succeeded in run ${record.runId}`);
+    expect(res.stdout).toContain(`[slow] re-attached to job ${jobInstanceId}`);
+    expect(res.stdout).toContain('slow done');
+    // One job per step on JOB, though the slow one was followed by two processes.
+    expect(jobsOf(esb.emu, 'rs', 'before')).toHaveLength(1);
+    expect(jobsOf(esb.emu, 'rs', 'slow')).toHaveLength(1);
+    expect(jobsOf(esb.emu, 'rs', 'after')).toHaveLength(1);
+    const done = await onlyRecord(dir);
+    expect(done.runId).toBe(record.runId);
+    expect(done.state).toBe('succeeded');
+    expect(done.steps.map((s: { state: string }) => s.state)).toEqual([
+      'succeeded',
+      'succeeded',
+      'succeeded',
+    ]);
+    expect(done.resumedAt).toHaveLength(1);
+  });
+
+  it('SIGINT: stops submitting, leaves the job running, prints the resume command, exits 130; a changed runbook is refused', async () => {
+    const esb = await startEsb();
+    emu = esb.emu;
+    const dir = await tempFiles({ 'rb.yaml': runbook(2) });
+    const child = spawnCli(['apply', 'rb.yaml', '--yes', '--poll-initial', '50ms'], {
+      cwd: dir,
+      env: esb.env,
+    });
+    const { record, jobInstanceId } = await slowRunning(dir);
+    child.kill('SIGINT');
+    const res = await exited(child);
+    expect(res.code).toBe(130);
+    expect(res.stdout).toContain('interrupted (SIGINT): the running job is left alone');
+    expect(res.stderr).toContain(`runbook apply rb.yaml --resume ${record.runId}`);
+    const saved = await onlyRecord(dir);
+    expect(saved.state).toBe('interrupted');
+    expect(saved.steps.map((s: { state: string }) => s.state)).toEqual(['succeeded', 'detached', 'pending']);
+    expect(saved.steps[1].jobInstanceId).toBe(jobInstanceId);
+    expect(jobsOf(esb.emu, 'rs', 'after')).toHaveLength(0);
+    // JOB was not asked to stop the job: it finishes on its own.
+    await waitFor('the slow job to finish on JOB', () =>
+      esb.emu.jobs().find((j) => j.jobInstanceId === jobInstanceId && j.status === 3),
+    );
+
+    await writeFile(join(dir, 'rb.yaml'), runbook(3));
+    const refused = await runCli(['apply', 'rb.yaml', '--yes', '--resume', record.runId], {
+      cwd: dir,
+      env: esb.env,
+    });
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain(
+      `cannot resume run ${record.runId}: the runbook changed since (rb.yaml changed; step slow: script changed)`,
+    );
+    expect(esb.emu.jobs()).toHaveLength(2);
+
+    await writeFile(join(dir, 'rb.yaml'), runbook(2));
+    const resumed = await runCli(['apply', 'rb.yaml', '--yes', '--resume', record.runId], {
+      cwd: dir,
+      env: esb.env,
+    });
+    expect(resumed.code).toBe(0);
+    expect(resumed.stdout).toContain(`[slow] re-attached to job ${jobInstanceId}`);
+    expect(jobsOf(esb.emu, 'rs', 'slow')).toHaveLength(1);
+    expect(jobsOf(esb.emu, 'rs', 'after')).toHaveLength(1);
+  });
+
+  it('--terminate-on-interrupt asks JOB to terminate the running job', async () => {
+    const esb = await startEsb();
+    emu = esb.emu;
+    const dir = await tempFiles({ 'rb.yaml': runbook(20) });
+    const child = spawnCli(
+      ['apply', 'rb.yaml', '--yes', '--terminate-on-interrupt', '--poll-initial', '50ms'],
+      {
+        cwd: dir,
+        env: esb.env,
+      },
+    );
+    const { jobInstanceId } = await slowRunning(dir);
+    child.kill('SIGTERM');
+    const res = await exited(child);
+    expect(res.code).toBe(130);
+    expect(res.stdout).toContain('interrupted (SIGTERM): terminating the running job');
+    expect(esb.emu.calls().operate_job_instance).toBe(1);
+    const job = await waitFor('the job to be terminated', () =>
+      esb.emu.jobs().find((j) => j.jobInstanceId === jobInstanceId && j.status !== 2 && j.status !== 10),
+    );
+    expect(job.status).toBe(11);
+  });
+
+  it('a submit whose answer was lost is recorded as "may have started"; resume will not resubmit it without a person', async () => {
+    const esb = await startEsb();
+    emu = esb.emu;
+    esb.emu.setFaults([{ call: 'fast_execute_script', kind: 'drop_after_create', times: 1 }]);
+    const dir = await tempFiles({
+      'rb.yaml': `version: 1\nname: lost\nbiz: 1\ndefaults: { account: root }\nsteps:\n  - name: one\n    hosts: ["127.0.0.1"]\n    script: echo one\n`,
+    });
+    const res = await runCli(['apply', 'rb.yaml', '--yes'], { cwd: dir, env: esb.env });
+    expect(res.code).toBe(3);
+    expect(res.stdout).toContain('the job MAY HAVE STARTED');
+    expect(res.stdout).toContain('lost/one');
+    expect(esb.emu.jobs()).toHaveLength(1);
+    const record = await onlyRecord(dir);
+    expect(record.steps[0].state).toBe('may-have-started');
+
+    const again = await runCli(['apply', 'rb.yaml', '--yes', '--resume', record.runId], {
+      cwd: dir,
+      env: esb.env,
+    });
+    expect(again.code).toBe(4);
+    expect(again.stderr).toContain('no terminal');
+    expect(esb.emu.jobs()).toHaveLength(1);
+  });
+});
