@@ -6,6 +6,7 @@ import { maskSeen, rememberSecrets } from './secrets/mask.js';
 const HELP = `runbook: declarative YAML runbooks for BlueKing JOB
 
 Usage:
+  runbook validate FILE... [--json]       check runbooks and point at every mistake; sends nothing
   runbook plan FILE [--json]              show exactly what apply would send; sends nothing
   runbook apply FILE [--local] [--yes]    submit every step to JOB and follow it to the end
   runbook apply FILE --resume RUN         continue an interrupted or failed run
@@ -22,6 +23,7 @@ Exit codes: 0 ok, 1 a step failed, 2 invalid runbook or command line (nothing se
 type Command = (argv: string[]) => Promise<number>;
 const COMMANDS: Record<string, () => Promise<Command>> = {
   apply: async () => (await import('./commands/apply.js')).apply,
+  validate: async () => (await import('./commands/validate.js')).validate,
   plan: async () => (await import('./commands/plan.js')).plan,
   runs: async () => (await import('./commands/runs.js')).runs,
   logs: async () => (await import('./commands/logs.js')).logs,

@@ -24,6 +24,13 @@ const TYPE_WORDS: Record<string, string> = {
   null: 'empty',
 };
 
+/** What a value of the wrong type should have been, where the plain type names would not help. */
+const TYPE_HINTS: Record<string, string> = {
+  timeout: 'whole seconds or a duration such as 90s, 20m, 1h30m',
+  variable: 'a string, number or boolean default, or a mapping {type, default, ...}',
+  hostEntry: 'an IP, CLOUD:IP, a group name, or a mapping {cloud, ip}',
+};
+
 type SchemaNode = Record<string, unknown>;
 const defs = runbookSchema.$defs as Record<string, SchemaNode>;
 
@@ -50,16 +57,24 @@ function schemaFor(pointer: string): { schema: SchemaNode; def: string } {
   return { schema, def };
 }
 
-function orList(words: string[]): string {
+function orList(words: string[], conj = 'or'): string {
   return words.length <= 1
     ? (words[0] ?? '')
-    : `${words.slice(0, -1).join(', ')} or ${words[words.length - 1]}`;
+    : `${words.slice(0, -1).join(', ')} ${conj} ${words[words.length - 1]}`;
 }
 
 /** Turns ajv's errors into one clear issue per mistake, at the key or value it is about. */
 export function reportSchemaErrors(ctx: CheckContext, errors: readonly AjvError[]): void {
   // A value of the wrong type gets one message, not one more per keyword that also failed on it.
   const wrongType = new Set(errors.filter((e) => e.keyword === 'type').map((e) => e.instancePath));
+  // Missing keys of one mapping are one message.
+  const missing = new Map<string, string[]>();
+  for (const e of errors) {
+    if (e.keyword !== 'required') continue;
+    const list = missing.get(e.instancePath) ?? [];
+    list.push(`"${String(e.params.missingProperty)}"`);
+    missing.set(e.instancePath, list);
+  }
   for (const e of errors) {
     if (e.keyword !== 'type' && wrongType.has(e.instancePath)) continue;
     if (e.keyword === 'propertyNames' || e.keyword === 'if') continue;
@@ -90,17 +105,21 @@ export function reportSchemaErrors(ctx: CheckContext, errors: readonly AjvError[
         break;
       }
       case 'required': {
+        const keys = missing.get(pointer);
+        if (!keys) break;
+        missing.delete(pointer);
+        const s = keys.length > 1 ? 's' : '';
         ctx.report(
           'SCHEMA_REQUIRED',
-          `${noun} is missing the required key "${String(p.missingProperty)}"`,
+          `${noun} is missing the required key${s} ${orList(keys, 'and')}`,
           pointer,
         );
         break;
       }
       case 'type': {
         const types = (Array.isArray(p.type) ? p.type : String(p.type).split(',')) as string[];
-        const words = types.map((t) => TYPE_WORDS[t] ?? t);
-        ctx.report('SCHEMA_TYPE', `${what} must be ${orList(words)}, not ${show(value)}`, pointer);
+        const expected = TYPE_HINTS[def] ?? orList(types.map((t) => TYPE_WORDS[t] ?? t));
+        ctx.report('SCHEMA_TYPE', `${what} must be ${expected}, not ${show(value)}`, pointer);
         break;
       }
       case 'const':

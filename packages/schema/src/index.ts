@@ -1,6 +1,13 @@
 export { repositoryRoot, type ScriptFile } from './checks/files.js';
 export { parseDuration, TIMEOUT_MAX, TIMEOUT_MIN } from './duration.js';
-export { GROUP_NAME, isCloudId, isIPv4, MAX_CLOUD_ID, type ParsedHostEntry, parseHostEntry } from './hosts.js';
+export {
+  GROUP_NAME,
+  isCloudId,
+  isIPv4,
+  MAX_CLOUD_ID,
+  type ParsedHostEntry,
+  parseHostEntry,
+} from './hosts.js';
 export { loadRunbook, type ParseOptions, parseRunbook } from './parse.js';
 export { EXTRA_KEYWORDS, runbookSchema, runbookSchemaText } from './schema/index.js';
 export {

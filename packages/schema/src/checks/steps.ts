@@ -1,12 +1,18 @@
 import type { CheckContext } from '../context.js';
 import { parseDuration, TIMEOUT_MAX, TIMEOUT_MIN } from '../duration.js';
 import { isCloudId, parseHostEntry } from '../hosts.js';
+import { step as stepSchema } from '../schema/step.js';
 import { joinPointer } from '../source.js';
 import { closest } from '../suggest.js';
 import { hasExpression } from '../template.js';
 import { asArray, asObj, has, isObj, type Obj } from './util.js';
 
 const SOURCES = ['script', 'script_file', 'script_id'] as const;
+const STEP_KEYS = Object.keys(stepSchema.properties);
+
+/** True when the step has a misspelt key that was meant to be one of `keys` (already reported). */
+const misspelt = (raw: Obj, keys: readonly string[]): boolean =>
+  Object.keys(raw).some((k) => !STEP_KEYS.includes(k) && keys.includes(closest(k, STEP_KEYS) ?? ''));
 
 /** Checks what the schema cannot say about steps, groups, hosts and timeouts. */
 export function checkSteps(ctx: CheckContext): void {
@@ -37,7 +43,7 @@ export function checkSteps(ctx: CheckContext): void {
     }
     checkSource(ctx, raw, at, name);
     checkTimeout(ctx, raw.timeout, `${at}/timeout`);
-    if (!has(raw, 'account') && !has(defaults, 'account')) {
+    if (!has(raw, 'account') && !has(defaults, 'account') && !misspelt(raw, ['account'])) {
       ctx.report(
         'SCHEMA_ACCOUNT',
         `step "${name}" has no account; set account here or in defaults`,
@@ -51,7 +57,7 @@ export function checkSteps(ctx: CheckContext): void {
 
 function checkSource(ctx: CheckContext, step: Obj, at: string, name: string): void {
   const present = SOURCES.filter((k) => has(step, k));
-  if (present.length === 0) {
+  if (present.length === 0 && !misspelt(step, SOURCES)) {
     ctx.report(
       'SCHEMA_SCRIPT_SOURCE',
       `step "${name}" has nothing to run; give it one of script, script_file or script_id`,
@@ -172,7 +178,7 @@ function checkTargets(
       targets += asArray(g.hosts).length + asArray(g.custom_query).length;
     }
   });
-  if (targets === 0 && bad === 0) {
+  if (targets === 0 && bad === 0 && !misspelt(step, ['hosts', 'custom_query'])) {
     const where = has(step, 'hosts') ? `${at}/hosts` : `${at}/name`;
     ctx.report(
       'SCHEMA_NO_TARGET',

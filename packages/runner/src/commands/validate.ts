@@ -1,0 +1,65 @@
+import { parseArgs } from 'node:util';
+import { type Issue, loadRunbook } from '@runbook/schema';
+import { CliError, EXIT } from '../exit.js';
+import { formatIssues } from '../render/issues.js';
+
+const HELP = `Usage: runbook validate FILE... [--json]
+
+Checks runbooks without sending anything: YAML, the format, references, script files.
+Prints every problem as FILE:LINE:COL: message (stderr), or with --json one JSON document
+(stdout). Exits 0 when every file is valid, 2 otherwise.
+`;
+
+/** The `--json` document, version 1. */
+export interface ValidateReport {
+  version: 1;
+  ok: boolean;
+  files: Array<{ file: string; ok: boolean }>;
+  issues: Array<Pick<Issue, 'file' | 'line' | 'col' | 'code' | 'message'>>;
+}
+
+function readArgs(argv: string[]) {
+  try {
+    return parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: { json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
+    });
+  } catch (err) {
+    throw new CliError(`${(err as Error).message}; see runbook validate --help`, EXIT.usage);
+  }
+}
+
+/** `runbook validate FILE…`: loads only @runbook/schema, never React, ink or the emulator. */
+export async function validate(argv: string[]): Promise<number> {
+  const { values, positionals } = readArgs(argv);
+  if (values.help) {
+    process.stdout.write(HELP);
+    return EXIT.ok;
+  }
+  if (positionals.length === 0) {
+    throw new CliError('validate needs at least one runbook file: runbook validate FILE...', EXIT.usage);
+  }
+  const report: ValidateReport = { version: 1, ok: true, files: [], issues: [] };
+  let text = '';
+  for (const file of positionals) {
+    const res = await loadRunbook(file);
+    report.files.push({ file, ok: res.ok });
+    if (res.ok) continue;
+    report.ok = false;
+    for (const { file: f, line, col, code, message } of res.issues)
+      report.issues.push({ file: f, line, col, code, message });
+    if (!values.json) text += formatIssues(res.issues);
+  }
+  if (values.json) {
+    process.stdout.write(`${JSON.stringify(report)}\n`);
+  } else {
+    const bad = report.files.filter((f) => !f.ok).length;
+    const n = report.files.length;
+    const files = `${n} file${n === 1 ? '' : 's'}`;
+    const issues = `${report.issues.length} issue${report.issues.length === 1 ? '' : 's'}`;
+    text += report.ok ? `runbook: ${files} valid\n` : `runbook: ${issues} in ${bad} of ${files}\n`;
+    process.stderr.write(text);
+  }
+  return report.ok ? EXIT.ok : EXIT.usage;
+}
