@@ -16,7 +16,10 @@ describe('backoff', () => {
 
   it('spreads clients apart with jitter', () => {
     let seed = 1;
-    const random = () => (seed = (seed * 16807) % 2147483647) / 2147483647;
+    const random = () => {
+      seed = (seed * 16807) % 2147483647;
+      return seed / 2147483647;
+    };
     const delays = new Set(Array.from({ length: 20 }, () => backoffDelay(3, policy, random)));
     expect(delays.size).toBeGreaterThan(10);
   });

@@ -16,7 +16,7 @@ import {
 } from '../src/index.js';
 import { ok, STATUS_DATA, startScripted } from './helpers/scripted-server.js';
 
-const closers: Array<() => Promise<unknown> | void> = [];
+const closers: Array<() => unknown> = [];
 afterAll(async () => {
   for (const c of closers.reverse()) await c();
 });
