@@ -111,7 +111,7 @@ export function resolveVars(
     set(arg.slice(0, eq), arg.slice(eq + 1), `--var ${arg.slice(0, eq)}`);
   }
   for (const [name, spec] of specs) {
-    if (spec.required && values[name] === undefined) {
+    if (spec.required && values[name] === undefined && !problems.some((p) => p.name === name)) {
       problems.push({ name, message: `var ${name} is required; set it with --var ${name}=VALUE` });
     }
   }
