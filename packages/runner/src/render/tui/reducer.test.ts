@@ -4,6 +4,8 @@ import type { RunEvent } from '../../engine/events.js';
 import { focusedStep, groupFailures, reduce, selectedGroup } from './reducer.js';
 import { type Action, initialState, type ViewState } from './state.js';
 
+/** A number written in letters only, so that outputs differ in more than digits. */
+const letters = (n: number) => n.toString(26).replace(/\d/g, (d) => 'qrstuvwxyz'[Number(d)]!);
 const fold = (actions: Action[], from: ViewState = initialState()) => actions.reduce(reduce, from);
 const three = () =>
   E.started([
@@ -66,8 +68,31 @@ describe('reduce', () => {
       E.host(`10.${i >> 8}.${i & 255}.1`, 104, 1, 'no space\n'),
     );
     expect(groupFailures(same).map((g) => g.hosts.length)).toEqual([10_000]);
-    const distinct = same.map((h, i) => ({ ...h, log: `host ${i}\n` }));
+    const distinct = same.map((h, i) => ({ ...h, log: `error ${letters(i)}\n` }));
     expect(groupFailures(distinct)).toHaveLength(10_000);
+  });
+
+  it('groups outputs that differ only in numbers or the host address, and counts them', () => {
+    const hosts = [
+      E.host('10.0.0.1', 104, 1, '[12:00:01][PID:101] 10.0.0.1: disk 97% full\n'),
+      E.host('10.0.0.2', 104, 1, '[12:00:02][PID:202] 10.0.0.2: disk 98% full\n'),
+      E.host('10.0.0.3', 104, 1, '[12:00:03][PID:303] 10.0.0.3: permission denied\n'),
+    ];
+    expect(groupFailures(hosts)).toEqual([
+      {
+        status: 104,
+        exitCode: 1,
+        lines: ['[12:00:01][PID:101] 10.0.0.1: disk 97% full'],
+        hosts: ['10.0.0.1', '10.0.0.2'],
+        variants: 2,
+      },
+      {
+        status: 104,
+        exitCode: 1,
+        lines: ['[12:00:03][PID:303] 10.0.0.3: permission denied'],
+        hosts: ['10.0.0.3'],
+      },
+    ]);
   });
 
   it('keeps a step error, with "may have started" when the submit answer was lost', () => {

@@ -19,6 +19,8 @@ export interface FailureGroup {
   lines: string[];
   /** Hosts as a person writes them (`ip`, or `cloud:ip`). */
   hosts: string[];
+  /** How many distinct outputs share this shape (differing in numbers or host address), when more than one. */
+  variants?: number;
 }
 
 export interface StepView {

@@ -3,7 +3,7 @@ import type { ConfirmFn, ConfirmRequest, EventSink, RunControl, RunEvent } from 
 import { App } from './components/App.js';
 import { resumeCommand } from './format.js';
 import { type Command, type KeyInfo, keyCommand } from './keys.js';
-import { reduce } from './reducer.js';
+import { isActive, reduce } from './reducer.js';
 import { type Action, initialState, type ViewState } from './state.js';
 import { createTheme } from './theme.js';
 
@@ -93,11 +93,21 @@ export function startTui(options: TuiOptions): Tui {
     state = reduce(state, action);
   }
 
-  // Elapsed times and the spinner move once a tick, and only while something runs.
-  const tick = setInterval(() => {
-    if (state.steps.some((s) => s.phase === 'running' || s.phase === 'submitting')) schedule();
-  }, options.tickMs ?? 1000);
-  tick.unref();
+  // Elapsed times and the spinner move once a tick, and only while something runs. The tick lands
+  // just after the running step's elapsed time turns a second, so no second is shown twice.
+  const tickMs = options.tickMs ?? 1000;
+  let tick: NodeJS.Timeout | undefined;
+  function armTick() {
+    const active = state.steps.find(isActive);
+    const since = active?.startedAt === undefined ? 0 : clock() - active.startedAt;
+    const delay = tickMs - (((since % tickMs) + tickMs) % tickMs) + Math.min(20, tickMs / 10);
+    tick = setTimeout(() => {
+      if (state.steps.some(isActive)) draw();
+      armTick();
+    }, delay);
+    tick.unref();
+  }
+  armTick();
   const onResize = () => draw();
   stdout.on('resize', onResize);
 
@@ -156,7 +166,7 @@ export function startTui(options: TuiOptions): Tui {
     closing ??= (async () => {
       draw();
       closed = true;
-      clearInterval(tick);
+      clearTimeout(tick);
       stdout.off('resize', onResize);
       instance.unmount();
       await exited;
