@@ -158,6 +158,11 @@ function mapCode(ctx: AnswerContext, env: EsbEnvelope<unknown>): Mapped {
       return { code: 'CORE_BAD_REQUEST', hint: 'some hosts are not in this business in CMDB' };
     case 1243001:
       return { code: 'CORE_BAD_REQUEST', hint: 'no such script_id in this business' };
+    case 1241003:
+      return {
+        code: 'CORE_BAD_REQUEST',
+        hint: 'JOB does not support this operation now (e.g. terminating a job that has already finished)',
+      };
     case 1244001:
       return { code: 'CORE_BAD_REQUEST', hint: 'JOB found no hosts for the targets given' };
     case 1306406:
