@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { clientOptionsFromEnv, createClient, type JobClient } from '@runbook/core';
+import { RunnerError } from './errors.js';
 
 export interface EndpointOptions {
   local: boolean;
@@ -45,11 +46,19 @@ export async function openEndpoint(options: EndpointOptions): Promise<Endpoint> 
     : undefined;
   if (!options.local) {
     const fromEnv = clientOptionsFromEnv(options.env);
-    const client = createClient({
-      ...fromEnv,
-      ...(options.esbUrl ? { baseUrl: options.esbUrl } : {}),
-      ...(onDebug ? { onDebug } : {}),
-    });
+    let client: JobClient;
+    try {
+      client = createClient({
+        ...fromEnv,
+        ...(options.esbUrl ? { baseUrl: options.esbUrl } : {}),
+        ...(onDebug ? { onDebug } : {}),
+      });
+    } catch (err) {
+      throw new RunnerError('RUNNER_ENDPOINT', (err as Error).message, 3, {
+        cause: err,
+        hint: 'set BK_ESB_URL (or --esb-url), BK_APP_CODE, BK_APP_SECRET and BK_USERNAME or BK_TOKEN; or try the runbook with --local',
+      });
+    }
     return { client, info: { url: client.baseUrl, local: false }, close: () => client.close() };
   }
   const { startEmulator, loadEmulatorConfig } = await import('@runbook/emulator');

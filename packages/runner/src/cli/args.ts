@@ -34,13 +34,13 @@ export function parseMs(name: string, text: string): number {
   return Math.round(n);
 }
 
-/** The one positional a command needs, or a usage error that says so. */
-export function onePositional(command: string, positionals: string[], what: string): string {
+/** The one positional a command needs (`what`: "a runbook file", `name`: FILE), or a usage error. */
+export function onePositional(command: string, positionals: string[], what: string, name: string): string {
   if (positionals.length === 0) {
-    throw new CliError(`${command} needs ${what}: runbook ${command} ${what.toUpperCase()}`, EXIT.usage);
+    throw new CliError(`${command} needs ${what}: runbook ${command} ${name}`, EXIT.usage);
   }
   if (positionals.length > 1) {
-    throw new CliError(`${command} takes one ${what}, got: ${positionals.join(' ')}`, EXIT.usage);
+    throw new CliError(`${command} takes one ${name}, got: ${positionals.join(' ')}`, EXIT.usage);
   }
   return positionals[0]!;
 }

@@ -37,7 +37,7 @@ export async function apply(argv: string[]): Promise<number> {
     process.stdout.write(APPLY_HELP);
     return EXIT.ok;
   }
-  const file = onePositional('apply', positionals, 'file');
+  const file = onePositional('apply', positionals, 'a runbook file', 'FILE');
   const env = process.env;
   const stderr = (t: string) => process.stderr.write(t);
   const pollInitialMs = values['poll-initial']

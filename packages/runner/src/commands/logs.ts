@@ -26,7 +26,7 @@ export async function logs(argv: string[]): Promise<number> {
     process.stdout.write(LOGS_HELP);
     return EXIT.ok;
   }
-  const runId = onePositional('logs', positionals, 'run');
+  const runId = onePositional('logs', positionals, 'a run id (see runbook runs)', 'RUN');
   const root = runsDir(values['state-dir']);
   const record = readRecord(root, runId);
   const dir = runDir(root, runId);

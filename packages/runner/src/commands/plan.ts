@@ -32,7 +32,7 @@ export async function plan(argv: string[]): Promise<number> {
     process.stdout.write(PLAN_HELP);
     return EXIT.ok;
   }
-  const file = onePositional('plan', positionals, 'file');
+  const file = onePositional('plan', positionals, 'a runbook file', 'FILE');
   const { plan, secretValues, warnings } = await preparePlan({
     file,
     runId: '<run id>',
