@@ -65,7 +65,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     callbacks: () => callbacks.attempts.map((a) => ({ ...a })),
     setFaults: (rules: Parameters<Faults['set']>[0]) => faults.set(rules),
   };
-  const handle = createRequestHandler({ ctx, faults, calls, admin: api });
+  const closing = new AbortController();
+  const handle = createRequestHandler({ ctx, faults, calls, admin: api, signal: closing.signal });
   const server = createServer((req, res) => {
     handle(req, res).catch(() => {
       if (!res.headersSent) res.writeHead(500).end();
@@ -88,6 +89,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     ...api,
     close() {
       closed ??= (async () => {
+        closing.abort();
         const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
         server.closeAllConnections();
         await stopped;

@@ -4,7 +4,15 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { onPath } from '../src/exec/interpreters.js';
 import { type Emulator, startEmulator } from '../src/index.js';
-import { AUTH, b64, call, onlyHost, runScript, scriptRequest, waitFinished } from './helpers.js';
+import {
+  AUTH,
+  b64,
+  scriptRequest as baseRequest,
+  call,
+  onlyHost,
+  runScript,
+  waitFinished,
+} from './helpers.js';
 
 let emu: Emulator;
 let scratch: string;
@@ -39,6 +47,10 @@ afterAll(async () => {
   await emu.close();
   await rm(scratch, { recursive: true, force: true });
 });
+
+/** Requests with a 6000 s timeout, which timeoutScale makes 30 s: never hit by a healthy script. */
+const scriptRequest = (script: string, extra: Record<string, unknown> = {}, n = 1) =>
+  baseRequest(script, { script_timeout: 6000, ...extra }, n);
 
 const one = (ip: string) => ({ ip_list: [{ bk_cloud_id: 0, ip }] });
 
@@ -178,9 +190,9 @@ describe('exec: local runs real processes', () => {
 
   it('a 1 MiB script runs whole', async () => {
     const pad = `# ${'填'.repeat(100)}\n`;
-    let body = 'echo start\n';
-    while (Buffer.byteLength(body) < 1024 * 1024) body += pad;
-    body += 'echo "end $#"\n';
+    const lines = Math.ceil((1024 * 1024) / Buffer.byteLength(pad));
+    const body = `echo start\n${pad.repeat(lines)}echo "end $#"\n`;
+    expect(Buffer.byteLength(body)).toBeGreaterThan(1024 * 1024);
     const r = await runScript(emu, scriptRequest(body, { script_param: b64('a b') }));
     expect(onlyHost(r.log).log_content).toContain('start\nend 2\n');
     const job = emu.jobs().find((j) => j.jobInstanceId === r.jobId)!;

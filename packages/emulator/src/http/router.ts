@@ -17,6 +17,8 @@ export interface RouterDeps {
   /** Attempts per call name. */
   calls: Map<string, number>;
   admin: AdminTarget;
+  /** Aborted when the emulator closes: cuts injected delays short. */
+  signal: AbortSignal;
 }
 
 const BAD_JSON = 'Request JSON string is wrong in format, which cannot be analyzed.';
@@ -62,7 +64,7 @@ export function createRequestHandler(deps: RouterDeps) {
     const call = url.pathname.slice(ESB_PREFIX.length).replace(/\/$/, '');
     calls.set(call, (calls.get(call) ?? 0) + 1);
     const fault = faults.decide(call);
-    if (fault.delayMs > 0) await sleep(fault.delayMs);
+    if (fault.delayMs > 0) await sleep(fault.delayMs, undefined, { signal: deps.signal });
 
     let raw: Buffer;
     try {
@@ -107,7 +109,7 @@ export function createRequestHandler(deps: RouterDeps) {
     if (kind === 'slow_body') {
       const half = Math.floor(text.length / 2);
       res.write(text.subarray(0, half));
-      await sleep(fault.rule?.ms ?? 1000);
+      await sleep(fault.rule?.ms ?? 1000, undefined, { signal: deps.signal });
       if (res.destroyed) return;
       res.end(text.subarray(half));
       return;
