@@ -32,7 +32,7 @@ describe('resolveVars', () => {
       '--var keep: var keep: 40 is above the maximum of 30',
       '--var mode: var mode: "slow" is not one of "fast", "safe"',
       '--var nope: unknown var "nope"; the runbook declares keep, mode, flag, name',
-      '--var flag: var flag: expected true or false, got "maybe"',
+      '--var flag: var flag: "maybe" is not true or false',
       '--var oops: write --var NAME=VALUE',
       'var name is required; set it with --var name=VALUE',
     ]);
@@ -42,7 +42,7 @@ describe('resolveVars', () => {
     const { problems } = resolveVars(rb, { cli: ['name=UPPER', 'keep=2.5'] });
     expect(problems.map((p) => p.message)).toEqual([
       '--var name: var name: "UPPER" does not match the pattern ^[a-z]+$',
-      '--var keep: var keep: expected an integer, got "2.5"',
+      '--var keep: var keep: "2.5" is not an integer',
     ]);
   });
 });
