@@ -2,7 +2,7 @@
 // pseudo-terminal. The runner's peak RSS and CPU time (user + system) for the whole run, from GNU time.
 // Repetitions of one configuration run at the same time: the figures are per-process CPU time and
 // peak RSS, which do not depend on wall time; this keeps the full suite within a few minutes.
-import { mkdir, rm } from 'node:fs/promises';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { startEmu } from '../lib/emulator.mjs';
 import { fanoutRunbook, writeFiles } from '../lib/gen.mjs';
@@ -33,6 +33,9 @@ async function one(hosts, ui, { reps, durationMs, log }) {
           env: { ...env, ...(ui === 'tui' ? { CI: '' } : { CI: '1' }) },
           pty: ui === 'tui',
           timeoutMs: durationMs + 120_000,
+        }).then(async (r) => {
+          await writeFile(join(cwd, 'output.txt'), r.stdout + r.stderr);
+          return r;
         });
       }),
     );
