@@ -2,7 +2,7 @@ import { type CheckContext, label, show } from './context.js';
 import { runbookSchema } from './schema/index.js';
 import type { AjvError } from './schema-validator.js';
 import { joinPointer, pointerSegments, valueAt } from './source.js';
-import { didYouMean } from './suggest.js';
+import { closest, didYouMean } from './suggest.js';
 
 const NOUNS: Record<string, string> = {
   '': 'the runbook',
@@ -69,8 +69,27 @@ export function reportSchemaErrors(ctx: CheckContext, errors: readonly AjvError[
   const wrongType = new Set(errors.filter((e) => e.keyword === 'type').map((e) => e.instancePath));
   // Missing keys of one mapping are one message.
   const missing = new Map<string, string[]>();
+  // A misspelt key is reported once, as unknown with a suggestion, not also as a missing one. With one
+  // unknown and one missing key in a mapping, the unknown one was meant to be the missing one.
+  const meant = new Map<string, string>();
+  const count = (keyword: string, at: string) =>
+    errors.filter((x) => x.keyword === keyword && x.instancePath === at).length;
   for (const e of errors) {
-    if (e.keyword !== 'required') continue;
+    if (e.keyword !== 'additionalProperties') continue;
+    const at = e.instancePath;
+    const key = String(e.params.additionalProperty);
+    const known = Object.keys((schemaFor(at).schema.properties as object | undefined) ?? {});
+    let near = closest(key, known);
+    if (!near && count('required', at) === 1 && count('additionalProperties', at) === 1) {
+      near = String(
+        errors.find((x) => x.keyword === 'required' && x.instancePath === at)!.params.missingProperty,
+      );
+    }
+    if (near) meant.set(joinPointer(at, key), near).set(joinPointer(at, near), near);
+  }
+  for (const e of errors) {
+    if (e.keyword !== 'required' || meant.has(joinPointer(e.instancePath, String(e.params.missingProperty))))
+      continue;
     const list = missing.get(e.instancePath) ?? [];
     list.push(`"${String(e.params.missingProperty)}"`);
     missing.set(e.instancePath, list);
@@ -93,8 +112,9 @@ export function reportSchemaErrors(ctx: CheckContext, errors: readonly AjvError[
       case 'additionalProperties': {
         const key = String(p.additionalProperty);
         const known = Object.keys((schema.properties as object | undefined) ?? {});
+        const paired = meant.get(joinPointer(pointer, key));
         const hint =
-          didYouMean(key, known) ||
+          (paired ? `; did you mean "${paired}"?` : '') ||
           (known.length <= 8 ? `; the keys of ${noun} are ${known.join(', ')}` : '');
         ctx.report(
           'SCHEMA_UNKNOWN_KEY',

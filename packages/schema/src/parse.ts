@@ -23,9 +23,17 @@ const YAML_MESSAGES: Record<string, (found: string) => string> = {
   TAB_AS_INDENT: () => 'a tab is used for indentation; YAML allows only spaces there',
 };
 
+/** The key written at an offset: `name`, `"name"` or `'name'`, up to its colon. */
+function keyAt(text: string, offset: number): string {
+  const nl = text.indexOf('\n', offset);
+  const line = text.slice(offset, nl < 0 ? undefined : nl);
+  const m = /^(?:"((?:[^"\\]|\\.)*)"|'((?:[^']|'')*)'|([^:#]*?))\s*:/.exec(line);
+  return m ? (m[1] ?? m[2]?.replace(/''/g, "'") ?? m[3] ?? '') : line.trim();
+}
+
 function yamlIssues(src: SourceText, doc: Document): Issue[] {
   return doc.errors.map((e) => {
-    const found = src.text.slice(e.pos[0], e.pos[1]);
+    const found = keyAt(src.text, e.pos[0]);
     const rewrite = YAML_MESSAGES[e.code];
     const message = rewrite
       ? rewrite(found)
@@ -46,6 +54,9 @@ const sortIssues = (issues: Issue[], main: string): Issue[] => {
     .sort((a, b) => Number(a.file !== main) - Number(b.file !== main) || a.line - b.line || a.col - b.col);
 };
 
+const empty = (src: SourceText): Issue =>
+  src.issue('SCHEMA_EMPTY', 'the file is empty; a runbook needs version, name, biz and steps', 0);
+
 /** Parses and checks a runbook's text: YAML, the JSON Schema, then every semantic rule. Never throws. */
 export function parseRunbook(input: string, options: ParseOptions = {}): ParseResult {
   const file = options.path ?? '<input>';
@@ -55,12 +66,7 @@ export function parseRunbook(input: string, options: ParseOptions = {}): ParseRe
   const docs = parseAllDocuments(text, { lineCounter, uniqueKeys: true, prettyErrors: false, merge: true });
   const first = Array.isArray(docs) ? docs[0] : undefined;
   if (!first || (first.contents === null && first.errors.length === 0)) {
-    return {
-      ok: false,
-      issues: [
-        src.issue('SCHEMA_EMPTY', 'the file is empty; a runbook needs version, name, biz and steps', 0),
-      ],
-    };
+    return { ok: false, issues: [empty(src)] };
   }
   const issues = yamlIssues(src, first);
   if (docs.length > 1) {
@@ -82,7 +88,8 @@ export function parseRunbook(input: string, options: ParseOptions = {}): ParseRe
   } catch (err) {
     return { ok: false, issues: [src.issue('SCHEMA_YAML', `YAML: ${(err as Error).message}`, 0)] };
   }
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+  if (value === null || value === undefined) return { ok: false, issues: [empty(src)] };
+  if (typeof value !== 'object' || Array.isArray(value)) {
     const kind = Array.isArray(value) ? 'a list' : 'a single value';
     const message = `a runbook must be a mapping with version, name, biz and steps, not ${kind}`;
     return { ok: false, issues: [src.issue('SCHEMA_TYPE', message, first.contents?.range?.[0] ?? 0)] };

@@ -85,9 +85,10 @@ function findPair(doc: Document, map: Node, seg: string, depth = 0): Pair | unde
   let merged: Pair | undefined;
   for (const pair of map.items) {
     const k = pair.key;
-    const name = isScalar(k) ? String(k.value) : String(k);
-    if (name === seg) return pair as Pair;
-    if (name === '<<' && merged === undefined) {
+    const isMerge = isScalar(k) && (typeof k.value === 'symbol' || (k.value === '<<' && k.source === '<<'));
+    const name = isScalar(k) && typeof k.value !== 'symbol' ? String(k.value) : String(k);
+    if (name === seg && !isMerge) return pair as Pair;
+    if (isMerge && merged === undefined) {
       const v = resolve(doc, pair.value);
       const sources = isSeq(v) ? v.items.map((i) => resolve(doc, i)) : [v];
       for (const src of sources) {

@@ -114,7 +114,10 @@ export function checkExpressions(ctx: CheckContext): void {
         visit(v, `${pointer}/${i}`);
       });
     } else if (isObj(value)) {
-      for (const [k, v] of Object.entries(value)) visit(v, joinPointer(pointer, k));
+      for (const [k, v] of Object.entries(value)) {
+        if (pointer === '' && k.startsWith('x-')) continue; // extension fields: anchors only
+        visit(v, joinPointer(pointer, k));
+      }
     }
   };
   visit(ctx.data, '');

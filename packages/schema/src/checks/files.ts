@@ -50,7 +50,7 @@ export function checkScriptFiles(ctx: CheckContext): Map<number, ScriptFile> {
     const pointer = `/steps/${i}/script_file`;
     const root = repositoryRoot(ctx.baseDir);
     const path = resolve(ctx.baseDir, rel);
-    const where = root === resolve(ctx.baseDir) ? "the runbook's directory" : `the repository ${root}`;
+    const where = root === resolve(ctx.baseDir) ? "the runbook's directory" : 'the git repository';
     if (!inside(root, path)) {
       ctx.report('SCHEMA_SCRIPT_FILE', `script_file "${rel}" is outside ${where}`, pointer);
       return;
@@ -78,11 +78,7 @@ export function checkScriptFiles(ctx: CheckContext): Map<number, ScriptFile> {
       real = realpathSync(path);
     } catch {}
     if (!inside(realpathSync(root), real)) {
-      ctx.report(
-        'SCHEMA_SCRIPT_FILE',
-        `script_file "${rel}" is a link to ${real}, outside ${where}`,
-        pointer,
-      );
+      ctx.report('SCHEMA_SCRIPT_FILE', `script_file "${rel}" is a link to a file outside ${where}`, pointer);
       return;
     }
     let text: string;

@@ -1,6 +1,7 @@
 import type { CheckContext } from '../context.js';
 import { parseDuration, TIMEOUT_MAX, TIMEOUT_MIN } from '../duration.js';
 import { isCloudId, parseHostEntry } from '../hosts.js';
+import { runbookSchema } from '../schema/index.js';
 import { step as stepSchema } from '../schema/step.js';
 import { joinPointer } from '../source.js';
 import { closest } from '../suggest.js';
@@ -10,9 +11,11 @@ import { asArray, asObj, has, isObj, type Obj } from './util.js';
 const SOURCES = ['script', 'script_file', 'script_id'] as const;
 const STEP_KEYS = Object.keys(stepSchema.properties);
 
-/** True when the step has a misspelt key that was meant to be one of `keys` (already reported). */
-const misspelt = (raw: Obj, keys: readonly string[]): boolean =>
-  Object.keys(raw).some((k) => !STEP_KEYS.includes(k) && keys.includes(closest(k, STEP_KEYS) ?? ''));
+const TOP_KEYS = Object.keys(runbookSchema.properties);
+
+/** True when a mapping has a misspelt key meant to be one of `keys` (reported already as unknown). */
+const misspelt = (raw: Obj, keys: readonly string[], known = STEP_KEYS): boolean =>
+  Object.keys(raw).some((k) => !known.includes(k) && keys.includes(closest(k, known) ?? ''));
 
 /** Checks what the schema cannot say about steps, groups, hosts and timeouts. */
 export function checkSteps(ctx: CheckContext): void {
@@ -43,7 +46,8 @@ export function checkSteps(ctx: CheckContext): void {
     }
     checkSource(ctx, raw, at, name);
     checkTimeout(ctx, raw.timeout, `${at}/timeout`);
-    if (!has(raw, 'account') && !has(defaults, 'account') && !misspelt(raw, ['account'])) {
+    const noAccount = !has(raw, 'account') && !has(defaults, 'account');
+    if (noAccount && !misspelt(raw, ['account']) && !misspelt(rb, ['defaults'], TOP_KEYS)) {
       ctx.report(
         'SCHEMA_ACCOUNT',
         `step "${name}" has no account; set account here or in defaults`,
@@ -167,6 +171,9 @@ function checkTargets(
   cloud: number,
   groups: Obj,
 ): void {
+  // A hosts or custom_query of the wrong type is reported by the schema.
+  const notList = (k: string): boolean => has(step, k) && !Array.isArray(step[k]);
+  if (notList('hosts') || notList('custom_query')) return;
   let targets = asArray(step.custom_query).length;
   let bad = 0;
   asArray(step.hosts).forEach((entry, j) => {

@@ -81,6 +81,12 @@ export const runbookSchema = {
       items: { $ref: '#/$defs/step' },
     },
   },
+  patternProperties: {
+    '^x-': {
+      description:
+        'An extension field, ignored by runbook: a place to define YAML anchors, e.g. `x-web: &web { hosts: [web], timeout: 10m }`, merged into steps with `<<: *web`.',
+    },
+  },
   required: ['version', 'name', 'biz', 'steps'],
   additionalProperties: false,
   $defs: {

@@ -1,0 +1,2 @@
+#!/bin/sh
+curl -H "token: ${{ secrets.token }}" https://example.com

@@ -1,0 +1,2 @@
+#!/bin/sh
+echo rotating ${{ vars.keep }} ${{ vars.kep }}
