@@ -82,6 +82,15 @@ describe('runbook apply --resume', () => {
       'succeeded',
     ]);
     expect(done.resumedAt).toHaveLength(1);
+
+    // Resuming a run that succeeded sends nothing.
+    const again = await runCli(['apply', 'rb.yaml', '--yes', '--resume', record.runId], {
+      cwd: dir,
+      env: esb.env,
+    });
+    expect(again.code).toBe(0);
+    expect(again.stdout).toContain('nothing to run: every step is skipped');
+    expect(esb.emu.jobs()).toHaveLength(3);
   });
 
   it('SIGINT: stops submitting, leaves the job running, prints the resume command, exits 130; a changed runbook is refused', async () => {

@@ -121,6 +121,13 @@ async function run(
   };
 
   const toRun = plan.steps.filter((s) => (options.directives?.[s.name]?.action ?? 'run') !== 'skip');
+  if (toRun.length === 0) {
+    for (const s of plan.steps) {
+      const d = options.directives?.[s.name];
+      emit({ type: 'step.skipped', step: s.name, reason: d?.action === 'skip' ? d.reason : 'not selected' });
+    }
+    return finish(0, 'nothing to run: every step is skipped');
+  }
   const hostTotal = new Set(toRun.flatMap((s) => s.hosts)).size;
   const queries = new Set(toRun.flatMap((s) => s.customQueries)).size;
   const go = await ask(
