@@ -28,7 +28,7 @@ function groupTitle(g: FailureGroup, selected: boolean, theme: Theme): LineSpec 
     { text: selected ? ' › ' : '   ', color: theme.accent, bold: true },
     { text: `${hostStatusName(g.status)} (status ${g.status}), exit ${g.exitCode}`, color: theme.fail },
     { text: ` · ${plural(g.hosts.length, 'host')}`, bold: true },
-    ...(g.variants ? [{ text: ` (${formatCount(g.variants)} outputs alike)`, dim: theme.dim }] : []),
+    ...(g.variants ? [{ text: ` (${formatCount(g.variants)} similar outputs)`, dim: theme.dim }] : []),
     { text: `: ${hostsText(g.hosts)}` },
   ];
 }

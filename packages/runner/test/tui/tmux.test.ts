@@ -1,0 +1,218 @@
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterEach, describe, expect, it } from 'vitest';
+import { hasTmux, TmuxScreen } from './tmux.js';
+
+/**
+ * The real terminal: `runbook apply … --local --ui tui` inside tmux at a fixed size, read back with
+ * `capture-pane` as a person would read it. CI installs tmux (.ci/run); without it these tests fail
+ * with a message saying so rather than pass quietly.
+ */
+
+const BIN = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'bin', 'runbook.js');
+
+const EMULATOR = `businesses:
+  "1":
+    hosts:
+      - { ip: 127.0.0.1 }
+      - { ip: 127.0.0.2 }
+      - { ip: 127.0.0.3 }
+      - { ip: 127.0.0.4, agent: offline }
+`;
+
+const FAILING = `version: 1
+name: tui-e2e
+biz: 1
+defaults:
+  account: root
+  timeout: 60
+steps:
+  - name: prepare
+    hosts: ["127.0.0.1", "127.0.0.2"]
+    script: |
+      echo preparing
+  - name: deploy
+    hosts: ["127.0.0.1", "127.0.0.2", "127.0.0.3", "127.0.0.4"]
+    on_failure: continue
+    script: |
+      echo "copying release 1.4.2"
+      sleep 2
+      if [ "$RUNBOOK_EMU_HOST_IP" != 127.0.0.1 ]; then echo "cp: /srv/app: No space left on device"; exit 3; fi
+  - name: verify
+    hosts: ["127.0.0.1"]
+    script: |
+      echo healthy
+`;
+
+const CONFIRMING = `version: 1
+name: tui-confirm
+biz: 1
+defaults:
+  account: root
+  timeout: 60
+steps:
+  - name: check
+    hosts: ["127.0.0.1"]
+    script: |
+      echo checked
+  - name: restart
+    hosts: ["127.0.0.1", "127.0.0.2"]
+    confirm: Restart the service on both hosts?
+    script: |
+      echo restarted
+`;
+
+const SLOW = `version: 1
+name: tui-slow
+biz: 1
+defaults:
+  account: root
+  timeout: 60
+steps:
+  - name: long-task
+    hosts: ["127.0.0.1", "127.0.0.2"]
+    script: |
+      sleep 4
+      echo finished
+  - name: after
+    hosts: ["127.0.0.1"]
+    script: |
+      echo after
+`;
+
+async function workdir(runbook: string, emulator = EMULATOR): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), 'runbook-tui-'));
+  await writeFile(join(dir, 'rb.yaml'), runbook);
+  await writeFile(join(dir, 'emu.yaml'), emulator);
+  return dir;
+}
+
+const apply = (...flags: string[]) =>
+  `node ${BIN} apply rb.yaml --local --emulator-config emu.yaml --ui tui --state-dir state ${flags.join(' ')}`;
+
+let screens: TmuxScreen[] = [];
+function screen(width: number, height: number): TmuxScreen {
+  if (!hasTmux())
+    throw new Error(
+      'tmux is not installed: the real-terminal tests of the TUI need it (apt-get install tmux)',
+    );
+  const s = new TmuxScreen(width, height);
+  screens.push(s);
+  return s;
+}
+afterEach(() => {
+  for (const s of screens) s.kill();
+  screens = [];
+});
+
+/** The lines of a capture, without the blank ones tmux pads the screen with. */
+const lines = (text: string) => text.split('\n').filter((l) => l.trim() !== '');
+
+describe('the TUI in a real terminal (tmux)', () => {
+  for (const [width, height] of [
+    [100, 30],
+    [60, 20],
+  ] as const) {
+    it(`${width}×${height}: the steps, the counters while running, the grouped failure and the recap`, async () => {
+      const dir = await workdir(FAILING);
+      const tty = screen(width, height);
+      tty.start(apply('--yes'), dir);
+
+      const header = await tty.until('the header', (t) =>
+        t.includes('endpoint local emulator http://127.0.0.1:'),
+      );
+      expect(header).toContain('runbook tui-e2e rb.yaml');
+      // The running step's counters: running hosts of 4 (the offline agent fails at once).
+      const running = await tty.until('the running counters of deploy', (t) =>
+        /(running|run) [1-3] .*of 4/.test(t),
+      );
+      expect(running).toMatch(/ ✔ prepare +\d+s +job \d+ +ok 2\/2/);
+      expect(running).toMatch(/[◐◓◑◒] deploy +\d+s +job \d+/);
+
+      expect(await tty.exitCode()).toBe(1);
+      const end = tty.all();
+      const shown = lines(end);
+      for (const line of shown) expect(line.length, line).toBeLessThanOrEqual(width);
+      expect(end).toMatch(/ ✖ deploy +\d+s +job \d+ +3 of 4 failed \(1 agent error\)/);
+      expect(end).toMatch(/ ✔ verify +\d+s +job \d+ +ok 1\/1/);
+      expect(end).toContain('deploy: 3 failed hosts in 2 groups');
+      expect(end).toMatch(/› non-zero exit \(status 104\), exit 3 · 2 hosts/);
+      if (width >= 100)
+        expect(end).toMatch(/2 hosts \(2 similar outputs\): 127\.0\.0\.[23], 127\.0\.0\.[23]/);
+      expect(end).toContain('│ cp: /srv/app: No space left on device');
+      expect(end).toMatch(/agent error \(status \d+\), exit -?\d+ · 1 host: 127\.0\.0\.4/);
+      expect(end).toContain('── recap ──');
+      expect(end).toMatch(/ ✖ deploy +\d+s +failed on 3\/4 hosts/);
+      expect(end).toContain('exit 1: a step failed on JOB');
+      expect(end).toMatch(/run id \d{8}-\d{6}-[0-9a-f]+/);
+      // Nothing wrapped: a line cut at the edge ends with an ellipsis instead of running onto the next.
+      for (const line of shown.filter((l) => l.length === width))
+        expect(line.endsWith('…') || line.endsWith('─'), line).toBe(true);
+    });
+  }
+
+  it('asks in the bottom bar and goes on with y; the step confirm too', async () => {
+    const dir = await workdir(CONFIRMING);
+    const tty = screen(80, 24);
+    tty.start(apply(), dir);
+    await tty.until(
+      'the run question',
+      (t) => t.includes('[y] yes, run it') && t.includes('runs 2 steps on'),
+    );
+    tty.keys('y');
+    const second = await tty.until('the step question', (t) =>
+      t.includes('? Restart the service on both hosts?'),
+    );
+    expect(second).toMatch(/ ✔ check +\d+s +job \d+ +ok 1\/1/);
+    expect(second).toContain('runs step restart on 2 hosts');
+    tty.keys('y');
+    expect(await tty.exitCode()).toBe(0);
+    const end = tty.all();
+    expect(end).toMatch(/ ✔ restart +\d+s +ok on 2\/2 hosts/);
+    expect(end).toContain('exit 0: every step succeeded');
+  });
+
+  it('n declines: nothing more is sent and the exit code says why', async () => {
+    const dir = await workdir(CONFIRMING);
+    const tty = screen(80, 24);
+    tty.start(apply(), dir);
+    await tty.until('the run question', (t) => t.includes('[y] yes, run it'));
+    tty.keys('n');
+    expect(await tty.exitCode()).toBe(4);
+    const end = tty.all();
+    expect(end).toContain('exit 4: a confirmation was declined');
+    expect(end).toMatch(/ – check +not run/);
+  });
+
+  it('Ctrl-C shows the bar; d detaches, and the run id and resume command stay on screen', async () => {
+    const dir = await workdir(SLOW);
+    const tty = screen(100, 30);
+    tty.start(apply('--yes'), dir);
+    await tty.until('the running step', (t) => /[◐◓◑◒] long-task/.test(t));
+    tty.keys('C-c');
+    const bar = await tty.until('the Ctrl-C bar', (t) => t.includes('[d] detach (job keeps running)'));
+    expect(bar).toContain('[t] terminate the job');
+    expect(bar).toContain('[k] keep watching');
+    expect(bar).toContain('Ctrl-C again leaves at once.');
+    tty.keys('d');
+    expect(await tty.exitCode()).toBe(130);
+    const end = tty.all();
+    expect(end).toContain('exit 130: interrupted');
+    expect(end).toMatch(/» long-task +left running on JOB/);
+    expect(end).toMatch(/runbook apply rb\.yaml --resume \d{8}-\d{6}-[0-9a-f]+ --local/);
+  });
+
+  it('honours NO_COLOR: no colour in the cells, where without it there is', async () => {
+    const colour = /\x1b\[[0-9;]*(3[0-7]|9[0-7]|38;)[0-9;]*m/;
+    const plain = screen(100, 30);
+    plain.start(apply('--yes'), await workdir(FAILING), { NO_COLOR: '1' });
+    expect(await plain.exitCode()).toBe(1);
+    expect(plain.all(true)).not.toMatch(colour);
+    const coloured = screen(100, 30);
+    coloured.start(apply('--yes'), await workdir(FAILING), { TERM: 'xterm-256color' });
+    expect(await coloured.exitCode()).toBe(1);
+    expect(coloured.all(true)).toMatch(colour);
+  });
+});
