@@ -272,6 +272,44 @@ describe('fast_execute_script is never sent twice by accident', () => {
   });
 });
 
+describe('keep-alive sockets and undici', () => {
+  it('a socket the server closed while idle never eats a request: the next one goes on a new socket', async () => {
+    const s = await startScripted(
+      (req) =>
+        req.path.includes('fast_execute_script')
+          ? { json: ok({ job_instance_id: 3, job_instance_name: 'n' }) }
+          : { json: ok(STATUS_DATA) },
+      { keepAliveTimeoutMs: 50 },
+    );
+    cleanups.push(() => s.close());
+    // One keep-alive pool for everything, so the submit would reuse the read's socket if it could.
+    const agent = new Agent({ keepAliveTimeout: 60_000, keepAliveMaxTimeout: 60_000 });
+    cleanups.push(() => agent.close());
+    const { c, events } = client(s.url, { dispatcher: agent });
+    await c.getJobInstanceStatus(REF);
+    await waitFor(() => s.closedConnections() === 1);
+    expect((await c.fastExecuteScript(SUBMIT)).job_instance_id).toBe(3);
+    expect(s.requests.map((r) => r.socket)).toEqual([1, 2]);
+    expect(events.every((e) => e.errorCode === undefined)).toBe(true);
+  });
+
+  it('undici does not resend a submit lost on a keep-alive pool', async () => {
+    const s = await startScripted((req) =>
+      req.path.includes('fast_execute_script') ? { reset: true } : { json: ok(STATUS_DATA) },
+    );
+    cleanups.push(() => s.close());
+    const agent = new Agent({ keepAliveTimeout: 60_000, keepAliveMaxTimeout: 60_000 });
+    cleanups.push(() => agent.close());
+    const { c } = client(s.url, { dispatcher: agent });
+    await c.getJobInstanceStatus(REF);
+    await expect(c.fastExecuteScript(SUBMIT)).rejects.toBeInstanceOf(MayHaveStartedError);
+    expect(s.requests.map((r) => r.path.split('/').at(-2))).toEqual([
+      'get_job_instance_status',
+      'fast_execute_script',
+    ]);
+  });
+});
+
 async function waitFor(cond: () => boolean, limitMs = 5000): Promise<void> {
   const end = Date.now() + limitMs;
   while (!cond()) {

@@ -33,12 +33,17 @@ export interface ScriptedServer {
   requests: Recorded[];
   /** Number of TCP connections accepted. */
   connections(): number;
+  /** Number of TCP connections that have closed. */
+  closedConnections(): number;
   close(): Promise<void>;
 }
 
 export type Script = (req: Recorded, index: number) => Action;
 
-export async function startScripted(script: Script | Action[]): Promise<ScriptedServer> {
+export async function startScripted(
+  script: Script | Action[],
+  options: { keepAliveTimeoutMs?: number } = {},
+): Promise<ScriptedServer> {
   const requests: Recorded[] = [];
   const sockets = new Map<Socket, number>();
   const pending = new Set<ServerResponse>();
@@ -82,9 +87,12 @@ export async function startScripted(script: Script | Action[]): Promise<Scripted
       }
     });
   });
+  if (options.keepAliveTimeoutMs !== undefined) server.keepAliveTimeout = options.keepAliveTimeoutMs;
   let count = 0;
+  let closed = 0;
   server.on('connection', (s: Socket) => {
     sockets.set(s, ++count);
+    s.on('close', () => closed++);
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const port = (server.address() as AddressInfo).port;
@@ -93,6 +101,7 @@ export async function startScripted(script: Script | Action[]): Promise<Scripted
     port,
     requests,
     connections: () => count,
+    closedConnections: () => closed,
     async close() {
       for (const res of pending) res.destroy();
       server.closeAllConnections();
