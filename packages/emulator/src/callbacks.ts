@@ -5,7 +5,12 @@ import type { CallbackAttempt } from './types.js';
 
 const TIMEOUT_MS = 10_000;
 
-function post(url: string, contentType: string, body: string): Promise<{ status: number }> {
+function post(
+  url: string,
+  contentType: string,
+  body: string,
+  signal: AbortSignal,
+): Promise<{ status: number }> {
   return new Promise((resolve, reject) => {
     const u = new URL(url);
     const send = u.protocol === 'https:' ? httpsRequest : httpRequest;
@@ -15,6 +20,7 @@ function post(url: string, contentType: string, body: string): Promise<{ status:
         method: 'POST',
         agent: false,
         timeout: TIMEOUT_MS,
+        signal,
         headers: { 'content-type': contentType, 'content-length': Buffer.byteLength(body) },
       },
       (res) => {
@@ -36,10 +42,11 @@ function post(url: string, contentType: string, body: string): Promise<{ status:
 export class Callbacks {
   readonly attempts: CallbackAttempt[] = [];
   private readonly pending = new Set<Promise<void>>();
+  private readonly closing = new AbortController();
 
   send(job: Job): void {
     const url = job.callbackUrl;
-    if (!url) return;
+    if (!url || this.closing.signal.aborted) return;
     const body = JSON.stringify({
       job_instance_id: job.id,
       status: job.status,
@@ -47,6 +54,7 @@ export class Callbacks {
     });
     const p = (async () => {
       if (await this.attempt(job.id, url, 1, 'application/json', body)) return;
+      if (this.closing.signal.aborted) return;
       await this.attempt(job.id, url, 2, 'application/x-www-form-urlencoded', body);
     })();
     this.pending.add(p);
@@ -72,14 +80,16 @@ export class Callbacks {
     };
     this.attempts.push(record);
     try {
-      record.status = (await post(url, contentType, body)).status;
+      record.status = (await post(url, contentType, body, this.closing.signal)).status;
     } catch (err) {
       record.error = (err as Error).message;
     }
     return record.status === 200;
   }
 
+  /** Aborts callbacks in flight (recorded with their error) and waits for them to settle. */
   async close(): Promise<void> {
+    this.closing.abort();
     await Promise.allSettled([...this.pending]);
   }
 }
