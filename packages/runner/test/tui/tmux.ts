@@ -1,4 +1,6 @@
 import { execFileSync } from 'node:child_process';
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
 
 /** Is tmux installed? (CI installs it; the real-terminal tests need it.) */
 export function hasTmux(): boolean {
@@ -88,12 +90,15 @@ export class TmuxScreen {
     return Number(/\[exit (\d+)\]/.exec(text)![1]);
   }
 
+  /** Ends the server and everything it runs, and removes its socket. */
   kill(): void {
     try {
       this.tmux('kill-server');
     } catch {
       // already gone
     }
+    const dir = process.env.TMUX_TMPDIR ?? '/tmp';
+    rmSync(join(dir, `tmux-${process.getuid?.() ?? 0}`, this.socket), { force: true });
   }
 }
 
