@@ -45,6 +45,14 @@ async function main(argv: string[]): Promise<number> {
   return (await load())(rest);
 }
 
+// A reader that went away (`runbook runs | head`) must not crash a run with a stack trace: output
+// stops, the run and its record go on.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code !== 'EPIPE') throw err;
+  });
+}
+
 const argv = process.argv.slice(2);
 main(argv).then(
   (code) => {

@@ -26,6 +26,14 @@ export function createStreamRenderer(write: (text: string) => void, options: Str
         out(`run ${event.runId}${event.resumedFrom ? ` (resuming ${event.resumedFrom})` : ''}`);
         out(`runbook ${event.runbook.path}${git}: ${event.steps.length} step(s), biz ${event.biz}`);
         out(`endpoint ${where}${event.endpoint.config ? ` (config ${event.endpoint.config})` : ''}`);
+        event.steps.forEach((s, i) => {
+          const queries = s.customQueries
+            ? ` + ${s.customQueries} custom quer${s.customQueries === 1 ? 'y' : 'ies'}`
+            : '';
+          out(
+            `  ${i + 1}. ${s.name}: ${s.hostCount} host${s.hostCount === 1 ? '' : 's'}${queries}${s.description ? ` (${s.description})` : ''}`,
+          );
+        });
         break;
       }
       case 'confirm.asked':
