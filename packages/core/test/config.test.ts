@@ -1,10 +1,7 @@
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { createServer as createHttpServer, type Server } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import { connect, type Socket } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { startEmulator } from '@runbook/emulator';
 import { afterAll, describe, expect, it } from 'vitest';
 import {
@@ -127,31 +124,9 @@ describe('authentication', () => {
 });
 
 describe('TLS', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'core-tls-'));
-  closers.push(() => rmSync(dir, { recursive: true, force: true }));
-  execFileSync(
-    'openssl',
-    [
-      'req',
-      '-x509',
-      '-newkey',
-      'rsa:2048',
-      '-nodes',
-      '-days',
-      '1',
-      '-subj',
-      '/CN=127.0.0.1',
-      '-addext',
-      'subjectAltName=IP:127.0.0.1',
-      '-keyout',
-      join(dir, 'key.pem'),
-      '-out',
-      join(dir, 'cert.pem'),
-    ],
-    { stdio: 'ignore' },
-  );
-  const cert = readFileSync(join(dir, 'cert.pem'), 'utf8');
-  const key = readFileSync(join(dir, 'key.pem'), 'utf8');
+  // A throw-away self-signed certificate for 127.0.0.1 (see test/fixtures/README.md).
+  const cert = readFileSync(new URL('./fixtures/tls/cert.pem', import.meta.url), 'utf8');
+  const key = readFileSync(new URL('./fixtures/tls/key.pem', import.meta.url), 'utf8');
 
   async function httpsServer(): Promise<string> {
     const server = createHttpsServer({ cert, key }, (_req, res) => {

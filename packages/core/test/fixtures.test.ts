@@ -1,11 +1,12 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createClient, EsbError, encodeBase64, encodeParams, type JobClient } from '../src/index.js';
 import { type ScriptedServer, startScripted } from './helpers/scripted-server.js';
 
-/** The shared test vectors (`shared/fixtures/job-v2`), served byte for byte over loopback HTTP. */
-const DIR = process.env.RUNBOOK_FIXTURES ?? '/work/shared/fixtures/job-v2';
+/** The shared test vectors (copies of `shared/fixtures/job-v2`), served byte for byte over loopback HTTP. */
+const DIR = fileURLToPath(new URL('./fixtures/job-v2/', import.meta.url));
 const read = (name: string) => readFileSync(join(DIR, name), 'utf8');
 const answers = readdirSync(DIR).filter((f) => /\.answer(\.[a-z0-9]+)?\.json$/.test(f));
 
