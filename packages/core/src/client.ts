@@ -282,7 +282,11 @@ export class JobClient {
     const retryAfter = new WeakMap<object, number>();
     const emit = (event: DebugEvent | undefined, retryInMs?: number) => {
       if (!event || !this.#o.onDebug) return;
-      this.#o.onDebug(retryInMs === undefined ? event : { ...event, retryInMs });
+      try {
+        this.#o.onDebug(retryInMs === undefined ? event : { ...event, retryInMs });
+      } catch {
+        // A failing debug hook must not change what a call does (or make a submit look lost).
+      }
     };
     const timeoutMs = spec.opts.timeoutMs ?? this.#o.timeouts.requestMs;
     try {

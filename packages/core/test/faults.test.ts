@@ -272,6 +272,18 @@ describe('fast_execute_script is never sent twice by accident', () => {
   });
 });
 
+describe('the debug hook', () => {
+  it('cannot break a call by throwing', async () => {
+    const s = await server([{ json: ok({ job_instance_id: 9, job_instance_name: 'n' }) }]);
+    const { c } = client(s.url, {
+      onDebug: () => {
+        throw new Error('broken hook');
+      },
+    });
+    expect((await c.fastExecuteScript(SUBMIT)).job_instance_id).toBe(9);
+  });
+});
+
 describe('keep-alive sockets and undici', () => {
   it('a socket the server closed while idle never eats a request: the next one goes on a new socket', async () => {
     const s = await startScripted(
