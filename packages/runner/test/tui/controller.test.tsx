@@ -198,4 +198,17 @@ describe('startTui', () => {
       expect(line.length, line).toBeLessThanOrEqual(60);
     }
   });
+
+  it("Ctrl-C after the run has finished leaves with the run's own exit code", async () => {
+    const { stdin, tui, control, exits, calls } = setup();
+    tui.setControl(control);
+    for (const e of running()) tui.emit(e);
+    tui.emit(E.finished('deploy', 5, E.twoOk(), 4));
+    tui.emit(E.runFinished(6, 0, 'every step succeeded'));
+    stdin.write('\u0003');
+    await until('the exit', () => exits.length === 1);
+    expect(exits).toEqual([0]);
+    expect(calls).toEqual([]);
+    await tui.done();
+  });
 });

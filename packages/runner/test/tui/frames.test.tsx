@@ -230,6 +230,12 @@ describe('frames', () => {
     expect(out).toContain(' » deploy-app');
     expect(out).toContain('left running on JOB');
     expect(out).toContain('exit 130: interrupted (interrupted: detached, the job keeps running)');
+    const terminated = fold([
+      ...steps(),
+      { ts: E.at(30), type: 'run.interrupted', signal: 'Ctrl-C', action: 'terminate' },
+      E.runFinished(31, 130, 'interrupted'),
+    ]);
+    expect(frame(terminated, [80, 24])).toMatch(/ » deploy-app +JOB was asked to terminate it/);
   });
 
   it('10,000 hosts: counts, never rows', () => {

@@ -129,7 +129,9 @@ export function startTui(options: TuiOptions): Tui {
     apply({ type: 'ui.leave' });
     if (control && !state.finished) control.detach('second Ctrl-C: left at once');
     for (const q of questions.splice(0)) q.resolve(false);
-    void close(leftLines(state)).then(() => exit(EXIT_INTERRUPTED));
+    // Once the run has finished, its own exit code stands; before, leaving is an interruption.
+    const code = state.finished?.exitCode ?? EXIT_INTERRUPTED;
+    void close(leftLines(state)).then(() => exit(code));
   }
   function run(cmd: Command) {
     switch (cmd.kind) {
@@ -200,12 +202,12 @@ export function startTui(options: TuiOptions): Tui {
 }
 
 /**
- * What stays on screen when the person leaves at once: the run id and the command that resumes
- * the run (the engine's, once the run has finished; else made from what the run announced).
+ * What stays on screen when the person leaves a run in progress: the run id and the command that
+ * resumes it, made from what the run announced (after the run, apply prints the engine's own).
  */
 export function leftLines(state: ViewState): string | undefined {
   const run = state.run;
-  if (!run) return undefined;
-  const command = state.finished?.resumeCommand ?? resumeCommand(run.runbook.path, run.runId, run.endpoint);
+  if (!run || state.finished) return undefined;
+  const command = resumeCommand(run.runbook.path, run.runId, run.endpoint);
   return `runbook: left at once; run ${run.runId} may still have a job running on JOB.\nresume it with: ${command}\n`;
 }

@@ -5,15 +5,15 @@ import { type LineSpec, Lines } from './Line.js';
 /** Runbook, git sha, endpoint (a local emulator said plainly), business and run id. */
 export function headerLines(run: RunInfo, theme: Theme): LineSpec[] {
   const sha = run.runbook.gitSha
-    ? `${run.runbook.gitSha.slice(0, 7)}${run.runbook.dirty ? '+dirty' : ''}`
-    : '(not in git)';
+    ? `git ${run.runbook.gitSha.slice(0, 7)}${run.runbook.dirty ? '+dirty' : ''}`
+    : 'not in git';
   const endpoint = run.endpoint.local ? `local emulator ${run.endpoint.url}` : run.endpoint.url;
   return [
     [
       { text: 'runbook ', dim: theme.dim },
       { text: run.runbook.name, bold: true },
       { text: ` ${run.runbook.path}`, dim: theme.dim },
-      { text: ' · git ', dim: theme.dim },
+      { text: ' · ', dim: theme.dim },
       { text: sha },
     ],
     [

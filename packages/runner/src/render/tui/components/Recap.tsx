@@ -3,7 +3,7 @@ import type { StepView, ViewState } from '../state.js';
 import { GLYPH, type Theme } from '../theme.js';
 import { type LineSpec, Lines, rule } from './Line.js';
 
-function resultText(s: StepView): string {
+function resultText(s: StepView, terminated: boolean): string {
   const c = s.counts;
   switch (s.phase) {
     case 'succeeded':
@@ -16,7 +16,7 @@ function resultText(s: StepView): string {
       return 'skipped';
     case 'running':
     case 'submitting':
-      return 'left running on JOB';
+      return terminated ? 'JOB was asked to terminate it' : 'left running on JOB';
     default:
       return 'not run';
   }
@@ -57,7 +57,7 @@ export function recapLines(view: ViewState, width: number, budget: number, theme
     glyphOf(s, theme),
     { text: ` ${s.name.padEnd(nameWidth)} ` },
     { text: (s.elapsedMs === undefined ? '' : formatDuration(s.elapsedMs)).padStart(6), dim: theme.dim },
-    { text: `  ${resultText(s)}` },
+    { text: `  ${resultText(s, view.interrupted?.action === 'terminate')}` },
   ];
   const room = Math.max(0, budget - 1 - tail.length);
   let rows = view.steps;
