@@ -160,3 +160,32 @@ describe('jobGeneration 3 answers like JOB 3.x', () => {
     expect(line.ip_logs[0]).toHaveProperty('execute_count', 0);
   });
 });
+
+describe('more of JOB 3.x and the header', () => {
+  it('an agent that is not installed is 18 on JOB 3.x', async () => {
+    const e = await startEmulator({
+      jobGeneration: 3,
+      config: { businesses: { '1': { hosts: [{ ip: '10.0.0.6', agent: 'not_installed' }] } } },
+    });
+    try {
+      const r = await runScript(e, scriptRequest('true', { ip_list: [{ bk_cloud_id: 0, ip: '10.0.0.6' }] }));
+      expect(r.status.data.blocks[0].step_instances[0].step_ip_status[0].status).toBe(18);
+      expect(r.status.data.job_instance.status).toBe(4);
+    } finally {
+      await e.close();
+    }
+  });
+
+  it('GET read calls take the credentials from X-Bkapi-Authorization too', async () => {
+    const r = await runScript(emu, scriptRequest('true'));
+    const q = new URLSearchParams({ bk_biz_id: '1', job_instance_id: String(r.jobId) });
+    const res = await fetch(`${emu.url}/api/c/compapi/v2/job/get_job_instance_status/?${q}`, {
+      headers: { 'X-Bkapi-Authorization': JSON.stringify(AUTH) },
+    });
+    const a = (await res.json()) as any;
+    expect(a).toMatchObject({ result: true, data: { is_finished: true } });
+    const t = a.data.job_instance;
+    expect(t.start_time <= t.end_time).toBe(true);
+    expect(t.total_time).toBeGreaterThanOrEqual(0);
+  });
+});

@@ -119,6 +119,16 @@ describe('exec: local runs real processes', () => {
     expect(await goneWithin(pid)).toBe(true);
   });
 
+  it('what a finished script left running in its process group is killed', async () => {
+    const pidFile = join(scratch, 'left.pid');
+    const r = await runScript(
+      emu,
+      scriptRequest('sleep 30 & echo $! > "$1"; echo done', { script_param: b64(pidFile) }),
+    );
+    expect(onlyHost(r.log).ip_status).toBe(9);
+    expect(await goneWithin(Number(await readFile(pidFile, 'utf8')))).toBe(true);
+  });
+
   it('an offline agent: host 1, not run; agent not installed: 1 on JOB 2.x', async () => {
     const marker = join(scratch, 'ran');
     const r = await runScript(

@@ -116,7 +116,9 @@ export class JobStore {
     if (isJobFinished(job.status)) return;
     if (job.status === JOB.notStarted && job.hosts.some((h) => h.status !== HOST.waiting)) {
       job.status = JOB.running;
-      job.startMs ??= now;
+      let first = now;
+      for (const h of job.hosts) if (h.startMs !== null && h.startMs < first) first = h.startMs;
+      job.startMs ??= first;
     }
     if (!job.hosts.every((h) => isHostDone(h.status))) return;
     job.startMs ??= now;
