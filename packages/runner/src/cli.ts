@@ -60,7 +60,11 @@ main(argv).then(
   },
   (err: unknown) => {
     if (!(err instanceof ReportedError)) {
-      rememberSecrets([process.env.BK_APP_SECRET ?? '', process.env.BK_TOKEN ?? '']);
+      rememberSecrets(
+        [process.env.BK_APP_SECRET, process.env.BK_TOKEN].filter(
+          (v): v is string => !!v && v.trim().length >= 4,
+        ),
+      );
       process.stderr.write(formatError(err, argv.includes('--debug'), maskSeen()));
     }
     process.exitCode = exitCodeFor(err);

@@ -101,7 +101,11 @@ export async function apply(argv: string[]): Promise<number> {
     return EXIT.declined;
   }
 
-  const secrets = [...secretValues, env.BK_APP_SECRET ?? '', env.BK_TOKEN ?? ''];
+  // Runbook secrets are masked whatever their length; ESB credentials from 4 characters, as core does.
+  const credentials = [env.BK_APP_SECRET, env.BK_TOKEN].filter(
+    (v): v is string => !!v && v.trim().length >= 4,
+  );
+  const secrets = [...secretValues, ...credentials.map((v) => v.trim())];
   rememberSecrets(secrets);
   const mask = createMask(secrets);
   const endpoint = await openEndpoint({
