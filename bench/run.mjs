@@ -3,7 +3,7 @@
 // and writes bench/out/results.json (graded figures) and bench/out/context.json (baselines, machine).
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { cpus, totalmem } from 'node:os';
+import { cpus, loadavg, totalmem } from 'node:os';
 import { parseArgs } from 'node:util';
 import * as coldstart from './cases/coldstart.mjs';
 import * as economy from './cases/economy.mjs';
@@ -64,8 +64,11 @@ function machine() {
   };
 }
 
-const started = performance.now();
+const buildStart = performance.now();
 build();
+const buildSeconds = (performance.now() - buildStart) / 1000;
+const started = performance.now();
+const loadBefore = loadavg()[0];
 const figures = [];
 const infos = [];
 const m = machine();

@@ -56,7 +56,7 @@ async function one(hosts, ui, { reps, durationMs, log }) {
 }
 
 export async function run({ reps, quick, log }) {
-  const durationMs = quick ? 10_000 : 30_000;
+  const durationMs = quick ? 5_000 : 30_000;
   const figures = [];
   const infos = [];
   const results = {};
