@@ -105,9 +105,21 @@ for (const key of only) {
 
 const seconds = (performance.now() - started) / 1000;
 process.stdout.write(`\n${table(figures, infos)}\n\n`);
-process.stdout.write(`${m.nproc} CPUs (${m.cpu}), ${m.memory}, node ${m.node}; ${seconds.toFixed(0)} s\n`);
+const load = `load average ${loadBefore.toFixed(1)} before, ${loadavg()[0].toFixed(1)} after`;
+process.stdout.write(
+  `${m.nproc} CPUs (${m.cpu}), ${m.memory}, node ${m.node}; ${load}; ${seconds.toFixed(0)} s (+ ${buildSeconds.toFixed(0)} s build)\n`,
+);
 await writeJson(`${OUT}results.json`, figures);
-await writeJson(`${OUT}context.json`, { quick, reps, seconds, machine: m, infos, errors });
+await writeJson(`${OUT}context.json`, {
+  quick,
+  reps,
+  seconds,
+  buildSeconds,
+  load,
+  machine: m,
+  infos,
+  errors,
+});
 const failed = figures.filter((f) => f.verdict === 'fail').length;
 process.stdout.write(`${figures.length - failed} pass, ${failed} fail; ${OUT}results.json\n`);
 process.exitCode = failed || errors.length ? 1 : 0;
