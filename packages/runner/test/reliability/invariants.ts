@@ -1,0 +1,150 @@
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import type { EmulatedJobView } from '@runbook/emulator';
+import type { RunEvent } from '../../src/engine/events.js';
+import type { RunRecord } from '../../src/record/types.js';
+
+/** Reads `<root>/<runId>/record.json` from disk, as `--resume` would. */
+export function readRecordFile(root: string, runId: string): RunRecord {
+  return JSON.parse(readFileSync(join(root, runId, 'record.json'), 'utf8')) as RunRecord;
+}
+
+const STATE_OF_EXIT: Record<number, string> = {
+  0: 'succeeded',
+  1: 'failed',
+  3: 'error',
+  4: 'declined',
+  130: 'interrupted',
+};
+const STEP_STATES = new Set([
+  'pending',
+  'skipped',
+  'submitting',
+  'running',
+  'detached',
+  'succeeded',
+  'failed',
+  'may-have-started',
+  'error',
+]);
+const JOB_FINAL_OK = 3;
+
+/** The emulator's jobs of one runbook (task names `<runbook>/<step>`), by step name. */
+export function jobsByStep(jobs: EmulatedJobView[], runbook: string): Map<string, EmulatedJobView[]> {
+  const out = new Map<string, EmulatedJobView[]>();
+  for (const j of jobs) {
+    if (!j.name.startsWith(`${runbook}/`)) continue;
+    const step = j.name.slice(runbook.length + 1).split('@')[0]!;
+    out.set(step, [...(out.get(step) ?? []), j]);
+  }
+  return out;
+}
+
+export interface RunFacts {
+  /** Every event the run emitted (all processes of it, resumes included). */
+  events: RunEvent[];
+  /** The exit code of the last process of the run. */
+  exitCode: number;
+  /** The state folder (`.runbook/runs` or `--state-dir`). */
+  root: string;
+  runId: string;
+  runbook: string;
+  jobs: EmulatedJobView[];
+  /** Exit codes allowed for this run (e.g. 130 after a signal). */
+  allowedExits?: number[];
+}
+
+/**
+ * The invariants every run must keep, checked against the emulator's own record of jobs. Returns
+ * the violations (empty: all kept).
+ */
+export function checkRun(f: RunFacts): string[] {
+  const v: string[] = [];
+  const byStep = jobsByStep(f.jobs, f.runbook);
+  for (const [step, js] of byStep) {
+    if (js.length > 1)
+      v.push(`step ${step} was submitted ${js.length} times (jobs ${js.map((j) => j.jobInstanceId)})`);
+  }
+  const allowed = f.allowedExits ?? [0, 1, 3];
+  if (!allowed.includes(f.exitCode)) v.push(`exit code ${f.exitCode} is not one of ${allowed}`);
+
+  let rec: RunRecord;
+  try {
+    rec = readRecordFile(f.root, f.runId);
+  } catch (err) {
+    return [...v, `record.json unreadable: ${(err as Error).message}`];
+  }
+  if (rec.version !== 1 || rec.runId !== f.runId)
+    v.push(`record version/runId wrong: ${rec.version} ${rec.runId}`);
+  if (rec.exitCode !== f.exitCode) v.push(`record exitCode ${rec.exitCode}, process exited ${f.exitCode}`);
+  if (STATE_OF_EXIT[f.exitCode] && rec.state !== STATE_OF_EXIT[f.exitCode])
+    v.push(`record state ${rec.state} for exit ${f.exitCode}`);
+  const mode = statSync(join(f.root, f.runId, 'record.json')).mode & 0o777;
+  if (mode !== 0o600) v.push(`record.json mode ${mode.toString(8)}`);
+
+  const errors = f.events.filter((e) => e.type === 'step.error');
+  const finishedBad = f.events.filter((e) => e.type === 'step.finished' && !e.ok);
+  if (f.exitCode === 0 && (errors.length > 0 || finishedBad.length > 0))
+    v.push('exit 0 after a step error or failure');
+  if (f.exitCode === 1 && finishedBad.length === 0) v.push('exit 1 without a failed step');
+  if (f.exitCode === 3 && errors.length === 0) v.push('exit 3 without a step error');
+
+  for (const s of rec.steps) {
+    if (!STEP_STATES.has(s.state)) v.push(`step ${s.name}: unknown state ${s.state}`);
+    const js = byStep.get(s.name) ?? [];
+    const job = js[0];
+    if (s.jobInstanceId !== undefined) {
+      const match = js.find((j) => j.jobInstanceId === s.jobInstanceId);
+      if (!match)
+        v.push(`step ${s.name}: record names job ${s.jobInstanceId}, the emulator has none for the step`);
+    }
+    if (s.state === 'succeeded' || s.state === 'failed') {
+      if (!job) {
+        v.push(`step ${s.name} is ${s.state} but the emulator has no job for it`);
+        continue;
+      }
+      const jobOk = job.status === JOB_FINAL_OK && job.hosts.every((h) => h.status === 9);
+      if ((s.state === 'succeeded') !== jobOk)
+        v.push(`step ${s.name} recorded ${s.state}, emulator job status ${job.status}`);
+      const hosts = new Map((s.hosts ?? []).map((h) => [`${h.cloud}:${h.ip}`, h]));
+      if (hosts.size !== job.hosts.length)
+        v.push(`step ${s.name}: ${hosts.size} hosts recorded, ${job.hosts.length} in JOB`);
+      for (const h of job.hosts) {
+        const r = hosts.get(`${h.bk_cloud_id}:${h.ip}`);
+        if (!r) v.push(`step ${s.name}: host ${h.ip} missing from the record`);
+        else if (r.status !== h.status)
+          v.push(`step ${s.name}: host ${h.ip} recorded ${r.status}, JOB ${h.status}`);
+        else if (!existsSync(join(f.root, f.runId, r.log))) v.push(`step ${s.name}: log ${r.log} not saved`);
+      }
+    }
+    if (s.state === 'pending' || s.state === 'skipped' || s.state === 'error') {
+      if (js.length > 0 && s.state !== 'error')
+        v.push(`step ${s.name} is ${s.state} but JOB has job ${job!.jobInstanceId} for it`);
+      if (s.state === 'error' && js.length > 0 && s.jobInstanceId === undefined)
+        v.push(
+          `step ${s.name}: job ${job!.jobInstanceId} started, but the record says error, not may-have-started`,
+        );
+    }
+    if (job && s.jobInstanceId === undefined && s.state !== 'may-have-started')
+      v.push(
+        `step ${s.name}: JOB started job ${job.jobInstanceId}, the record (${s.state}) neither knows it nor says may-have-started`,
+      );
+  }
+  for (const e of f.events) {
+    if (e.type !== 'step.error' || !e.mayHaveStarted) continue;
+    if (!/may have started/i.test(e.error.message))
+      v.push(`step ${e.step}: may-have-started error without saying so: ${e.error.message}`);
+  }
+  // Every submit whose answer was lost is reported as "may have started".
+  for (const e of f.events) {
+    if (e.type !== 'step.error' || e.jobInstanceId !== undefined || e.mayHaveStarted) continue;
+    if (
+      (byStep.get(e.step) ?? []).length > 0 &&
+      !f.events.some((x) => x.type === 'step.submitted' && x.step === e.step)
+    )
+      v.push(
+        `step ${e.step}: JOB started a job, the runner reported ${e.error.code} without "may have started"`,
+      );
+  }
+  return v;
+}
