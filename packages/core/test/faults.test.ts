@@ -1,4 +1,4 @@
-import { Agent, buildConnector } from 'undici';
+import { Agent, buildConnector, MockAgent } from 'undici';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   AbortedError,
@@ -164,6 +164,29 @@ describe('fast_execute_script is never sent twice by accident', () => {
       [1, false, 'CORE_CONNECTION'],
       [2, true, undefined],
     ]);
+  });
+
+  it('is retried once after a DNS failure (undici MockAgent: a fault a loopback server cannot produce)', async () => {
+    const mock = new MockAgent();
+    mock.disableNetConnect();
+    cleanups.push(() => mock.close());
+    const pool = mock.get('http://esb.example.com');
+    const path = '/api/c/compapi/v2/job/fast_execute_script/';
+    const dns = Object.assign(new Error('getaddrinfo ENOTFOUND esb.example.com'), {
+      code: 'ENOTFOUND',
+      syscall: 'getaddrinfo',
+    });
+    pool.intercept({ path, method: 'POST' }).replyWithError(dns);
+    const bodies: string[] = [];
+    pool.intercept({ path, method: 'POST' }).reply(200, (opts) => {
+      bodies.push(String(opts.body));
+      return ok({ job_instance_id: 77, job_instance_name: 'n' });
+    });
+    const { c, events } = client('http://esb.example.com', { dispatcher: mock });
+    expect((await c.fastExecuteScript(SUBMIT)).job_instance_id).toBe(77);
+    expect(bodies).toHaveLength(1);
+    expect(events.map((e) => e.errorCode)).toEqual(['CORE_CONNECTION', undefined]);
+    expect(events[0]?.error).toContain('ENOTFOUND');
   });
 
   it('is retried at most once: two refusals give a connection error, not "may have started"', async () => {
