@@ -95,12 +95,19 @@ export async function apply(argv: string[]): Promise<number> {
   }
   const needsPerson = !values.yes || Object.values(directives).some((d) => d.action === 'ask');
   if (needsPerson && ui !== 'tui' && !process.stdin.isTTY) {
+    const asks = Object.entries(directives).filter(([, d]) => d.action === 'ask');
     stderr(
-      `runbook: apply asks for confirmation before sending anything, and there is no terminal to answer${values.yes ? ' a question --yes does not answer (a step that may have started)' : ''}; nothing was sent.\nhint: review it with runbook plan ${file}, then run again with --yes\n`,
+      values.yes
+        ? `runbook: ${asks.map(([, d]) => (d.action === 'ask' ? d.reason : '')).join(' ')}
+runbook: --yes does not answer that, and there is no terminal to ask; nothing was sent.
+hint: resume in a terminal to decide, or skip the step with --from-step or --only
+`
+        : `runbook: apply asks for confirmation before sending anything, and there is no terminal to answer; nothing was sent.
+hint: review it with runbook plan ${file}, then run again with --yes
+`,
     );
     return EXIT.declined;
   }
-
   // Runbook secrets are masked whatever their length; ESB credentials from 4 characters, as core does.
   const credentials = [env.BK_APP_SECRET, env.BK_TOKEN].filter(
     (v): v is string => !!v && v.trim().length >= 4,

@@ -14,9 +14,11 @@ export function createStreamRenderer(write: (text: string) => void, options: Str
   const stamp = () => new Date().toISOString().slice(11, 19);
   const out = (text: string) => write(`${p.dim(stamp())} ${text}\n`);
   const lastProgress = new Map<string, string>();
+  let local = false;
   return (event) => {
     switch (event.type) {
       case 'run.started': {
+        local = event.endpoint.local;
         const where = event.endpoint.local
           ? `the local emulator at ${event.endpoint.url}`
           : event.endpoint.url;
@@ -85,7 +87,7 @@ export function createStreamRenderer(write: (text: string) => void, options: Str
         break;
       case 'run.interrupted':
         out(
-          `interrupted (${event.signal}): ${event.action === 'terminate' ? 'terminating the running job' : 'the running job is left alone'}; no further step is submitted`,
+          `interrupted (${event.signal}): ${event.action === 'terminate' ? 'terminating the running job' : local ? 'the embedded emulator stops with the runner' : 'the running job is left alone'}; no further step is submitted`,
         );
         break;
       case 'run.finished':
