@@ -24,6 +24,11 @@ function snippet(text: string, secrets: readonly string[]): string {
 /** Parses one HTTP answer into an envelope; throws for non-200 statuses, non-JSON and non-envelopes. */
 export function parseAnswer(ctx: AnswerContext, status: number, text: string): EsbEnvelope<unknown> {
   const where = `[POST] "${ctx.endpoint}"`;
+  if (status >= 400 && status < 500) {
+    // JOB 3.x answers some parameter errors with 400 and a normal failure envelope: a definite refusal.
+    const env = tryEnvelope(text);
+    if (env && env.result === false) return env;
+  }
   if (status !== 200) {
     throw new HttpStatusError(
       'CORE_HTTP_STATUS',
@@ -64,6 +69,17 @@ export function parseAnswer(ctx: AnswerContext, status: number, text: string): E
     });
   }
   return env as EsbEnvelope<unknown>;
+}
+
+function tryEnvelope(text: string): EsbEnvelope<unknown> | undefined {
+  try {
+    const env = JSON.parse(text) as Partial<EsbEnvelope<unknown>> | null;
+    return env && typeof env === 'object' && typeof env.result === 'boolean'
+      ? (env as EsbEnvelope<unknown>)
+      : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 export function isSuccess(env: EsbEnvelope<unknown>): boolean {

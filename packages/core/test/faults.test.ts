@@ -283,6 +283,16 @@ describe('fast_execute_script is never sent twice by accident', () => {
     expect(s.requests).toHaveLength(1);
   });
 
+  it('reads a 400 carrying a failure envelope (JOB 3.x parameter errors) as a definite refusal', async () => {
+    const body = JSON.stringify(fail(1241004, '请求参数[account]缺失'));
+    const s = await server([{ status: 400, text: body, headers: { 'content-type': 'application/json' } }]);
+    const { c } = client(s.url);
+    const err = await c.fastExecuteScript(SUBMIT).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(EsbError);
+    expect((err as EsbError).esbCode).toBe(1241004);
+    expect(s.requests).toHaveLength(1);
+  });
+
   it('opens a fresh connection for every submit and asks the server to close it', async () => {
     const s = await server([{ json: ok({ job_instance_id: 5, job_instance_name: 'n' }) }]);
     const { c } = client(s.url);
