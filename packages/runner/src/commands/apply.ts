@@ -80,10 +80,11 @@ export async function apply(argv: string[]): Promise<number> {
         { hint: 'start a new run without --resume, or restore the runbook as it was' },
       );
     }
+    const bare = (url: string | undefined) => (url ?? '').trim().replace(/\/+$/, '');
     if (
       !previous.endpoint.local &&
       !values.local &&
-      previous.endpoint.url !== (values['esb-url'] ?? env.BK_ESB_URL)
+      bare(previous.endpoint.url) !== bare(values['esb-url'] ?? env.BK_ESB_URL)
     ) {
       throw new RunnerError(
         'RUNNER_RESUME_ENDPOINT',
