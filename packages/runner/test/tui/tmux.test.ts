@@ -204,6 +204,23 @@ describe('the TUI in a real terminal (tmux)', () => {
     expect(end).toMatch(/runbook apply rb\.yaml --resume \d{8}-\d{6}-[0-9a-f]+ --local/);
   });
 
+  it('follows a resize: after shrinking to 60×20 the live lines fit the new width', async () => {
+    const dir = await workdir(SLOW);
+    const tty = screen(100, 30);
+    tty.start(apply('--yes'), dir);
+    await tty.until('the running step', (t) => /[◐◓◑◒] long-task/.test(t));
+    tty.resize(60, 20);
+    const narrow = await tty.until('a redraw at 60 columns', (t) =>
+      /ok 0 +fail 0 +run 2 +wait 0 +agent 0 +of 2/.test(t),
+    );
+    expect(narrow).toMatch(/[◐◓◑◒] long-task/);
+    expect(await tty.exitCode()).toBe(0);
+    const end = tty.screen();
+    expect(end).toContain('exit 0: every step succeeded');
+    // Drawn for the new width: the recap's rule spans exactly 60 columns.
+    expect(lines(end).find((l) => l.startsWith('── recap '))).toHaveLength(60);
+  });
+
   it('honours NO_COLOR: no colour in the cells, where without it there is', async () => {
     const colour = /\x1b\[[0-9;]*(3[0-7]|9[0-7]|38;)[0-9;]*m/;
     const plain = screen(100, 30);

@@ -65,6 +65,11 @@ export class TmuxScreen {
     return this.tmux('capture-pane', '-p', '-S', '-', ...(escapes ? ['-e'] : []));
   }
 
+  /** Resizes the window, as a person dragging the terminal's corner. */
+  resize(width: number, height: number): void {
+    this.tmux('resize-window', '-x', String(width), '-y', String(height));
+  }
+
   /** Sends keys as tmux names them (`y`, `Enter`, `C-c`). */
   keys(...keys: string[]): void {
     this.tmux('send-keys', ...keys);
