@@ -3,6 +3,7 @@
 // and writes bench/out/results.json (graded figures) and bench/out/context.json (baselines, machine).
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { parseArgs } from 'node:util';
 import * as coldstart from './cases/coldstart.mjs';
@@ -12,7 +13,7 @@ import * as overhead from './cases/overhead.mjs';
 import * as validation from './cases/validation.mjs';
 import { OUT, ROOT } from './lib/paths.mjs';
 import { method } from './lib/proc.mjs';
-import { table, writeJson } from './lib/report.mjs';
+import { markdown, table, writeJson } from './lib/report.mjs';
 
 const CASES = { coldstart, validation, overhead, fanout, economy };
 
@@ -110,6 +111,10 @@ process.stdout.write(
   `${m.nproc} CPUs (${m.cpu}), ${m.memory}, node ${m.node}; ${load}; ${seconds.toFixed(0)} s (+ ${buildSeconds.toFixed(0)} s build)\n`,
 );
 await writeJson(`${OUT}results.json`, figures);
+await writeFile(
+  `${OUT}results.md`,
+  `${markdown(figures, infos)}\n${m.nproc} CPUs (${m.cpu}), ${m.memory}, node ${m.node}, ${load}\n`,
+);
 await writeJson(`${OUT}context.json`, {
   quick,
   reps,

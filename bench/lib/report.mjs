@@ -80,3 +80,17 @@ export async function writeJson(file, data) {
   await mkdir(dirname(file), { recursive: true });
   await writeFile(file, `${JSON.stringify(data, null, 2)}\n`);
 }
+
+/** The same table in Markdown, for the README's Performance section. */
+export function markdown(figures, infos) {
+  const rows = ['| figure | median | min–max | target | verdict |', '| --- | ---: | ---: | ---: | --- |'];
+  for (const f of figures) {
+    const target = `${f.op === '<=' ? '≤' : '≥'} ${fmt(f.target)} ${f.unit}`;
+    rows.push(
+      `| ${f.name} | ${fmt(f.median)} ${f.unit} | ${fmt(f.min)}–${fmt(f.max)} | ${target} | ${f.verdict} |`,
+    );
+  }
+  for (const i of infos)
+    rows.push(`| ${i.name} | ${fmt(i.median)} ${i.unit} | ${fmt(i.min)}–${fmt(i.max)} | | (context) |`);
+  return `${rows.join('\n')}\n`;
+}
