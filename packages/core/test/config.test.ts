@@ -222,10 +222,20 @@ describe('proxies', () => {
       .catch((e: unknown) => e);
     expect((err as EsbError).code).toBe('CORE_JOB_NOT_FOUND');
     expect(proxy.seen).toEqual([new URL(emu.url).host]);
+    // A submit takes its own fresh connection, through the proxy as well.
+    const submitted = await via.fastExecuteScript({
+      bk_biz_id: 1,
+      script_content: 'dHJ1ZQ==',
+      script_type: 1,
+      account: 'root',
+      ip_list: [{ bk_cloud_id: 0, ip: '127.0.0.1' }],
+    });
+    expect(submitted.job_instance_id).toBeGreaterThan(0);
+    expect(proxy.seen).toHaveLength(2);
 
     const around = createClient(clientOptionsFromEnv({ ...env, NO_PROXY: '127.0.0.1' }));
     closers.push(() => around.close());
     await around.getJobInstanceStatus({ bk_biz_id: 1, job_instance_id: 424242 }).catch((e: unknown) => e);
-    expect(proxy.seen).toHaveLength(1);
+    expect(proxy.seen).toHaveLength(2);
   });
 });
