@@ -8,7 +8,7 @@ export {
   type ParsedHostEntry,
   parseHostEntry,
 } from './hosts.js';
-export { loadRunbook, type ParseOptions, parseRunbook } from './parse.js';
+export { loadRunbook, loadRunbookSync, type ParseOptions, parseRunbook } from './parse.js';
 export { EXTRA_KEYWORDS, runbookSchema, runbookSchemaText } from './schema/index.js';
 export {
   effectiveScriptType,
@@ -20,4 +20,5 @@ export {
 export { closest, didYouMean, editDistance } from './suggest.js';
 export { hasExpression, NAMESPACES, type Namespace, scanTemplate, type TemplatePart } from './template.js';
 export type * from './types.js';
+export { type FileIssues, type ValidateFilesOptions, validateFiles } from './validate-files.js';
 export { normalizeVarSpec, type VarValueResult, validateVarValue } from './var-value.js';

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { type Document, isMap, isSeq, LineCounter, type Node, parseAllDocuments } from 'yaml';
@@ -107,6 +108,14 @@ export function parseRunbook(input: string, options: ParseOptions = {}): ParseRe
   return { ok: true, runbook: { runbook: value as Runbook, path: file, text, positions, scriptFiles } };
 }
 
+function readIssue(path: string, err: unknown): ParseResult {
+  const code = (err as NodeJS.ErrnoException).code;
+  const reason =
+    code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory' : (err as Error).message;
+  const message = `cannot read the runbook: ${reason}`;
+  return { ok: false, issues: [{ code: 'SCHEMA_READ', message, file: path, line: 1, col: 1 }] };
+}
+
 /** Reads a runbook file and parses it. */
 export async function loadRunbook(
   path: string,
@@ -116,15 +125,18 @@ export async function loadRunbook(
   try {
     text = await readFile(path, 'utf8');
   } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    const reason =
-      code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory' : (err as Error).message;
-    return {
-      ok: false,
-      issues: [
-        { code: 'SCHEMA_READ', message: `cannot read the runbook: ${reason}`, file: path, line: 1, col: 1 },
-      ],
-    };
+    return readIssue(path, err);
+  }
+  return parseRunbook(text, { ...options, path });
+}
+
+/** `loadRunbook` without the event loop: for a CLI checking many files in a row. */
+export function loadRunbookSync(path: string, options: Omit<ParseOptions, 'path'> = {}): ParseResult {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (err) {
+    return readIssue(path, err);
   }
   return parseRunbook(text, { ...options, path });
 }

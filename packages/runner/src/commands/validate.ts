@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { type Issue, loadRunbook } from '@runbook/schema';
+import { type Issue, validateFiles } from '@runbook/schema';
 import { CliError, EXIT } from '../exit.js';
 import { formatIssues } from '../render/issues.js';
 
@@ -42,14 +42,13 @@ export async function validate(argv: string[]): Promise<number> {
   }
   const report: ValidateReport = { version: 1, ok: true, files: [], issues: [] };
   let text = '';
-  for (const file of positionals) {
-    const res = await loadRunbook(file);
-    report.files.push({ file, ok: res.ok });
-    if (res.ok) continue;
+  for (const { file, issues } of await validateFiles(positionals)) {
+    report.files.push({ file, ok: issues.length === 0 });
+    if (issues.length === 0) continue;
     report.ok = false;
-    for (const { file: f, line, col, code, message } of res.issues)
+    for (const { file: f, line, col, code, message } of issues)
       report.issues.push({ file: f, line, col, code, message });
-    if (!values.json) text += formatIssues(res.issues);
+    if (!values.json) text += formatIssues(issues);
   }
   if (values.json) {
     process.stdout.write(`${JSON.stringify(report)}\n`);
