@@ -7,6 +7,7 @@ import { HOST, type HostRun, JOB, type Job } from '../state/jobs.js';
 import { jobTime } from '../time.js';
 import type { JobGeneration } from '../types.js';
 import { interpreterFor, onPath, PERL_AUTOFLUSH, SHELL_HELPERS } from './interpreters.js';
+import { killGroup, trackChild, trackDir } from './reaper.js';
 
 export interface LocalOptions {
   gen: JobGeneration;
@@ -49,15 +50,6 @@ class LogSink {
   }
   end(): void {
     if (!this.truncated) this.host.log += this.decoder.end();
-  }
-}
-
-function killGroup(child: ChildProcess, signal: NodeJS.Signals = 'SIGKILL'): void {
-  if (child.pid === undefined) return;
-  try {
-    process.kill(-child.pid, signal);
-  } catch {
-    // already gone
   }
 }
 
@@ -139,6 +131,7 @@ export class LocalExecutor {
       return this.finishHost(job, h, HOST.dispatchFailed, null, -1, `[emulator] ${interp.reason}\n`);
 
     const dir = await mkdtemp(join(tmpdir(), `runbook-emu-${job.id}-`));
+    const untrackDir = trackDir(dir);
     try {
       const file = join(dir, `script${interp.ext}`);
       const tagFile = join(dir, '.job_tag');
@@ -167,6 +160,7 @@ export class LocalExecutor {
         { cwd: dir, env, detached: true, stdio: ['ignore', 'pipe', 'ignore'] },
       );
       run.children.add(child);
+      const untrackChild = trackChild(child);
       h.status = HOST.running;
       h.startMs = Date.now();
       if (this.opts.gen === 2) h.log += `[${jobTime(h.startMs, 3)}][PID:${child.pid ?? 0}] job_start\n`;
@@ -189,6 +183,7 @@ export class LocalExecutor {
       });
       clearTimeout(timer);
       run.children.delete(child);
+      untrackChild();
       sink.end();
       h.tag = await readFile(tagFile, 'utf8').catch(() => '');
       if (run.terminated) return this.finishHost(job, h, HOST.terminated, result.code, 126);
@@ -209,6 +204,7 @@ export class LocalExecutor {
       this.finishHost(job, h, exit === 0 ? HOST.success : HOST.nonZero, exit, 0);
     } finally {
       await rm(dir, { recursive: true, force: true });
+      untrackDir();
     }
   }
 }
