@@ -109,6 +109,13 @@ describe('read calls retry transient faults', () => {
     expect(s.requests).toHaveLength(1);
   });
 
+  it('a terminate whose answer was lost and whose retry finds the job terminating succeeds', async () => {
+    const s = await server([{ reset: true }, { json: fail(1244015, '任务正在终止中，请不要重复操作') }]);
+    const { c } = client(s.url);
+    expect(await c.operateJobInstance(REF)).toEqual({ job_instance_id: 7 });
+    expect(s.requests.map((r) => r.body.operation_code)).toEqual([1, 1]);
+  });
+
   it('honours Retry-After within the delay cap', async () => {
     const s = await server([
       { status: 429, text: 'slow down', headers: { 'retry-after': '0' } },
