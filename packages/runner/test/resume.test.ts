@@ -185,4 +185,26 @@ describe('runbook apply --resume', () => {
     expect(again.stderr).toContain('no terminal');
     expect(esb.emu.jobs()).toHaveLength(1);
   });
+
+  it('a --local run stopped mid-job cannot be re-attached (its emulator stopped with it): resume asks a person', async () => {
+    const dir = await tempFiles({ 'rb.yaml': runbook(5) });
+    const child = spawnCli(['apply', 'rb.yaml', '--local', '--yes', '--poll-initial', '50ms'], { cwd: dir });
+    const { record } = await slowRunning(dir);
+    child.kill('SIGINT');
+    const res = await exited(child);
+    expect(res.code).toBe(130);
+    expect(res.stdout).toContain('the embedded emulator stops with the runner');
+    expect(res.stderr).toContain(`runbook apply rb.yaml --resume ${record.runId} --local`);
+    const again = await runCli(['apply', 'rb.yaml', '--local', '--yes', '--resume', record.runId], {
+      cwd: dir,
+    });
+    expect(again.code).toBe(4);
+    expect(again.stderr).toContain('in the embedded emulator of the earlier run, which stopped with it');
+    expect(again.stderr).toContain('--yes does not answer that');
+    expect((await onlyRecord(dir)).steps.map((s: { state: string }) => s.state)).toEqual([
+      'succeeded',
+      'detached',
+      'pending',
+    ]);
+  });
 });
