@@ -80,6 +80,15 @@ export async function apply(argv: string[]): Promise<number> {
         { hint: 'start a new run without --resume, or restore the runbook as it was' },
       );
     }
+    if (previous.endpoint.local !== values.local) {
+      throw new RunnerError(
+        'RUNNER_RESUME_ENDPOINT',
+        previous.endpoint.local
+          ? `run ${previous.runId} ran on the embedded emulator; resume it with --local`
+          : `run ${previous.runId} talked to ${previous.endpoint.url}; resume it against that ESB, without --local`,
+        2,
+      );
+    }
     const bare = (url: string | undefined) => (url ?? '').trim().replace(/\/+$/, '');
     if (
       !previous.endpoint.local &&
