@@ -211,4 +211,15 @@ describe('startTui', () => {
     expect(calls).toEqual([]);
     await tui.done();
   });
+
+  it('drops a question the engine stopped waiting for when the run is interrupted', async () => {
+    const { tui, draws } = setup();
+    for (const e of running()) tui.emit(e);
+    const answer = tui.confirm({ step: 'cleanup', question: 'Clean up?', hostCount: 2 });
+    await until('the question', () => draws.at(-1)?.confirm !== undefined);
+    tui.emit({ ts: E.at(5), type: 'run.interrupted', signal: 'SIGTERM', action: 'detach' });
+    await expect(answer).resolves.toBe(false);
+    expect(draws.at(-1)?.confirm).toBeUndefined();
+    await tui.done();
+  });
 });

@@ -77,7 +77,7 @@ export function reduce(state: ViewState, action: Action): ViewState {
       );
     }
     case 'run.interrupted': {
-      const { interrupt: _i, ...rest } = state;
+      const { interrupt: _i, confirm: _c, ...rest } = state;
       return { ...rest, interrupted: { signal: action.signal, action: action.action } };
     }
     case 'run.finished': {

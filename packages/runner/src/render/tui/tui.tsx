@@ -181,8 +181,11 @@ export function startTui(options: TuiOptions): Tui {
   return {
     emit(event: RunEvent) {
       apply(event);
-      if (event.type === 'run.finished' || event.type === 'run.interrupted') draw();
-      else schedule();
+      if (event.type === 'run.finished' || event.type === 'run.interrupted') {
+        // The engine stopped waiting for an answer (a signal, say): the question is moot.
+        for (const q of questions.splice(0)) q.resolve(false);
+        draw();
+      } else schedule();
     },
     confirm(request) {
       if (!interactive || closed) return Promise.resolve(false);
