@@ -222,4 +222,14 @@ describe('startTui', () => {
     expect(draws.at(-1)?.confirm).toBeUndefined();
     await tui.done();
   });
+
+  it('takes keys that arrive together one at a time', async () => {
+    const { stdin, tui, draws } = setup();
+    for (const e of running()) tui.emit(e);
+    stdin.write('jj');
+    await until('the focus to move down twice', () => draws.at(-1)?.focus === 'cleanup');
+    stdin.write('kk');
+    await until('the focus to move up twice', () => draws.at(-1)?.focus === 'deploy');
+    await tui.done();
+  });
 });

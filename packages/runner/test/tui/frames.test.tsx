@@ -114,7 +114,7 @@ describe('frames', () => {
        › non-zero exit (status 104), exit 3 · 2 hosts: 10.0.0.3, 10.0.0.4
            │ copying release 1.4.2
            │ cp: /srv/app: No space left on device
-      ↑↓ step · tab group · enter log · ctrl-c stop"
+      esc back · ↑↓ scroll · ctrl-c stop"
     `);
   });
 

@@ -122,6 +122,18 @@ describe('reduce', () => {
     expect(s.finished).toEqual({ ok: false, exitCode: 1, reason: 'a step failed', runId: E.RUN_ID });
   });
 
+  it('ends on the last failure, whatever step the person was looking at', () => {
+    const s = fold([
+      three(),
+      E.submitted('prepare', 1, 1),
+      E.finished('prepare', 3, failing(), 2),
+      { type: 'ui.focus', delta: 2 },
+      E.runFinished(4, 1, 'a step failed'),
+    ]);
+    expect(s.focus).toBeUndefined();
+    expect(focusedStep(s)?.name).toBe('prepare');
+  });
+
   it('adds a step the run did not announce instead of dropping its events', () => {
     const s = fold([three(), E.submitted('extra', 1, 9)]);
     expect(s.steps.map((x) => x.name)).toEqual(['prepare', 'deploy', 'cleanup', 'extra']);

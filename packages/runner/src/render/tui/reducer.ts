@@ -81,10 +81,11 @@ export function reduce(state: ViewState, action: Action): ViewState {
       return { ...rest, interrupted: { signal: action.signal, action: action.action } };
     }
     case 'run.finished': {
-      const { interrupt: _i, confirm: _c, ...rest } = state;
+      // The last frame shows what matters (the last failure), whatever the person was looking at.
+      const { interrupt: _i, confirm: _c, focus: _f, log: _l, ...rest } = state;
       const steps = state.steps.map((s) => (s.phase === 'pending' ? { ...s, phase: 'not-run' as const } : s));
       const { type: _t, ts: _ts, ...finished } = action;
-      return { ...rest, steps, finished };
+      return { ...rest, steps, finished, group: 0 };
     }
     case 'confirm.asked':
     case 'confirm.answered':

@@ -59,6 +59,12 @@ export function startTui(options: TuiOptions): Tui {
   const questions: { request: ConfirmRequest; resolve: (accepted: boolean) => void }[] = [];
 
   const onKey = (input: string, key: KeyInfo) => {
+    // Keys pressed faster than they are read arrive together ("jj"): one at a time, except text
+    // typed into a question.
+    if (input.length > 1 && state.confirm?.request.typeToConfirm === undefined && /^[ -~]+$/.test(input)) {
+      for (const ch of input) onKey(ch, {});
+      return;
+    }
     const cmd = keyCommand(state, input, key);
     if (cmd) run(cmd);
   };

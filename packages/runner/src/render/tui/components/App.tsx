@@ -43,7 +43,10 @@ export function liveLines(p: AppProps): LineSpec[] {
   } else if (view.interrupt) {
     bottom = interruptLines(view.interrupt, width, theme);
   } else if (interactive && view.steps.length > 0) {
-    bottom = [[{ text: '↑↓ step · tab group · enter log · ctrl-c stop', dim: theme.dim }]];
+    const hints = view.log
+      ? 'esc back · ↑↓ scroll · ctrl-c stop'
+      : '↑↓ step · tab group · enter log · ctrl-c stop';
+    bottom = [[{ text: hints, dim: theme.dim }]];
   } else bottom = [];
 
   const rows: LineSpec[] = [];
