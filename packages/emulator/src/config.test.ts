@@ -1,6 +1,7 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { loadEmulatorConfig, parseEmulatorConfig, parseHostRef } from './config.js';
 
@@ -39,6 +40,13 @@ describe('emulator configuration', () => {
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
+  });
+
+  it('reads emulator.example.yaml, the README example', async () => {
+    const c = await loadEmulatorConfig(fileURLToPath(new URL('../emulator.example.yaml', import.meta.url)));
+    expect(Object.keys(c)).toEqual(['apps', 'users', 'businesses', 'scripts', 'exec', 'simulate']);
+    expect(c.businesses?.['2']?.custom_queries?.['3']).toEqual(['0:10.0.0.2', '10.0.0.3']);
+    expect(c.users?.viewer?.permissions).toEqual([]);
   });
 
   it('an empty file is the permissive default', () => {
