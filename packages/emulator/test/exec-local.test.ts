@@ -63,6 +63,26 @@ describe('exec: local runs real processes', () => {
     expect(h.log_content).toMatch(/^\[\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\]\[PID:\d+\] job_start\ngot hello\n$/);
   });
 
+  it('the log call shows output while the script runs (status 7, error_code 115)', async () => {
+    const submit = await call(
+      emu,
+      'fast_execute_script',
+      scriptRequest('echo first; sleep 0.5; echo second'),
+    );
+    const ref = { ...AUTH, bk_biz_id: 1, job_instance_id: submit.data.job_instance_id };
+    let running: any;
+    for (let i = 0; i < 500 && !running; i++) {
+      const l = await call(emu, 'get_job_instance_log', ref);
+      const g = l.data[0].step_results[0];
+      if (g.ip_status === 7 && g.ip_logs[0].log_content.includes('first')) running = { ...l.data[0], g };
+      else await new Promise((r) => setTimeout(r, 10));
+    }
+    expect(running).toMatchObject({ is_finished: false, status: 2 });
+    expect(running.g.ip_logs[0]).toMatchObject({ error_code: 115, end_time: null });
+    expect(running.g.ip_logs[0].log_content).not.toContain('second');
+    await waitFinished(emu, ref.job_instance_id);
+  });
+
   it('parameters are split like a shell does, quotes respected, nothing expanded', async () => {
     const params = `one 'two words' "three \\"q\\" $HOME" four\\ five`;
     const r = await runScript(

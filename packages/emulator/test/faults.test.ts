@@ -51,7 +51,7 @@ describe('faults, switchable at run time', () => {
     await b.text();
     const c = await post('get_job_instance_log');
     expect(c.status).toBe(503);
-    await c.text();
+    expect(await c.text()).toContain('503 Service Unavailable');
   });
 
   it('reset drops the connection without an answer and without running anything', async () => {

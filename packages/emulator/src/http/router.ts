@@ -1,4 +1,4 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import { type IncomingMessage, type ServerResponse, STATUS_CODES } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ADMIN_PREFIX, type AdminTarget, handleAdmin } from '../admin.js';
 import type { CallContext } from '../calls/context.js';
@@ -78,9 +78,8 @@ export function createRequestHandler(deps: RouterDeps) {
     if (kind === 'http5xx') {
       const status = fault.rule?.status ?? 502;
       res.writeHead(status, { 'content-type': 'text/html' });
-      res.end(
-        `<html><head><title>${status}</title></head><body><h1>${status} Bad Gateway</h1></body></html>\n`,
-      );
+      const title = `${status} ${STATUS_CODES[status] ?? 'Server Error'}`;
+      res.end(`<html><head><title>${title}</title></head><body><h1>${title}</h1></body></html>\n`);
       return;
     }
 
