@@ -238,6 +238,51 @@ describe('frames', () => {
     expect(frame(terminated, [80, 24])).toMatch(/ » deploy-app +JOB was asked to terminate it/);
   });
 
+  it('a step error: its code, message and hint, and what to check when the job may have started', () => {
+    const view = fold([
+      ...steps().slice(0, 5),
+      {
+        ts: E.at(9),
+        type: 'step.error',
+        step: 'deploy-app',
+        error: {
+          code: 'CORE_MAY_HAVE_STARTED',
+          message: 'the answer to fast_execute_script was lost',
+          hint: 'look for the job in JOB before resuming',
+        },
+        mayHaveStarted: true,
+      },
+      E.runFinished(9, 3, 'step deploy-app could not be submitted'),
+    ]);
+    expect(frame(view, [100, 30])).toMatchInlineSnapshot(`
+      "runbook maintenance runbooks/maintenance.yaml · git 3f2a9c1+dirty
+      endpoint local emulator http://127.0.0.1:40123 · biz 2 · run 7c1e2a3b-0d4f-4e5a-9b6c-1d2e3f405162
+       ✔ prepare        3s  job 1001  ok 2/2
+       ! deploy-app     4s  may have started: the answer to fast_execute_script was lost
+      deploy-app: CORE_MAY_HAVE_STARTED the answer to fast_execute_script was lost
+         look for the job in JOB before resuming
+         The job may have started: check JOB; resume asks before doing anything with it.
+      ── recap ───────────────────────────────────────────────────────────────────────────────────────────
+       ✔ prepare        3s  ok on 2/2 hosts
+       ! deploy-app     4s  may have started (check JOB)
+       – cleanup            not run
+      exit 3: JOB or ESB could not be used (step deploy-app could not be submitted)
+      run id 7c1e2a3b-0d4f-4e5a-9b6c-1d2e3f405162"
+    `);
+  });
+
+  it('a resumed run: the header says so, and a re-attached job is marked', () => {
+    const [first, ...rest] = steps();
+    const view = fold([
+      { ...first!, resumedFrom: E.RUN_ID } as RunEvent,
+      ...rest.slice(0, 4),
+      { ...E.submitted('deploy-app', 5, 1002), reattached: true } as RunEvent,
+    ]);
+    const out = frame(view, [120, 30]);
+    expect(out).toContain(`run ${E.RUN_ID} (resumed)`);
+    expect(out).toMatch(/deploy-app +1m00s +job 1002 \(re-attached\)/);
+  });
+
   it('10,000 hosts: counts, never rows', () => {
     const running = fold([
       E.started([['fan-out', 10_000]]),

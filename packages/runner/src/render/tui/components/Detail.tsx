@@ -110,10 +110,10 @@ function errorLines(step: StepView, theme: Theme): LineSpec[] {
   ];
   if (e.hint) lines.push([{ text: `   ${e.hint}`, dim: theme.dim }]);
   if (e.mayHaveStarted) {
-    const where = step.jobInstanceId === undefined ? 'in JOB' : `job ${step.jobInstanceId} in JOB`;
+    const where = step.jobInstanceId === undefined ? 'JOB' : `job ${step.jobInstanceId} in JOB`;
     lines.push([
       {
-        text: `   The job may have started: check ${where} before resuming; resume asks before doing anything with it.`,
+        text: `   The job may have started: check ${where}; resume asks before doing anything with it.`,
         color: theme.warn,
       },
     ]);

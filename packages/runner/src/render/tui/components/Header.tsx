@@ -23,7 +23,14 @@ export function headerLines(run: RunInfo, theme: Theme): LineSpec[] {
       { text: String(run.biz) },
       { text: ' · run ', dim: theme.dim },
       { text: run.runId },
-      ...(run.resumedFrom ? [{ text: ` (resumes ${run.resumedFrom})`, dim: theme.dim }] : []),
+      ...(run.resumedFrom
+        ? [
+            {
+              text: run.resumedFrom === run.runId ? ' (resumed)' : ` (resumes ${run.resumedFrom})`,
+              dim: theme.dim,
+            },
+          ]
+        : []),
     ],
   ];
 }
