@@ -19,7 +19,7 @@ export {
   type StepDirective,
   startRun,
 } from './engine/execute.js';
-export { DEFAULT_POLL, pollDelays } from './engine/poll.js';
+export { DEFAULT_POLL, nextPollDelay } from './engine/poll.js';
 export { PlanError, RunnerError } from './errors.js';
 export { EXIT } from './exit.js';
 export { DEFAULT_TIMEOUT_SEC, type ResolveOptions, type ResolveResult, resolvePlan } from './plan/resolve.js';

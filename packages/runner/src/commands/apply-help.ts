@@ -32,8 +32,9 @@ Output:
   --debug                  show HTTP calls and stack traces (secrets masked)
 
 Following jobs:
-  --poll-initial MS        first delay between status calls (default 200ms)
-  --poll-max MS            the delay grows by half up to this cap (default 5s)
+  --poll-initial MS        first status call this long after the submit (default 100ms); during
+                           the job's first 2.5 s calls stay at most 450 ms apart
+  --poll-max MS            then one call per this delay (default 5s)
   --terminate-on-interrupt on Ctrl-C or SIGTERM, ask JOB to terminate the running job
                            (by default it is left running and can be followed with --resume)
 

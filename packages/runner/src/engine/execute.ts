@@ -240,6 +240,7 @@ async function run(
           maxMs: options.pollMaxMs ?? DEFAULT_POLL.maxMs,
           deadlineMs: step.timeoutSec * 1000 + (options.followGraceMs ?? 15 * 60_000),
           signal,
+          immediate: directive.action === 'reattach',
         },
         (st) =>
           emit({
