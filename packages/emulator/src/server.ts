@@ -66,7 +66,14 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     setFaults: (rules: Parameters<Faults['set']>[0]) => faults.set(rules),
   };
   const closing = new AbortController();
-  const handle = createRequestHandler({ ctx, faults, calls, admin: api, signal: closing.signal });
+  const handle = createRequestHandler({
+    ctx,
+    faults,
+    calls,
+    admin: api,
+    missingCalls: new Set(options.missingCalls ?? []),
+    signal: closing.signal,
+  });
   const server = createServer((req, res) => {
     handle(req, res).catch(() => {
       if (!res.headersSent) res.writeHead(500).end();

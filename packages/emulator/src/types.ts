@@ -87,6 +87,11 @@ export interface EmulatorOptions {
   logLimitBytes?: number;
   /** Multiplier applied to `script_timeout` (seconds) before it is enforced (default 1; tests use e.g. 0.005). */
   timeoutScale?: number;
+  /**
+   * Calls this ESB does not have: they answer 1306404 like an unknown component. E.g.
+   * `['operate_job_instance']` is an ESB of JOB 2.x, whose documents list no terminate call.
+   */
+  missingCalls?: string[];
   /** `local`: on terminate, SIGTERM the process group, then SIGKILL after this many ms (default 1000). */
   terminateGraceMs?: number;
 }

@@ -127,6 +127,27 @@ describe('fast_execute_script validation (HTTP 200, JOB codes and messages)', ()
 
   it('an unknown component: 1306404', async () => {
     const a = await call(emu, 'fast_push_file', { ...AUTH });
-    expect(a).toMatchObject({ result: false, code: 1306404 });
+    expect(a).toMatchObject({
+      result: false,
+      code: 1306404,
+      message: 'Not found, component class not found',
+    });
+  });
+
+  it('missingCalls: an ESB without operate_job_instance (JOB 2.x) answers 1306404 for it', async () => {
+    const old = await startEmulator({ missingCalls: ['operate_job_instance'] });
+    try {
+      const a = await call(old, 'operate_job_instance', {
+        ...AUTH,
+        bk_biz_id: 1,
+        job_instance_id: 1,
+        operation_code: 1,
+      });
+      expect(a).toMatchObject({ result: false, code: 1306404 });
+      const b = await call(old, 'get_job_instance_status', { ...AUTH, bk_biz_id: 1, job_instance_id: 1 });
+      expect(b.code).toBe(1244006);
+    } finally {
+      await old.close();
+    }
   });
 });

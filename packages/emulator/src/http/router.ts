@@ -17,6 +17,8 @@ export interface RouterDeps {
   /** Attempts per call name. */
   calls: Map<string, number>;
   admin: AdminTarget;
+  /** Calls answered as unknown components (1306404). */
+  missingCalls: ReadonlySet<string>;
   /** Aborted when the emulator closes: cuts injected delays short. */
   signal: AbortSignal;
 }
@@ -84,7 +86,7 @@ export function createRequestHandler(deps: RouterDeps) {
     }
 
     let result: CallResult;
-    const handler = Object.hasOwn(CALLS, call) ? CALLS[call] : undefined;
+    const handler = Object.hasOwn(CALLS, call) && !deps.missingCalls.has(call) ? CALLS[call] : undefined;
     if (kind === 'rate_limit') result = failure(1306429, 'Access frequency limit');
     else if (!handler) result = failure(1306404, 'Not found, component class not found');
     else {
