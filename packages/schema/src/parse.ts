@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
-import { type Document, isMap, isSeq, LineCounter, type Node, parseAllDocuments } from 'yaml';
+import { type Document, isMap, isSeq, Lexer, LineCounter, type Node, parseAllDocuments } from 'yaml';
 import { reportSchemaErrors } from './ajv-errors.js';
 import { checkExpressions } from './checks/expressions.js';
 import { checkScriptFiles } from './checks/files.js';
@@ -32,7 +32,37 @@ function keyAt(text: string, offset: number): string {
   return m ? (m[1] ?? m[2]?.replace(/''/g, "'") ?? m[3] ?? '') : line.trim();
 }
 
+/** The parser ran out of stack: nesting hundreds of levels deep. Where it gave up depends on the stack size. */
+const TOO_DEEP = /Maximum call stack size exceeded/;
+const TOO_DEEP_MESSAGE =
+  'the YAML is nested too deeply to read (hundreds of levels); a runbook needs only a few';
+
+/** Flow collections (`[`, `{`) nested deeper than this, or lines indented further, are refused. */
+const MAX_FLOW_DEPTH = 200;
+const MAX_INDENT = 1000;
+
+/**
+ * Where the nesting first goes past the limits, found without recursion: the YAML composer recurses
+ * and would run out of stack at a depth that varies with the JIT state, so the result would too.
+ */
+function tooDeepAt(text: string): number | undefined {
+  let depth = 0;
+  let offset = 0;
+  for (const tok of new Lexer().lex(text)) {
+    if (tok.length === 1 && (tok === '\x02' || tok === '\x18' || tok === '\x1f')) continue;
+    if (tok === '[' || tok === '{') {
+      if (++depth > MAX_FLOW_DEPTH) return offset;
+    } else if (tok === ']' || tok === '}') depth = Math.max(0, depth - 1);
+    offset += tok.length;
+  }
+  const indented = new RegExp(`^ {${MAX_INDENT + 1}}`, 'm').exec(text);
+  return indented ? indented.index : undefined;
+}
+
 function yamlIssues(src: SourceText, doc: Document): Issue[] {
+  // Once the parser gave up, later errors are its consequences and vary with the stack size: report one.
+  const deep = doc.errors.find((e) => TOO_DEEP.test(e.message));
+  if (deep) return [src.issue('SCHEMA_YAML', TOO_DEEP_MESSAGE, deep.pos[0])];
   return doc.errors.map((e) => {
     const found = keyAt(src.text, e.pos[0]);
     const rewrite = YAML_MESSAGES[e.code];
@@ -63,6 +93,8 @@ export function parseRunbook(input: string, options: ParseOptions = {}): ParseRe
   const file = options.path ?? '<input>';
   const text = input.charCodeAt(0) === 0xfeff ? input.slice(1) : input;
   const src = new SourceText(file, text);
+  const deepAt = tooDeepAt(text);
+  if (deepAt !== undefined) return { ok: false, issues: [src.issue('SCHEMA_YAML', TOO_DEEP_MESSAGE, deepAt)] };
   const lineCounter = new LineCounter();
   const docs = parseAllDocuments(text, { lineCounter, uniqueKeys: true, prettyErrors: false, merge: true });
   const first = Array.isArray(docs) ? docs[0] : undefined;
@@ -87,7 +119,9 @@ export function parseRunbook(input: string, options: ParseOptions = {}): ParseRe
   try {
     value = first.toJS({ maxAliasCount: 1000 });
   } catch (err) {
-    return { ok: false, issues: [src.issue('SCHEMA_YAML', `YAML: ${(err as Error).message}`, 0)] };
+    const message = (err as Error).message;
+    const text = TOO_DEEP.test(message) ? TOO_DEEP_MESSAGE : `YAML: ${message}`;
+    return { ok: false, issues: [src.issue('SCHEMA_YAML', text, 0)] };
   }
   if (value === null || value === undefined) return { ok: false, issues: [empty(src)] };
   if (typeof value !== 'object' || Array.isArray(value)) {
