@@ -37,26 +37,34 @@ const TOO_DEEP = /Maximum call stack size exceeded/;
 const TOO_DEEP_MESSAGE =
   'the YAML is nested too deeply to read (hundreds of levels); a runbook needs only a few';
 
-/** Flow collections (`[`, `{`) nested deeper than this, or lines indented further, are refused. */
+/** Flow collections (`[`, `{`) nested deeper than this, or block nesting (indentation plus `- ` items) deeper, are refused. */
 const MAX_FLOW_DEPTH = 200;
-const MAX_INDENT = 1000;
+const MAX_BLOCK_DEPTH = 256;
 
 /**
- * Where the nesting first goes past the limits, found without recursion: the YAML composer recurses
- * and would run out of stack at a depth that varies with the JIT state, so the result would too.
+ * Where the nesting first goes past the limits, found with the (iterative) lexer: the YAML composer
+ * recurses and runs out of stack at a depth that varies with the JIT state, so its answer would too.
+ * Block scalars (scripts) are one token each, so their indentation does not count.
  */
 function tooDeepAt(text: string): number | undefined {
-  let depth = 0;
+  let flow = 0;
+  let block = 0;
   let offset = 0;
+  let lineStart = true;
   for (const tok of new Lexer().lex(text)) {
     if (tok.length === 1 && (tok === '\x02' || tok === '\x18' || tok === '\x1f')) continue;
     if (tok === '[' || tok === '{') {
-      if (++depth > MAX_FLOW_DEPTH) return offset;
-    } else if (tok === ']' || tok === '}') depth = Math.max(0, depth - 1);
+      if (++flow > MAX_FLOW_DEPTH) return offset;
+    } else if (tok === ']' || tok === '}') flow = Math.max(0, flow - 1);
+    else if (tok === '\n') block = 0;
+    else if ((lineStart && /^ +$/.test(tok)) || tok === '-' || tok === '?') {
+      block += tok.length;
+      if (block > MAX_BLOCK_DEPTH) return offset;
+    }
+    lineStart = tok === '\n';
     offset += tok.length;
   }
-  const indented = new RegExp(`^ {${MAX_INDENT + 1}}`, 'm').exec(text);
-  return indented ? indented.index : undefined;
+  return undefined;
 }
 
 function yamlIssues(src: SourceText, doc: Document): Issue[] {
@@ -94,7 +102,8 @@ export function parseRunbook(input: string, options: ParseOptions = {}): ParseRe
   const text = input.charCodeAt(0) === 0xfeff ? input.slice(1) : input;
   const src = new SourceText(file, text);
   const deepAt = tooDeepAt(text);
-  if (deepAt !== undefined) return { ok: false, issues: [src.issue('SCHEMA_YAML', TOO_DEEP_MESSAGE, deepAt)] };
+  if (deepAt !== undefined)
+    return { ok: false, issues: [src.issue('SCHEMA_YAML', TOO_DEEP_MESSAGE, deepAt)] };
   const lineCounter = new LineCounter();
   const docs = parseAllDocuments(text, { lineCounter, uniqueKeys: true, prettyErrors: false, merge: true });
   const first = Array.isArray(docs) ? docs[0] : undefined;
