@@ -82,6 +82,31 @@ steps:
       echo after
 `;
 
+const BROWSING = `version: 1
+name: tui-keys
+biz: 1
+defaults:
+  account: root
+  timeout: 60
+steps:
+  - name: prepare
+    hosts: ["127.0.0.1"]
+    script: |
+      echo preparing
+  - name: deploy
+    hosts: ["127.0.0.1", "127.0.0.2", "127.0.0.4"]
+    on_failure: continue
+    script: |
+      for i in 1 2 3 4 5 6 7 8; do echo "log line $i"; done
+      echo "cp: /srv/app: No space left on device"
+      exit 3
+  - name: verify
+    hosts: ["127.0.0.1"]
+    script: |
+      sleep 8
+      echo healthy
+`;
+
 async function workdir(runbook: string, emulator = EMULATOR): Promise<string> {
   const dir = await mkdtemp(join(tmpdir(), 'runbook-tui-'));
   await writeFile(join(dir, 'rb.yaml'), runbook);
@@ -202,6 +227,40 @@ describe('the TUI in a real terminal (tmux)', () => {
     expect(end).toContain('exit 130: interrupted');
     expect(end).toMatch(/» long-task +left running on JOB/);
     expect(end).toMatch(/runbook apply rb\.yaml --resume \d{8}-\d{6}-[0-9a-f]+ --local/);
+  });
+
+  it("keys: Enter shows a group's full log, Esc goes back, k and j move between steps", async () => {
+    const dir = await workdir(BROWSING);
+    const tty = screen(80, 24);
+    tty.start(apply('--yes'), dir);
+    const failed = await tty.until(
+      'the failure while verify runs',
+      (t) => /[◐◓◑◒] verify/.test(t) && t.includes('deploy: 3 failed hosts'),
+    );
+    // Only the last lines of the log, before Enter.
+    expect(failed).not.toContain('│ log line 1\n');
+    tty.keys('Enter');
+    // From here on, only what is on screen now: earlier frames may linger in the scrollback.
+    const log = await tty.until(
+      'the full log',
+      (t) => t.includes('deploy: group 1 of 2, full log'),
+      20_000,
+      true,
+    );
+    expect(log).toContain('│ log line 1\n');
+    expect(log).toContain('esc back · ↑↓ scroll');
+    tty.keys('Escape');
+    await tty.until(
+      'the groups again',
+      (t) => t.includes('(tab: next group, enter: full log)'),
+      20_000,
+      true,
+    );
+    tty.keys('k');
+    await tty.until('prepare in focus', (t) => t.includes('prepare: succeeded on every host'), 20_000, true);
+    tty.keys('j', 'j');
+    await tty.until('verify in focus', (t) => t.includes('verify: running on JOB'), 20_000, true);
+    expect(await tty.exitCode()).toBe(1);
   });
 
   it('follows a resize: after shrinking to 60×20 the live lines fit the new width', async () => {

@@ -75,12 +75,20 @@ export class TmuxScreen {
     this.tmux('send-keys', ...keys);
   }
 
-  /** Polls the screen (with scrollback) until `test` holds; bounded. */
-  async until(what: string, test: (text: string) => boolean, timeoutMs = 20_000): Promise<string> {
+  /**
+   * Polls the screen with its scrollback (or, with `visible`, only what is on screen now: the
+   * scrollback may hold earlier frames that scrolled off) until `test` holds; bounded.
+   */
+  async until(
+    what: string,
+    test: (text: string) => boolean,
+    timeoutMs = 20_000,
+    visible = false,
+  ): Promise<string> {
     const polls = Math.ceil(timeoutMs / 50);
     let text = '';
     for (let i = 0; i < polls; i++) {
-      text = this.all();
+      text = visible ? this.screen() : this.all();
       if (test(text)) return text;
       // The command ended without showing it: waiting longer cannot help.
       if (/\[exit \d+\]/.test(text)) break;
