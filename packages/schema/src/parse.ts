@@ -42,11 +42,33 @@ const MAX_FLOW_DEPTH = 200;
 const MAX_BLOCK_DEPTH = 256;
 
 /**
+ * A cheap necessary condition for `tooDeepAt`, so that ordinary runbooks are not lexed twice: more
+ * than MAX_FLOW_DEPTH brackets in all, or a line longer than MAX_BLOCK_DEPTH (each block level
+ * counted on a line takes at least one character of it).
+ */
+function mayBeTooDeep(text: string): boolean {
+  let brackets = 0;
+  for (let i = text.indexOf('['); i >= 0 && brackets <= MAX_FLOW_DEPTH; i = text.indexOf('[', i + 1))
+    brackets++;
+  for (let i = text.indexOf('{'); i >= 0 && brackets <= MAX_FLOW_DEPTH; i = text.indexOf('{', i + 1))
+    brackets++;
+  if (brackets > MAX_FLOW_DEPTH) return true;
+  for (let start = 0; start < text.length; ) {
+    const nl = text.indexOf('\n', start);
+    const end = nl < 0 ? text.length : nl;
+    if (end - start > MAX_BLOCK_DEPTH) return true;
+    start = end + 1;
+  }
+  return false;
+}
+
+/**
  * Where the nesting first goes past the limits, found with the (iterative) lexer: the YAML composer
  * recurses and runs out of stack at a depth that varies with the JIT state, so its answer would too.
  * Block scalars (scripts) are one token each, so their indentation does not count.
  */
 function tooDeepAt(text: string): number | undefined {
+  if (!mayBeTooDeep(text)) return undefined;
   let flow = 0;
   let block = 0;
   let offset = 0;
