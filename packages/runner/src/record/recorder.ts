@@ -1,6 +1,6 @@
 import type { RunEvent } from '../engine/events.js';
 import type { Plan } from '../plan/types.js';
-import { createRunDir, logPath, writeLog, writeRecord } from './store.js';
+import { createRunDir, logPath, writeLogs, writeRecord } from './store.js';
 import { RECORD_VERSION, type RunRecord, type StepRecord } from './types.js';
 
 export interface Recorder {
@@ -102,11 +102,18 @@ export function createRecorder(root: string, record: RunRecord): Recorder {
         s.status = e.status;
         s.counts = e.counts;
         s.finishedAt = e.ts;
-        s.hosts = e.hosts.map((h) => {
-          const log = logPath(e.step, h.cloud, h.ip);
-          writeLog(dir, log, h.log);
-          return { ip: h.ip, cloud: h.cloud, status: h.status, exitCode: h.exitCode, tag: h.tag, log };
-        });
+        s.hosts = e.hosts.map((h) => ({
+          ip: h.ip,
+          cloud: h.cloud,
+          status: h.status,
+          exitCode: h.exitCode,
+          tag: h.tag,
+          log: logPath(e.step, h.cloud, h.ip),
+        }));
+        writeLogs(
+          dir,
+          e.hosts.map((h, i) => ({ path: s.hosts![i]!.log, text: h.log })),
+        );
         break;
       }
       case 'step.error': {

@@ -89,8 +89,20 @@ export function logPath(step: string, cloud: number, ip: string): string {
   return join('logs', step, `${cloud}-${ip}.log`);
 }
 
-export function writeLog(dir: string, relPath: string, text: string): void {
-  const full = join(dir, relPath);
-  mkdirSync(join(full, '..'), { recursive: true, mode: 0o700 });
-  writeAtomic(full, text);
+/**
+ * Writes the logs of one finished step: one file (0600) per host, in one folder made once. Plain
+ * writes, not temp + rename: a log is written once, and a resume that finds the step unfinished
+ * fetches and writes it again.
+ */
+export function writeLogs(dir: string, files: Array<{ path: string; text: string }>): void {
+  const made = new Set<string>();
+  for (const f of files) {
+    const full = join(dir, f.path);
+    const parent = join(full, '..');
+    if (!made.has(parent)) {
+      mkdirSync(parent, { recursive: true, mode: 0o700 });
+      made.add(parent);
+    }
+    writeFileSync(full, f.text, { mode: 0o600 });
+  }
 }

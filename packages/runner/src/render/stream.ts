@@ -69,14 +69,18 @@ export function createStreamRenderer(write: (text: string) => void, options: Str
         out(
           `[${event.step}] ${verdict} (status ${event.status}, ${countsText(event.counts)}, ${(event.elapsedMs / 1000).toFixed(1)} s)`,
         );
+        // One write for the whole step: thousands of hosts must not mean thousands of writes.
+        const t = p.dim(stamp());
+        const lines: string[] = [];
         for (const h of event.hosts) {
-          out(
-            `[${event.step}] ${h.cloud}:${h.ip} status ${h.status} exit ${h.exitCode}${h.tag ? ` tag ${h.tag}` : ''}`,
+          lines.push(
+            `${t} [${event.step}] ${h.cloud}:${h.ip} status ${h.status} exit ${h.exitCode}${h.tag ? ` tag ${h.tag}` : ''}\n`,
           );
           for (const line of h.log.replace(/\n$/, '').split('\n')) {
-            if (line !== '') write(`    ${line}\n`);
+            if (line !== '') lines.push(`    ${line}\n`);
           }
         }
+        if (lines.length > 0) write(lines.join(''));
         break;
       }
       case 'step.error':

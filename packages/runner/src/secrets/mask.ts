@@ -6,7 +6,7 @@ export const MASK = '***';
 /** A masker for these secret values; longer values first so a value inside another is fully hidden. */
 export function createMask(secrets: Iterable<string>): Mask {
   const values = [...new Set([...secrets].filter((s) => s.length > 0))].sort((a, b) => b.length - a.length);
-  if (values.length === 0) return (text) => text;
+  if (values.length === 0) return NO_MASK;
   return (text) => {
     let out = text;
     for (const v of values) if (out.includes(v)) out = out.split(v).join(MASK);
@@ -14,13 +14,21 @@ export function createMask(secrets: Iterable<string>): Mask {
   };
 }
 
-/** A deep copy of plain data with every string masked (keys included). */
+/** The mask when there is nothing to hide: `maskDeep` returns its input as is. */
+const NO_MASK: Mask = (text) => text;
+
+/** A deep copy of plain data with every string masked (keys included); the input itself when no secret is known. */
 export function maskDeep<T>(value: T, mask: Mask): T {
+  if (mask === NO_MASK) return value;
+  return maskCopy(value, mask);
+}
+
+function maskCopy<T>(value: T, mask: Mask): T {
   if (typeof value === 'string') return mask(value) as T;
-  if (Array.isArray(value)) return value.map((v) => maskDeep(v, mask)) as T;
+  if (Array.isArray(value)) return value.map((v) => maskCopy(v, mask)) as T;
   if (value !== null && typeof value === 'object') {
     const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value)) out[mask(k)] = maskDeep(v, mask);
+    for (const [k, v] of Object.entries(value)) out[mask(k)] = maskCopy(v, mask);
     return out as T;
   }
   return value;
