@@ -1,4 +1,4 @@
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -37,15 +37,18 @@ simulate:
 `;
 
 let tty: TmuxScreen | undefined;
-afterEach(() => {
+let dir: string | undefined;
+afterEach(async () => {
   tty?.kill();
   tty = undefined;
+  if (dir) await rm(dir, { recursive: true, force: true });
+  dir = undefined;
 });
 
 describe('the TUI with 10,000 simulated hosts (tmux)', () => {
   it('shows counts, not rows, and the screen moves at least once a second while the step runs', async () => {
     if (!hasTmux()) throw new Error('tmux is not installed: the real-terminal tests of the TUI need it');
-    const dir = await mkdtemp(join(tmpdir(), 'runbook-tui-fanout-'));
+    dir = await mkdtemp(join(tmpdir(), 'runbook-tui-fanout-'));
     await writeFile(join(dir, 'rb.yaml'), fanout());
     await writeFile(join(dir, 'emu.yaml'), SIMULATE);
     tty = new TmuxScreen(100, 30);

@@ -1,4 +1,4 @@
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -107,8 +107,10 @@ steps:
       echo healthy
 `;
 
+let dirs: string[] = [];
 async function workdir(runbook: string, emulator = EMULATOR): Promise<string> {
   const dir = await mkdtemp(join(tmpdir(), 'runbook-tui-'));
+  dirs.push(dir);
   await writeFile(join(dir, 'rb.yaml'), runbook);
   await writeFile(join(dir, 'emu.yaml'), emulator);
   return dir;
@@ -127,9 +129,11 @@ function screen(width: number, height: number): TmuxScreen {
   screens.push(s);
   return s;
 }
-afterEach(() => {
+afterEach(async () => {
   for (const s of screens) s.kill();
   screens = [];
+  await Promise.all(dirs.map((d) => rm(d, { recursive: true, force: true })));
+  dirs = [];
 });
 
 /** The lines of a capture, without the blank ones tmux pads the screen with. */
