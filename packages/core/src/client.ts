@@ -61,6 +61,12 @@ interface CallSpec<T> {
   ref?: JobRef;
 }
 
+/** A code that names a failure: a non-zero number (ESB and JOB send numbers, sometimes as text). */
+const isFailureCode = (code: unknown): boolean =>
+  (typeof code === 'number' || (typeof code === 'string' && code.trim() !== '')) &&
+  Number.isFinite(Number(code)) &&
+  Number(code) !== 0;
+
 /** Typed client of the JOB v2 script API through ESB. Create it with {@link createClient}. */
 export class JobClient {
   readonly #o: ResolvedOptions;
@@ -113,6 +119,10 @@ export class JobClient {
           const err = esbFailure(ctx, env);
           if (err.code === 'CORE_UPSTREAM')
             throw mayHaveStarted(sctx, sentAt, `ESB answered: ${err.message}`, err);
+          // `result: false` without a failure code contradicts itself: nothing says the job did not start.
+          if (!isFailureCode(env.code)) {
+            throw mayHaveStarted(sctx, sentAt, inconsistentEnvelope(ctx, env).message, err);
+          }
           throw err;
         }
         if (!isSuccess(env)) {

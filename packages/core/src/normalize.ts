@@ -47,11 +47,18 @@ export function isJob3(envelope: Pick<EsbEnvelope<unknown>, 'job_request_id'>, s
   );
 }
 
+/** A host's log as text: a server that sends a number or an object still gets its answer shown. */
+function logText(v: unknown): string {
+  if (typeof v === 'string') return v;
+  if (v === null || v === undefined) return '';
+  return typeof v === 'object' ? JSON.stringify(v) : String(v);
+}
+
 export function normalizeLog(steps: StepLog[], unescapeHtmlLogs: boolean): StepLog[] {
   const host = (l: HostLog): HostLog => ({
     ...l,
     retry_count: retryCount(l),
-    log_content: unescapeHtmlLogs ? unescapeHtml(l.log_content ?? '') : (l.log_content ?? ''),
+    log_content: unescapeHtmlLogs ? unescapeHtml(logText(l.log_content)) : logText(l.log_content),
   });
   return steps.map((s) => ({
     ...s,

@@ -21,7 +21,11 @@ export interface SubmitContext {
 
 /** Whether a failure of a submit that reached a socket leaves the job's fate unknown. */
 export function leavesFateUnknown(err: unknown): boolean {
-  if (err instanceof HttpStatusError) return (err.status ?? 0) >= 500 || err.status === 408;
+  // Only a 4xx (but 408, a timeout) says the request was refused; a 2xx other than 200, a 3xx or a 5xx do not.
+  if (err instanceof HttpStatusError) {
+    const status = err.status ?? 0;
+    return status < 400 || status >= 500 || status === 408;
+  }
   return (
     err instanceof ConnectionError ||
     err instanceof TimeoutError ||

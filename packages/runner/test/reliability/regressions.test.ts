@@ -1,5 +1,11 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createClient, encodeBase64 } from '@runbook/core';
 import { parseRunbook } from '@runbook/schema';
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createRecorder } from '../../src/record/recorder.js';
+import { GOOD, goodAnswer, json, type MisbehavingEsb, startMisbehavingEsb } from './esb-server.js';
 
 /** Defects the reliability campaigns found, each pinned by the smallest input that showed it. */
 describe('reliability regressions', () => {
@@ -27,5 +33,107 @@ describe('reliability regressions', () => {
     // A script indented far inside a block scalar is text, not nesting.
     const script = `${base.replace('script: echo', 'script: |')}${' '.repeat(6)}${' '.repeat(600)}echo deep\n`;
     expect(parseRunbook(script, { path: 'ok.yaml' }).ok).toBe(true);
+  });
+
+  describe('against a misbehaving ESB', () => {
+    let esb: MisbehavingEsb;
+    beforeAll(async () => {
+      esb = await startMisbehavingEsb();
+    });
+    afterAll(() => esb.close());
+    const client = () =>
+      createClient({ baseUrl: esb.url, appCode: 'a', appSecret: 'secret-x', username: 'u' });
+    const submit = (c: ReturnType<typeof client>) =>
+      c.fastExecuteScript({
+        bk_biz_id: 1,
+        task_name: 'reg/step',
+        script_content: encodeBase64('echo'),
+        script_type: 1,
+        script_timeout: 60,
+        account: 'root',
+        ip_list: [{ bk_cloud_id: 0, ip: '10.0.0.1' }],
+      });
+
+    it('regression: a submit answered "result: false" with code 0 is reported as may have started, not refused', async () => {
+      esb.setResponder((call) =>
+        call === 'fast_execute_script' ? json({ ...GOOD.submit(), result: false }) : goodAnswer(call),
+      );
+      const c = client();
+      await expect(submit(c)).rejects.toMatchObject({ code: 'CORE_MAY_HAVE_STARTED' });
+      await c.close();
+      expect(esb.counts.fast_execute_script).toBe(1);
+    });
+
+    for (const status of [201, 299, 302]) {
+      it(`regression: a submit answered HTTP ${status} is reported as may have started, not refused`, async () => {
+        esb.setResponder(() => ({
+          status,
+          headers: { location: '/x' },
+          body: JSON.stringify(GOOD.submit()),
+        }));
+        const c = client();
+        await expect(submit(c)).rejects.toMatchObject({ code: 'CORE_MAY_HAVE_STARTED' });
+        await c.close();
+        expect(esb.counts.fast_execute_script).toBe(1);
+      });
+    }
+
+    it('regression: a log_content that is a number no longer crashes the run when its log is saved', async () => {
+      esb.setResponder((call) => {
+        if (call !== 'get_job_instance_log') return goodAnswer(call);
+        const o = GOOD.log() as {
+          data: Array<{ step_results: Array<{ ip_logs: Array<Record<string, unknown>> }> }>;
+        };
+        o.data[0]!.step_results[0]!.ip_logs[0]!.log_content = 7;
+        return json(o);
+      });
+      const c = client();
+      const logs = await c.getJobInstanceLog({ bk_biz_id: 1, job_instance_id: 100 });
+      await c.close();
+      const host = logs[0]!.step_results[0]!.ip_logs[0]!;
+      expect(host.log_content).toBe('7');
+      // The recorder writes it as any other log.
+      const dir = await mkdtemp(join(tmpdir(), 'runbook-reg-'));
+      const rec = createRecorder(dir, {
+        version: 1,
+        runId: 'r1',
+        state: 'running',
+        createdAt: '',
+        updatedAt: '',
+        runbook: { path: '/x.yaml', name: 'x', contentHash: '', files: {} },
+        vars: {},
+        endpoint: { url: esb.url, local: false },
+        biz: 1,
+        steps: [
+          {
+            name: 's',
+            state: 'running',
+            request: {
+              taskName: 't',
+              hosts: 1,
+              customQueries: [],
+              account: 'root',
+              timeoutSec: 60,
+              sensitive: false,
+            },
+            fingerprint: {},
+          },
+        ],
+      });
+      rec.onEvent({
+        ts: new Date().toISOString(),
+        type: 'step.finished',
+        step: 's',
+        status: 3,
+        ok: true,
+        counts: { total: 1, ok: 1, failed: 0, running: 0, waiting: 0, agentError: 0 } as never,
+        hosts: [
+          { ip: host.ip, cloud: host.bk_cloud_id, status: 9, exitCode: 0, tag: '', log: host.log_content },
+        ],
+        elapsedMs: 1,
+      } as never);
+      expect(rec.record.steps[0]!.state).toBe('succeeded');
+      await rm(dir, { recursive: true, force: true });
+    });
   });
 });

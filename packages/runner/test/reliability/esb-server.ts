@@ -1,0 +1,146 @@
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+/** What the misbehaving server answers to one request: a body (any bytes), or a reset connection. */
+export type Answer =
+  | { status?: number; headers?: Record<string, string>; body: string | Buffer }
+  | { reset: true };
+
+/** Decides the answer to the `n`-th request (from 1) of `call`. */
+export type Responder = (call: string, n: number) => Answer;
+
+export interface MisbehavingEsb {
+  url: string;
+  /** Requests per call name. */
+  counts: Record<string, number>;
+  setResponder(r: Responder): void;
+  close(): Promise<void>;
+}
+
+const envelope = (data: unknown, extra: Record<string, unknown> = {}) => ({
+  result: true,
+  code: 0,
+  message: 'success',
+  data,
+  request_id: 'req-1',
+  ...extra,
+});
+
+export const HOSTS = [
+  { ip: '10.0.0.1', bk_cloud_id: 0 },
+  { ip: '10.0.0.2', bk_cloud_id: 0 },
+];
+const TIME = '2026-11-27 10:10:10 +0800';
+
+/** Well-formed JOB 2.x answers for a job of `HOSTS` that has finished successfully. */
+export const GOOD = {
+  submit: () => envelope({ job_instance_name: 'pc/step', job_instance_id: 100 }),
+  status: () =>
+    envelope({
+      is_finished: true,
+      job_instance: {
+        job_instance_id: 100,
+        bk_biz_id: 1,
+        name: 'pc/step',
+        status: 3,
+        create_time: TIME,
+        start_time: TIME,
+        end_time: TIME,
+        total_time: 1,
+      },
+      blocks: [
+        {
+          type: 1,
+          block_order: 1,
+          block_name: 'pc/step',
+          step_instances: [
+            {
+              step_instance_id: 75,
+              name: 'pc/step',
+              status: 3,
+              retry_count: 0,
+              step_ip_status: HOSTS.map((h) => ({ ...h, status: 9 })),
+            },
+          ],
+        },
+      ],
+    }),
+  log: (content = 'hello\n') =>
+    envelope([
+      {
+        is_finished: true,
+        step_instance_id: 75,
+        name: 'pc/step',
+        status: 3,
+        step_results: [
+          {
+            ip_status: 9,
+            tag: '',
+            ip_logs: HOSTS.map((h) => ({
+              ...h,
+              retry_count: 0,
+              total_time: 1,
+              start_time: TIME,
+              end_time: TIME,
+              error_code: 0,
+              exit_code: 0,
+              log_content: content,
+            })),
+          },
+        ],
+      },
+    ]),
+};
+
+export const json = (value: unknown): Answer => ({
+  headers: { 'content-type': 'application/json' },
+  body: JSON.stringify(value),
+});
+
+/** The well-formed answer of a call. */
+export function goodAnswer(call: string): Answer {
+  if (call === 'fast_execute_script') return json(GOOD.submit());
+  if (call === 'get_job_instance_status') return json(GOOD.status());
+  if (call === 'get_job_instance_log') return json(GOOD.log());
+  return json({ result: true, code: 0, message: 'success', data: { job_instance_id: 100 }, request_id: 'r' });
+}
+
+const drain = (req: IncomingMessage) =>
+  new Promise<void>((resolve) => {
+    req.on('data', () => {});
+    req.on('end', () => resolve());
+    req.on('error', () => resolve());
+  });
+
+/** A loopback ESB that answers what the responder says, however wrong. */
+export async function startMisbehavingEsb(): Promise<MisbehavingEsb> {
+  let responder: Responder = goodAnswer;
+  const counts: Record<string, number> = {};
+  const server: Server = createServer(async (req, res) => {
+    await drain(req);
+    const call = /\/job\/([a-z_]+)\/?/.exec(req.url ?? '')?.[1] ?? 'unknown';
+    counts[call] = (counts[call] ?? 0) + 1;
+    const answer = responder(call, counts[call]!);
+    if ('reset' in answer) {
+      req.socket.destroy();
+      return;
+    }
+    res.writeHead(answer.status ?? 200, answer.headers ?? { 'content-type': 'application/json' });
+    res.end(answer.body);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    counts,
+    setResponder(r) {
+      responder = r;
+      for (const k of Object.keys(counts)) delete counts[k];
+    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
