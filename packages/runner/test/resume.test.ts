@@ -207,4 +207,30 @@ describe('runbook apply --resume', () => {
       'pending',
     ]);
   });
+
+  it('a second signal while the first is being handled exits at once, with the resume command', async () => {
+    const esb = await startEsb();
+    emu = esb.emu;
+    // Terminating takes long here, so the run is still handling the first signal when the second comes.
+    esb.emu.setFaults([{ call: 'operate_job_instance', kind: 'latency', ms: 15_000 }]);
+    const dir = await tempFiles({ 'rb.yaml': runbook(20) });
+    const child = spawnCli(
+      ['apply', 'rb.yaml', '--yes', '--terminate-on-interrupt', '--poll-initial', '50ms'],
+      {
+        cwd: dir,
+        env: esb.env,
+      },
+    );
+    const { record } = await slowRunning(dir);
+    child.kill('SIGTERM');
+    await waitFor('the terminate request', () => (esb.emu.calls().operate_job_instance ? true : undefined));
+    child.kill('SIGINT');
+    const res = await exited(child, 10_000);
+    expect(res.code).toBe(130);
+    expect(res.stderr).toContain(
+      `second SIGINT: exiting now. Run id ${record.runId}; resume with: runbook apply rb.yaml --resume ${record.runId}`,
+    );
+    const saved = await onlyRecord(dir);
+    expect(saved.steps[1]).toMatchObject({ state: 'detached', jobInstanceId: expect.any(Number) });
+  });
 });
