@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import * as E from '../../../test/tui/events.js';
 import type { RunEvent } from '../../engine/events.js';
-import { focusedStep, groupFailures, reduce, selectedGroup } from './reducer.js';
+import { groupFailures, outputKeys } from './groups.js';
+import { focusedStep, reduce, selectedGroup } from './reducer.js';
 import { type Action, initialState, type ViewState } from './state.js';
 
 /** A number written in letters only, so that outputs differ in more than digits. */
@@ -70,6 +71,16 @@ describe('reduce', () => {
     expect(groupFailures(same).map((g) => g.hosts.length)).toEqual([10_000]);
     const distinct = same.map((h, i) => ({ ...h, log: `error ${letters(i)}\n` }));
     expect(groupFailures(distinct)).toHaveLength(10_000);
+  });
+
+  it('keys outputs by their shape (digit runs as one) and by their exact text', () => {
+    const a = outputKeys('took 12 ms on 10.0.0.1\n');
+    const b = outputKeys('took 3 ms on 192.168.10.200\n');
+    expect(a.shape).toBe(b.shape);
+    expect(a.exact).not.toBe(b.exact);
+    expect(outputKeys('took 12 ms').shape).not.toBe(outputKeys('took 12 s').shape);
+    expect(outputKeys('a1b').shape).not.toBe(outputKeys('a1 b').shape);
+    expect(outputKeys('same').exact).toBe(outputKeys('same').exact);
   });
 
   it('groups outputs that differ only in numbers or the host address, and counts them', () => {

@@ -1,6 +1,4 @@
-import { hostSucceeded } from '../../engine/counts.js';
-import type { HostResult } from '../../engine/events.js';
-import { hostLabel, logLines } from './format.js';
+import { groupFailures } from './groups.js';
 import type { Action, FailureGroup, StepView, ViewState } from './state.js';
 import { INTERRUPT_CHOICES } from './state.js';
 
@@ -190,51 +188,6 @@ function updateStep(state: ViewState, name: string, patch: Partial<StepView>): V
 function finish(state: ViewState, name: string): ViewState {
   if (state.staticItems.includes(name)) return state;
   return { ...state, staticItems: [...state.staticItems, name] };
-}
-
-/**
- * What two outputs must share to be grouped: the text with the host's own address written as
- * `<host>` and every run of digits as `#`, so that timestamps, process ids and host names do not
- * split 10,000 identical failures into 10,000 groups.
- */
-export function outputShape(log: string, ip: string): string {
-  return log.replaceAll(ip, '<host>').replace(/\d+/g, '#');
-}
-
-/**
- * Failed hosts grouped by (status, exit code, output), biggest group first. Outputs that differ
- * only in numbers or the host's address share a group; the group shows its first host's output and
- * counts the distinct outputs it holds.
- */
-export function groupFailures(hosts: readonly HostResult[]): FailureGroup[] {
-  interface Acc {
-    status: number;
-    exitCode: number;
-    log: string;
-    hosts: string[];
-    outputs: Set<string>;
-  }
-  const groups = new Map<string, Acc>();
-  for (const h of hosts) {
-    if (hostSucceeded(h.status)) continue;
-    const key = `${h.status}\u0000${h.exitCode}\u0000${outputShape(h.log, h.ip)}`;
-    let g = groups.get(key);
-    if (!g) {
-      g = { status: h.status, exitCode: h.exitCode, log: h.log, hosts: [], outputs: new Set() };
-      groups.set(key, g);
-    }
-    g.hosts.push(hostLabel(h.cloud, h.ip));
-    g.outputs.add(h.log);
-  }
-  return [...groups.values()]
-    .sort((a, b) => b.hosts.length - a.hosts.length || a.status - b.status || a.exitCode - b.exitCode)
-    .map((g) => ({
-      status: g.status,
-      exitCode: g.exitCode,
-      lines: logLines(g.log),
-      hosts: g.hosts,
-      ...(g.outputs.size > 1 ? { variants: g.outputs.size } : {}),
-    }));
 }
 
 /** The step shown in detail: the one the person moved to, else the last failure, else what runs. */
