@@ -10,7 +10,7 @@ import {
 } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { RunnerError } from '../errors.js';
-import type { RunRecord } from './types.js';
+import { RECORD_VERSION, type RunRecord } from './types.js';
 
 const RECORD = 'record.json';
 
@@ -61,13 +61,22 @@ export function readRecord(root: string, runId: string): RunRecord {
   if (!existsSync(path)) {
     throw new RunnerError('RUNNER_NO_RUN', `no run "${runId}" in ${root}; see runbook runs`, 2);
   }
+  let record: RunRecord;
   try {
-    return JSON.parse(readFileSync(path, 'utf8')) as RunRecord;
+    record = JSON.parse(readFileSync(path, 'utf8')) as RunRecord;
   } catch (err) {
     throw new RunnerError('RUNNER_BAD_RECORD', `the record of run "${runId}" cannot be read: ${path}`, 2, {
       cause: err,
     });
   }
+  if (record?.version !== RECORD_VERSION || !Array.isArray(record.steps)) {
+    throw new RunnerError(
+      'RUNNER_BAD_RECORD',
+      `the record of run "${runId}" has format ${JSON.stringify(record?.version)}; this runbook reads format ${RECORD_VERSION}`,
+      2,
+    );
+  }
+  return record;
 }
 
 /** Every readable record under `root`, oldest first. */
