@@ -128,4 +128,34 @@ describe('the executor with a person answering', () => {
     expect(emu!.jobs()).toHaveLength(0);
     expect(events.at(-2)).toMatchObject({ type: 'run.interrupted', signal: 'ctrl-c', action: 'detach' });
   });
+
+  it('a confirm on 100 hosts or more must be typed: the request carries the step name to type', async () => {
+    emu = await startEmulator({ config: { exec: 'simulate', simulate: { durationMs: 10 } } });
+    const hosts = Array.from(
+      { length: 120 },
+      (_, i) => `"10.0.${Math.floor(i / 100)}.${(i % 100) + 1}"`,
+    ).join(', ');
+    const dir = await tempFiles({
+      'rb.yaml': `version: 1\nname: big\nbiz: 1\ndefaults: { account: root }\nsteps:\n  - name: wide\n    hosts: [${hosts}]\n    confirm: Go wide?\n    script: echo hi\n`,
+    });
+    const loaded = await loadRunbook(`${dir}/rb.yaml`);
+    if (!loaded.ok) throw new Error('fixture does not load');
+    const resolved = resolvePlan(loaded.runbook, { runId: 'run-2', requireSecrets: true });
+    if (!resolved.ok) throw new Error('fixture does not resolve');
+    const client = createClient({ baseUrl: emu.url, appCode: 'a', appSecret: 's', username: 'u' });
+    const asked: ConfirmRequest[] = [];
+    const code = await startRun({
+      client,
+      plan: resolved.plan,
+      emit: () => {},
+      confirm: async (req) => {
+        asked.push(req);
+        return true;
+      },
+      endpoint: { url: emu.url, local: false },
+    }).result;
+    await client.close();
+    expect(code).toBe(0);
+    expect(asked[1]).toEqual({ step: 'wide', question: 'Go wide?', hostCount: 120, typeToConfirm: 'wide' });
+  });
 });

@@ -43,6 +43,9 @@ export interface RunHandle {
 
 const JOB_OK = 3;
 
+/** A step's `confirm:` on this many hosts or more is accepted only by typing the step's name. */
+export const TYPE_TO_CONFIRM_HOSTS = 100;
+
 /** Submits each step in order, follows it to the end, and emits events; never prints. */
 export function startRun(options: ExecuteOptions): RunHandle {
   const stop = new AbortController();
@@ -188,7 +191,16 @@ async function run(
       if (!again) return finish(4, `step ${step.name} may have started; a person declined to run it again`);
     }
     if (step.confirm !== undefined && directive.action !== 'reattach') {
-      const yes = await ask({ step: step.name, question: step.confirm, hostCount: step.hostCount }, true);
+      const big = step.hostCount >= TYPE_TO_CONFIRM_HOSTS;
+      const yes = await ask(
+        {
+          step: step.name,
+          question: step.confirm,
+          hostCount: step.hostCount,
+          ...(big ? { typeToConfirm: step.name } : {}),
+        },
+        true,
+      );
       if (yes === undefined) return interruptedExit();
       if (!yes) return finish(4, `step ${step.name} was declined`);
     }
