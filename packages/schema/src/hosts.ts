@@ -4,11 +4,12 @@ export const GROUP_NAME = /^[A-Za-z_][A-Za-z0-9_-]{0,63}$/;
 /** The largest bk_cloud_id accepted (JOB stores it as a signed 32-bit integer). */
 export const MAX_CLOUD_ID = 2147483647;
 
+const OCTET = '(?:25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)';
+const IPV4 = new RegExp(`^${OCTET}(?:\\.${OCTET}){3}$`);
+
 /** Dotted-quad IPv4, each octet 0–255 without leading zeros. */
 export function isIPv4(text: string): boolean {
-  const parts = text.split('.');
-  if (parts.length !== 4) return false;
-  return parts.every((p) => /^(?:0|[1-9]\d{0,2})$/.test(p) && Number(p) <= 255);
+  return IPV4.test(text);
 }
 
 /** True for a bk_cloud_id: an integer from 0 to 2147483647. */

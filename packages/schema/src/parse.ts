@@ -1,16 +1,17 @@
 import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
-import { type Document, isMap, isSeq, Lexer, LineCounter, type Node, parseAllDocuments } from 'yaml';
+import { type Document, isMap, isSeq, LineCounter, type Node, parseAllDocuments } from 'yaml';
 import { reportSchemaErrors } from './ajv-errors.js';
 import { checkExpressions } from './checks/expressions.js';
 import { checkScriptFiles } from './checks/files.js';
 import { checkSteps } from './checks/steps.js';
 import { checkVars } from './checks/vars.js';
 import { CheckContext } from './context.js';
+import { TOO_DEEP, TOO_DEEP_MESSAGE, tooDeepAt } from './depth.js';
 import { validate } from './schema-validator.js';
 import { joinPointer, SourceText } from './source.js';
-import type { Issue, ParseResult, Runbook, SourcePos } from './types.js';
+import type { Issue, LoadedRunbook, ParseResult, Runbook, SourcePos } from './types.js';
 
 export interface ParseOptions {
   /** File path used in messages; relative `script_file`s start from its directory. Default `<input>`. */
@@ -32,67 +33,10 @@ function keyAt(text: string, offset: number): string {
   return m ? (m[1] ?? m[2]?.replace(/''/g, "'") ?? m[3] ?? '') : line.trim();
 }
 
-/** The parser ran out of stack: nesting hundreds of levels deep. Where it gave up depends on the stack size. */
-const TOO_DEEP = /Maximum call stack size exceeded/;
-const TOO_DEEP_MESSAGE =
-  'the YAML is nested too deeply to read (hundreds of levels); a runbook needs only a few';
-
-/** Flow collections (`[`, `{`) nested deeper than this, or block nesting (indentation plus `- ` items) deeper, are refused. */
-const MAX_FLOW_DEPTH = 200;
-const MAX_BLOCK_DEPTH = 256;
-
-/**
- * A cheap necessary condition for `tooDeepAt`, so that ordinary runbooks are not lexed twice: more
- * than MAX_FLOW_DEPTH brackets in all, or a line longer than MAX_BLOCK_DEPTH (each block level
- * counted on a line takes at least one character of it).
- */
-function mayBeTooDeep(text: string): boolean {
-  let brackets = 0;
-  for (let i = text.indexOf('['); i >= 0 && brackets <= MAX_FLOW_DEPTH; i = text.indexOf('[', i + 1))
-    brackets++;
-  for (let i = text.indexOf('{'); i >= 0 && brackets <= MAX_FLOW_DEPTH; i = text.indexOf('{', i + 1))
-    brackets++;
-  if (brackets > MAX_FLOW_DEPTH) return true;
-  for (let start = 0; start < text.length; ) {
-    const nl = text.indexOf('\n', start);
-    const end = nl < 0 ? text.length : nl;
-    if (end - start > MAX_BLOCK_DEPTH) return true;
-    start = end + 1;
-  }
-  return false;
-}
-
-/**
- * Where the nesting first goes past the limits, found with the (iterative) lexer: the YAML composer
- * recurses and runs out of stack at a depth that varies with the JIT state, so its answer would too.
- * Block scalars (scripts) are one token each, so their indentation does not count.
- */
-function tooDeepAt(text: string): number | undefined {
-  if (!mayBeTooDeep(text)) return undefined;
-  let flow = 0;
-  let block = 0;
-  let offset = 0;
-  let lineStart = true;
-  for (const tok of new Lexer().lex(text)) {
-    if (tok.length === 1 && (tok === '\x02' || tok === '\x18' || tok === '\x1f')) continue;
-    if (tok === '[' || tok === '{') {
-      if (++flow > MAX_FLOW_DEPTH) return offset;
-    } else if (tok === ']' || tok === '}') flow = Math.max(0, flow - 1);
-    else if (tok === '\n') block = 0;
-    else if ((lineStart && /^ +$/.test(tok)) || tok === '-' || tok === '?') {
-      block += tok.length;
-      if (block > MAX_BLOCK_DEPTH) return offset;
-    }
-    lineStart = tok === '\n';
-    offset += tok.length;
-  }
-  return undefined;
-}
-
 function yamlIssues(src: SourceText, doc: Document): Issue[] {
   // Once the parser gave up, later errors are its consequences and vary with the stack size: report one.
   const deep = doc.errors.find((e) => TOO_DEEP.test(e.message));
-  if (deep) return [src.issue('SCHEMA_YAML', TOO_DEEP_MESSAGE, deep.pos[0])];
+  if (deep) return [src.issue('SCHEMA_YAML', TOO_DEEP_MESSAGE, tooDeepAt(src.text, true) ?? deep.pos[0])];
   return doc.errors.map((e) => {
     const found = keyAt(src.text, e.pos[0]);
     const rewrite = YAML_MESSAGES[e.code];
@@ -151,8 +95,13 @@ export function parseRunbook(input: string, options: ParseOptions = {}): ParseRe
     value = first.toJS({ maxAliasCount: 1000 });
   } catch (err) {
     const message = (err as Error).message;
-    const text = TOO_DEEP.test(message) ? TOO_DEEP_MESSAGE : `YAML: ${message}`;
-    return { ok: false, issues: [src.issue('SCHEMA_YAML', text, 0)] };
+    const deep = TOO_DEEP.test(message);
+    const issue = src.issue(
+      'SCHEMA_YAML',
+      deep ? TOO_DEEP_MESSAGE : `YAML: ${message}`,
+      deep ? (tooDeepAt(text, true) ?? 0) : 0,
+    );
+    return { ok: false, issues: [issue] };
   }
   if (value === null || value === undefined) return { ok: false, issues: [empty(src)] };
   if (typeof value !== 'object' || Array.isArray(value)) {
@@ -168,9 +117,20 @@ export function parseRunbook(input: string, options: ParseOptions = {}): ParseRe
   checkExpressions(ctx);
   const scriptFiles = options.checkFiles === false ? new Map() : checkScriptFiles(ctx);
   if (ctx.issues.length > 0) return { ok: false, issues: sortIssues(ctx.issues, file) };
-  const positions = new Map<string, SourcePos>();
-  collectPositions(first.contents as Node, '', positions, lineCounter);
-  return { ok: true, runbook: { runbook: value as Runbook, path: file, text, positions, scriptFiles } };
+  const loaded = { runbook: value as Runbook, path: file, text, scriptFiles } as LoadedRunbook;
+  // Positions are only needed by a plan: computed on first use, so that validating many files stays fast.
+  let positions: Map<string, SourcePos> | undefined;
+  Object.defineProperty(loaded, 'positions', {
+    enumerable: true,
+    get: () => {
+      if (!positions) {
+        positions = new Map();
+        collectPositions(first.contents as Node, '', positions, lineCounter);
+      }
+      return positions;
+    },
+  });
+  return { ok: true, runbook: loaded };
 }
 
 function readIssue(path: string, err: unknown): ParseResult {

@@ -77,48 +77,63 @@ export function checkTemplate(ctx: CheckContext, text: string, site: RefSite): v
 
 /** Walks every string of the runbook and checks its expressions where they are evaluated. */
 export function checkExpressions(ctx: CheckContext): void {
-  const visit = (value: unknown, pointer: string): void => {
+  // Pointers are built only for strings that hold `${{`: most values have none.
+  const visit = (value: unknown, path: Array<string | number>): void => {
     if (typeof value === 'string') {
-      if (!value.includes('${{')) return;
-      const where =
-        pointer
-          .split('/')
-          .filter((s) => !/^\d+$/.test(s))
-          .pop() ?? 'the runbook';
-      const occurrences = new Map<string, number>();
-      const site: RefSite = {
-        secretsAllowed: PARAMS.test(pointer),
-        where,
-        report: (code, message, _start, exprText) => {
-          const nth = occurrences.get(exprText) ?? 0;
-          occurrences.set(exprText, nth + 1);
-          ctx.reportAt(code, message, offsetInValue(ctx.doc, ctx.src.text, pointer, exprText, nth));
-        },
-      };
-      if (EVALUATED.some((re) => re.test(pointer))) checkTemplate(ctx, value, site);
-      else if (!FREE_TEXT.test(pointer)) {
-        const first = scanTemplate(value).find(
-          (p): p is Exclude<TemplatePart, { kind: 'literal' }> => p.kind !== 'literal',
+      if (value.includes('${{'))
+        checkString(
+          ctx,
+          value,
+          path.reduce<string>((p, seg) => joinPointer(p, seg), ''),
         );
-        if (first) {
-          site.report(
-            'SCHEMA_EXPRESSION_PLACEMENT',
-            `expressions are not evaluated in ${where}; they work in biz, params, script, script_file contents, task_name, account, callback_url, hosts and custom_query`,
-            first.start,
-            value.slice(first.start, first.end),
-          );
-        }
-      }
     } else if (Array.isArray(value)) {
-      value.forEach((v, i) => {
-        visit(v, `${pointer}/${i}`);
-      });
+      for (let i = 0; i < value.length; i++) {
+        path.push(i);
+        visit(value[i], path);
+        path.pop();
+      }
     } else if (isObj(value)) {
-      for (const [k, v] of Object.entries(value)) {
-        if (pointer === '' && k.startsWith('x-')) continue; // extension fields: anchors only
-        visit(v, joinPointer(pointer, k));
+      for (const k in value) {
+        if (!Object.hasOwn(value, k) || (path.length === 0 && k.startsWith('x-'))) continue; // x-: anchors only
+        path.push(k);
+        visit(value[k], path);
+        path.pop();
       }
     }
   };
-  visit(ctx.data, '');
+  visit(ctx.data, []);
+}
+
+function checkString(ctx: CheckContext, value: string, pointer: string): void {
+  const where =
+    pointer
+      .split('/')
+      .filter((s) => !/^\d+$/.test(s))
+      .pop() ?? 'the runbook';
+  const occurrences = new Map<string, number>();
+  const site: RefSite = {
+    secretsAllowed: PARAMS.test(pointer),
+    where,
+    report: (code, message, _start, exprText) => {
+      const nth = occurrences.get(exprText) ?? 0;
+      occurrences.set(exprText, nth + 1);
+      ctx.reportAt(code, message, offsetInValue(ctx.doc, ctx.src.text, pointer, exprText, nth));
+    },
+  };
+  if (EVALUATED.some((re) => re.test(pointer))) {
+    checkTemplate(ctx, value, site);
+    return;
+  }
+  if (FREE_TEXT.test(pointer)) return;
+  const first = scanTemplate(value).find(
+    (p): p is Exclude<TemplatePart, { kind: 'literal' }> => p.kind !== 'literal',
+  );
+  if (first) {
+    site.report(
+      'SCHEMA_EXPRESSION_PLACEMENT',
+      `expressions are not evaluated in ${where}; they work in biz, params, script, script_file contents, task_name, account, callback_url, hosts and custom_query`,
+      first.start,
+      value.slice(first.start, first.end),
+    );
+  }
 }
