@@ -106,28 +106,30 @@ describe('the executor with a person answering', () => {
     ]);
   });
 
-  it('a detach while a question waits ends the run with 130 and sends nothing', async () => {
-    const { plan, client } = await setup();
-    const events: RunEvent[] = [];
-    let release: (v: boolean) => void = () => {};
-    const run = startRun({
-      client,
-      plan,
-      emit: (e) => events.push(e),
-      confirm: () =>
-        new Promise<boolean>((r) => {
-          release = r;
-        }),
-      endpoint: { url: emu!.url, local: false },
+  for (const action of ['detach', 'terminate'] as const) {
+    it(`a ${action} while a question waits ends the run with 130 and sends nothing`, async () => {
+      const { plan, client } = await setup();
+      const events: RunEvent[] = [];
+      let release: (v: boolean) => void = () => {};
+      const run = startRun({
+        client,
+        plan,
+        emit: (e) => events.push(e),
+        confirm: () =>
+          new Promise<boolean>((r) => {
+            release = r;
+          }),
+        endpoint: { url: emu!.url, local: false },
+      });
+      run.control[action]('ctrl-c');
+      const code = await run.result;
+      release(true);
+      await client.close();
+      expect(code).toBe(130);
+      expect(emu!.jobs()).toHaveLength(0);
+      expect(events.at(-2)).toMatchObject({ type: 'run.interrupted', signal: 'ctrl-c', action });
     });
-    run.control.detach('ctrl-c');
-    const code = await run.result;
-    release(true);
-    await client.close();
-    expect(code).toBe(130);
-    expect(emu!.jobs()).toHaveLength(0);
-    expect(events.at(-2)).toMatchObject({ type: 'run.interrupted', signal: 'ctrl-c', action: 'detach' });
-  });
+  }
 
   it('a confirm on 100 hosts or more must be typed: the request carries the step name to type', async () => {
     emu = await startEmulator({ config: { exec: 'simulate', simulate: { durationMs: 10 } } });

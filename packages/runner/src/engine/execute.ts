@@ -101,6 +101,11 @@ async function run(
     return exitCode;
   };
 
+  let failed = false;
+  let abortedBy: PlannedStep | undefined;
+  /** The job being followed, which a terminate interrupt stops. */
+  let current: { step: PlannedStep; ref: JobRef } | undefined;
+
   /** Asks, unless `--yes` answers; resolves undefined when interrupted while waiting. */
   const ask = async (req: ConfirmRequest, flagAnswers: boolean): Promise<boolean | undefined> => {
     emit({ type: 'confirm.asked', ...req });
@@ -142,10 +147,6 @@ async function run(
   );
   if (go === undefined) return interruptedExit();
   if (!go) return finish(4, 'the run was declined; nothing was sent');
-
-  let failed = false;
-  let abortedBy: PlannedStep | undefined;
-  let current: { step: PlannedStep; ref: JobRef } | undefined;
 
   async function interruptedExit(): Promise<number> {
     const it = interrupted()!;
