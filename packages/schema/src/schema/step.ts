@@ -36,6 +36,8 @@ export const step = {
     },
     type: {
       $ref: '#/$defs/scriptType',
+      description:
+        'The script language: shell, bat, perl, python or powershell (`script_type` 1–5). Default: `defaults.type`, else from the `script_file` extension (.sh .bat .pl .py .ps1), else shell. Not allowed with `script_id`.',
     },
     params: {
       description: `One string of arguments, sent as base64 \`script_param\`. ${EXPRESSIONS} The only place \`\${{ secrets.NAME }}\` is allowed; it forces \`sensitive: true\`.`,
@@ -49,7 +51,11 @@ export const step = {
     hosts: { $ref: '#/$defs/hosts' },
     custom_query: { $ref: '#/$defs/customQuery' },
     timeout: { $ref: '#/$defs/timeout' },
-    account: { $ref: '#/$defs/account' },
+    account: {
+      $ref: '#/$defs/account',
+      description:
+        'The OS account alias to run as (JOB `account`); default `defaults.account`. Required one way or the other. May contain expressions.',
+    },
     task_name: {
       description: `The JOB task name; default \`<runbook name>/<step name>@<git short sha>\`. ${EXPRESSIONS}`,
       type: 'string',
@@ -68,7 +74,11 @@ export const step = {
       minLength: 1,
       examples: ['Send the alert to the on-call channel?'],
     },
-    on_failure: { $ref: '#/$defs/onFailure' },
+    on_failure: {
+      $ref: '#/$defs/onFailure',
+      description:
+        'On failure: `abort` stops the run, `continue` records the failure and goes on. Default: `defaults.on_failure`, else abort.',
+    },
   },
   required: ['name'],
   additionalProperties: false,
