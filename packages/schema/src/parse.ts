@@ -88,7 +88,9 @@ export function parseRunbook(input: string, options: ParseOptions = {}): ParseRe
       ),
     );
   }
-  if (issues.length > 0) return { ok: false, issues: sortIssues(issues, file) };
+  // A duplicate key or a second document leaves a usable first document: check it too, all at once.
+  const recoverable = first.errors.every((e) => e.code === 'DUPLICATE_KEY');
+  if (issues.length > 0 && !recoverable) return { ok: false, issues: sortIssues(issues, file) };
 
   let value: unknown;
   try {
@@ -103,14 +105,17 @@ export function parseRunbook(input: string, options: ParseOptions = {}): ParseRe
     );
     return { ok: false, issues: [issue] };
   }
-  if (value === null || value === undefined) return { ok: false, issues: [empty(src)] };
+  if (value === null || value === undefined)
+    return { ok: false, issues: issues.length ? issues : [empty(src)] };
   if (typeof value !== 'object' || Array.isArray(value)) {
     const kind = Array.isArray(value) ? 'a list' : 'a single value';
     const message = `a runbook must be a mapping with version, name, biz and steps, not ${kind}`;
-    return { ok: false, issues: [src.issue('SCHEMA_TYPE', message, first.contents?.range?.[0] ?? 0)] };
+    issues.push(src.issue('SCHEMA_TYPE', message, first.contents?.range?.[0] ?? 0));
+    return { ok: false, issues: sortIssues(issues, file) };
   }
   const baseDir = dirname(resolve(file === '<input>' ? 'runbook.yaml' : file));
   const ctx = new CheckContext(first, value as Record<string, unknown>, src, baseDir);
+  ctx.issues.push(...issues);
   if (!validate(value)) reportSchemaErrors(ctx, validate.errors ?? []);
   checkSteps(ctx);
   checkVars(ctx);

@@ -36,6 +36,14 @@ describe('YAML edge cases', () => {
     ]);
   });
 
+  it('after a duplicate key or a second document, still checks the rest', () => {
+    expect(issues(`${HEAD}${STEP}    "script": uptime\n    timeout: 5\n---\nversion: 2\n`)).toEqual([
+      '10:5: SCHEMA_DUPLICATE_KEY: duplicate key "script"; a key may appear only once in a mapping',
+      '11:14: SCHEMA_TIMEOUT_RANGE: timeout 5 is below the minimum of 60 s',
+      '12:1: SCHEMA_MULTI_DOC: a runbook file holds one YAML document; remove this second one',
+    ]);
+  });
+
   it('rejects tabs used for indentation', () => {
     expect(issues(`${HEAD}steps:\n  - name: check\n\thosts: ["10.0.0.1"]\n`)[0]).toBe(
       '8:1: SCHEMA_YAML: a tab is used for indentation; YAML allows only spaces there',
