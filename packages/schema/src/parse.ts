@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
-import { type Document, isMap, isSeq, LineCounter, type Node, parseAllDocuments } from 'yaml';
+import { type Document, isMap, isSeq, type Node, parseAllDocuments } from 'yaml';
 import { reportSchemaErrors } from './ajv-errors.js';
 import { checkExpressions } from './checks/expressions.js';
 import { checkScriptFiles } from './checks/files.js';
@@ -70,8 +70,7 @@ export function parseRunbook(input: string, options: ParseOptions = {}): ParseRe
   const deepAt = tooDeepAt(text);
   if (deepAt !== undefined)
     return { ok: false, issues: [src.issue('SCHEMA_YAML', TOO_DEEP_MESSAGE, deepAt)] };
-  const lineCounter = new LineCounter();
-  const docs = parseAllDocuments(text, { lineCounter, uniqueKeys: true, prettyErrors: false, merge: true });
+  const docs = parseAllDocuments(text, { uniqueKeys: true, prettyErrors: false, merge: true });
   const first = Array.isArray(docs) ? docs[0] : undefined;
   if (!first || (first.contents === null && first.errors.length === 0)) {
     return { ok: false, issues: [empty(src)] };
@@ -130,7 +129,7 @@ export function parseRunbook(input: string, options: ParseOptions = {}): ParseRe
     get: () => {
       if (!positions) {
         positions = new Map();
-        collectPositions(first.contents as Node, '', positions, lineCounter);
+        collectPositions(first.contents as Node, '', positions, src);
       }
       return positions;
     },
@@ -175,18 +174,18 @@ function collectPositions(
   node: Node | null | undefined,
   pointer: string,
   out: Map<string, SourcePos>,
-  lc: LineCounter,
+  src: SourceText,
 ): void {
   if (!node) return;
-  if (node.range) out.set(pointer, lc.linePos(node.range[0]));
+  if (node.range) out.set(pointer, src.pos(node.range[0]));
   if (isMap(node)) {
     for (const pair of node.items) {
       const key = String((pair.key as { value?: unknown } | null)?.value ?? pair.key);
-      collectPositions(pair.value as Node, joinPointer(pointer, key), out, lc);
+      collectPositions(pair.value as Node, joinPointer(pointer, key), out, src);
     }
   } else if (isSeq(node)) {
     node.items.forEach((item, i) => {
-      collectPositions(item as Node, `${pointer}/${i}`, out, lc);
+      collectPositions(item as Node, `${pointer}/${i}`, out, src);
     });
   }
 }

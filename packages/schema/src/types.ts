@@ -75,7 +75,36 @@ export interface SourcePos {
   col: number;
 }
 
+/** The codes of the issues this package reports (see the README for each one's meaning). */
+export type SchemaIssueCode =
+  | 'SCHEMA_READ'
+  | 'SCHEMA_EMPTY'
+  | 'SCHEMA_YAML'
+  | 'SCHEMA_DUPLICATE_KEY'
+  | 'SCHEMA_MULTI_DOC'
+  | 'SCHEMA_TYPE'
+  | 'SCHEMA_REQUIRED'
+  | 'SCHEMA_UNKNOWN_KEY'
+  | 'SCHEMA_VALUE'
+  | 'SCHEMA_NAME'
+  | 'SCHEMA_TIMEOUT_RANGE'
+  | 'SCHEMA_SCRIPT_SOURCE'
+  | 'SCHEMA_TYPE_WITH_SCRIPT_ID'
+  | 'SCHEMA_DUPLICATE_STEP'
+  | 'SCHEMA_HOST'
+  | 'SCHEMA_UNKNOWN_GROUP'
+  | 'SCHEMA_NO_TARGET'
+  | 'SCHEMA_ACCOUNT'
+  | 'SCHEMA_CALLBACK_URL'
+  | 'SCHEMA_SCRIPT_FILE'
+  | 'SCHEMA_VAR'
+  | 'SCHEMA_EXPRESSION'
+  | 'SCHEMA_UNDEFINED_REF'
+  | 'SCHEMA_SECRET_PLACEMENT'
+  | 'SCHEMA_EXPRESSION_PLACEMENT';
+
 export interface Issue {
+  /** A `SchemaIssueCode` for issues from this package; other packages may add their own codes. */
   code: string;
   message: string;
   file: string;
@@ -91,7 +120,7 @@ export interface LoadedRunbook {
   path: string;
   /** The file's text as read. */
   text: string;
-  /** Position of each value by JSON pointer (`/steps/0/timeout`). */
+  /** Position of each value by JSON pointer (`/steps/0/timeout`); columns count code points, as in issues. */
   positions: Map<string, SourcePos>;
   /** The contents of each step's `script_file`, read once while validating, by step index. */
   scriptFiles: Map<number, { path: string; text: string }>;
