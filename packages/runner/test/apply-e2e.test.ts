@@ -319,4 +319,28 @@ describe('runbook plan', () => {
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/bad\.yaml:\d+:\d+: .*vars\.nope/);
   });
+
+  it('takes var values by precedence: defaults, --vars-file, RUNBOOK_VAR_<NAME>, --var; a bad one exits 2', async () => {
+    const text = rb(
+      step(
+        'one',
+        '["127.0.0.1"]',
+        'echo',
+        '    params: "${{ vars.a }} ${{ vars.b }} ${{ vars.c }} ${{ vars.d }}"\n',
+      ),
+      'vars:\n  a: A0\n  b: B0\n  c: C0\n  d: { type: integer, default: 1, max: 5 }',
+    );
+    const dir = await tempFiles({ 'rb.yaml': text, 'vars.yaml': 'b: B1\nc: C1\nd: 2\n' });
+    const res = await runCli(['plan', 'rb.yaml', '--vars-file', 'vars.yaml', '--var', 'd=4'], {
+      cwd: dir,
+      env: { RUNBOOK_VAR_c: 'C2', RUNBOOK_VAR_D: '3' },
+    });
+    expect(res.stderr).toBe('');
+    expect(res.code).toBe(0);
+    expect(res.stdout).toContain('vars: a="A0", b="B1", c="C2", d=4');
+    expect(res.stdout).toContain('params:    A0 B1 C2 4');
+    const bad = await runCli(['plan', 'rb.yaml', '--var', 'd=9'], { cwd: dir });
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('--var d: var d: 9 is above the maximum of 5');
+  });
 });
