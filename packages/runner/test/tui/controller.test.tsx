@@ -232,4 +232,14 @@ describe('startTui', () => {
     await until('the focus to move up twice', () => draws.at(-1)?.focus === 'deploy');
     await tui.done();
   });
+
+  it('takes a name and Enter that arrive together as the name, then Enter', async () => {
+    const { stdin, tui } = setup();
+    const request = { step: 'deploy', question: 'Run deploy?', hostCount: 500, typeToConfirm: 'deploy' };
+    const answer = tui.confirm(request);
+    await settle();
+    stdin.write('deploy\r');
+    await expect(answer).resolves.toBe(true);
+    await tui.done();
+  });
 });

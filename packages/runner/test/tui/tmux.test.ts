@@ -108,6 +108,30 @@ steps:
 `;
 
 let dirs: string[] = [];
+const TYPED = `version: 1
+name: tui-typed
+biz: 1
+defaults:
+  account: root
+  timeout: 60
+steps:
+  - name: restart-web
+    hosts:
+${Array.from({ length: 120 }, (_, i) => `      - "10.1.0.${i + 1}"`).join('\n')}
+    confirm: Restart the service on every web host?
+    script: |
+      echo restarted
+`;
+
+/** No processes: the emulator simulates 120 hosts that all succeed. */
+const SIMULATED = `exec: simulate
+simulate:
+  durationMs: [100, 400]
+  failRate: 0
+  agentErrorRate: 0
+  logLines: 1
+`;
+
 async function workdir(runbook: string, emulator = EMULATOR): Promise<string> {
   const dir = await mkdtemp(join(tmpdir(), 'runbook-tui-'));
   dirs.push(dir);
@@ -201,6 +225,30 @@ describe('the TUI in a real terminal (tmux)', () => {
     const end = tty.all();
     expect(end).toMatch(/ ✔ restart +\d+s +ok on 2\/2 hosts/);
     expect(end).toContain('exit 0: every step succeeded');
+  });
+
+  it('a production-sized step (100+ hosts) takes its name typed: a wrong name is refused, the right one runs', async () => {
+    const dir = await workdir(TYPED, SIMULATED);
+    const tty = screen(80, 24);
+    tty.start(apply(), dir);
+    await tty.until('the run question', (t) => t.includes('[y] yes, run it'));
+    tty.keys('y');
+    const ask = await tty.until(
+      'the typed question',
+      (t) => t.includes('Production-sized: type restart-web'),
+      20_000,
+      true,
+    );
+    expect(ask).toContain('? Restart the service on every web host?');
+    expect(ask).toContain('runs step restart-web on 120 hosts');
+    tty.keys('y');
+    await tty.until('the y typed, not taken as yes', (t) => t.includes('› y_'), 20_000, true);
+    tty.keys('BSpace');
+    tty.keys('restart', 'Enter');
+    await tty.until('the refusal', (t) => t.includes('That is not the step name'), 20_000, true);
+    tty.keys('restart-web', 'Enter');
+    expect(await tty.exitCode()).toBe(0);
+    expect(tty.all()).toMatch(/ ✔ restart-web +\d+s +ok on 120\/120 hosts/);
   });
 
   it('n declines: nothing more is sent and the exit code says why', async () => {

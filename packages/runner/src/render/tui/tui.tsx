@@ -59,8 +59,16 @@ export function startTui(options: TuiOptions): Tui {
   const questions: { request: ConfirmRequest; resolve: (accepted: boolean) => void }[] = [];
 
   const onKey = (input: string, key: KeyInfo) => {
-    // Keys pressed faster than they are read arrive together ("jj"): one at a time, except text
-    // typed into a question.
+    // Keys pressed faster than they are read arrive together: "restart-web\r" is the name then
+    // Enter, "jj" is j twice (text typed into a question stays whole).
+    if (input.length > 1 && /[\r\n]/.test(input)) {
+      const parts = input.split(/\r\n|\r|\n/);
+      parts.forEach((part, i) => {
+        if (part !== '') onKey(part, {});
+        if (i < parts.length - 1) onKey('\r', { return: true });
+      });
+      return;
+    }
     if (input.length > 1 && state.confirm?.request.typeToConfirm === undefined && /^[ -~]+$/.test(input)) {
       for (const ch of input) onKey(ch, {});
       return;
