@@ -3,9 +3,23 @@ export type Mask = (text: string) => string;
 
 export const MASK = '***';
 
+/** What a shell (JOB splits `script_param` like one) removes or acts on: blanks, quotes, backslashes, `$`, backticks. */
+const SHELL_CHANGES = /[\s"'\\$`]+/;
+
+/**
+ * A secret and, when a shell would change it on its way into a script, its pieces between those
+ * characters (4 characters or more): a script echoing its parameters prints the pieces, not the value.
+ */
+function variants(secret: string): string[] {
+  if (!SHELL_CHANGES.test(secret)) return [secret];
+  return [secret, ...secret.split(SHELL_CHANGES).filter((p) => p.length >= 4)];
+}
+
 /** A masker for these secret values; longer values first so a value inside another is fully hidden. */
 export function createMask(secrets: Iterable<string>): Mask {
-  const values = [...new Set([...secrets].filter((s) => s.length > 0))].sort((a, b) => b.length - a.length);
+  const values = [...new Set([...secrets].filter((s) => s.length > 0).flatMap(variants))].sort(
+    (a, b) => b.length - a.length,
+  );
   if (values.length === 0) return NO_MASK;
   return (text) => {
     let out = text;

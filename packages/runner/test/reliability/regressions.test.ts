@@ -5,6 +5,7 @@ import { createClient, encodeBase64 } from '@runbook/core';
 import { parseRunbook } from '@runbook/schema';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRecorder } from '../../src/record/recorder.js';
+import { createMask } from '../../src/secrets/mask.js';
 import { GOOD, goodAnswer, json, type MisbehavingEsb, startMisbehavingEsb } from './esb-server.js';
 
 /** Defects the reliability campaigns found, each pinned by the smallest input that showed it. */
@@ -33,6 +34,18 @@ describe('reliability regressions', () => {
     // A script indented far inside a block scalar is text, not nesting.
     const script = `${base.replace('script: echo', 'script: |')}${' '.repeat(6)}${' '.repeat(600)}echo deep\n`;
     expect(parseRunbook(script, { path: 'ok.yaml' }).ok).toBe(true);
+  });
+
+  it('regression: a secret with quotes or blanks, echoed by a script after JOB split it like a shell, is still masked', () => {
+    const secret = 'CANARY-rb-<&>"q\'-3Kd pass word';
+    // What `echo "$@"` prints after a shell-like split of `--key <secret>`: quotes gone, pieces regrouped.
+    const echoed = 'my params: --key CANARY-rb-<&>q-3Kd pass word';
+    const masked = createMask([secret])(echoed);
+    expect(masked).not.toContain('CANARY-rb-<&>');
+    expect(masked).not.toContain('-3Kd');
+    expect(masked).toContain('my params: --key ***');
+    // A plain secret masks only itself.
+    expect(createMask(['plain-secret'])('a plain-secret b plain')).toBe('a *** b plain');
   });
 
   describe('against a misbehaving ESB', () => {

@@ -1,0 +1,245 @@
+// biome-ignore-all lint/suspicious/noTemplateCurlyInString: runbook expressions are ${{ … }} text
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type Emulator, startEmulator } from '@runbook/emulator';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type CliResult, exited, runCli, spawnCli, waitFor } from '../helpers.js';
+import { report, tally, Violations } from './campaign.js';
+
+/** Canaries: distinctive, with characters that JSON, HTML and shells escape. */
+const APP_SECRET = 'CANARY-app-7Hq2x9';
+const TOKEN = 'CANARY-tok-Zp41wK';
+const RB_SECRET = 'CANARY-rb-<&>"q\'-3Kd';
+const CANARIES = { bk_app_secret: APP_SECRET, bk_token: TOKEN, runbook_secret: RB_SECRET };
+
+/** Every way a value can be written down: as is, JSON-, HTML-, URL-escaped, base64, shell-quoted. */
+function forms(value: string): string[] {
+  const html = value
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;');
+  return [
+    value,
+    JSON.stringify(value).slice(1, -1),
+    html,
+    encodeURIComponent(value),
+    Buffer.from(value).toString('base64'),
+    Buffer.from(value).toString('base64').replace(/=+$/, ''),
+    value.replace(/'/g, `'\\''`),
+    // The distinctive core alone: a partly masked value still leaks.
+    value.slice(0, 12),
+  ];
+}
+
+/** Where a canary shows up in these bytes, by name and form (empty: nowhere). */
+function findCanaries(where: string, bytes: Buffer): string[] {
+  const found: string[] = [];
+  for (const [name, value] of Object.entries(CANARIES)) {
+    for (const f of forms(value)) {
+      if (bytes.includes(Buffer.from(f))) found.push(`${name} (${JSON.stringify(f)}) in ${where}`);
+    }
+  }
+  return found;
+}
+
+function filesUnder(root: string): string[] {
+  const out: string[] = [];
+  const walk = (d: string) => {
+    for (const name of readdirSync(d)) {
+      const p = join(d, name);
+      if (statSync(p).isDirectory()) walk(p);
+      else out.push(p);
+    }
+  };
+  walk(root);
+  return out;
+}
+
+const RUNBOOK = `version: 1
+name: secret-paths
+biz: 1
+secrets:
+  api_key: { env: RB_API_KEY, description: a canary }
+defaults:
+  account: root
+  timeout: 60
+steps:
+  - name: echo-params
+    hosts: ["127.0.0.1"]
+    params: "--key \${{ secrets.api_key }} --again \${{ secrets.api_key }}"
+    script: |
+      echo "my params: $@"
+      echo "to stderr: $2" >&2
+      printf '%s' "$2" | base64
+  - name: fails-loudly
+    hosts: ["127.0.0.1"]
+    params: "\${{ secrets.api_key }}"
+    script: |
+      echo "failing with $1"
+      exit 3
+  - name: slow
+    hosts: ["127.0.0.1"]
+    params: "\${{ secrets.api_key }}"
+    script: |
+      echo "waiting with $1"
+      sleep 20
+`;
+
+let emu: Emulator;
+let emu3: Emulator;
+let dir: string;
+beforeAll(async () => {
+  const config = {
+    apps: { 'sec-app': APP_SECRET },
+    users: { alice: { token: TOKEN, permissions: 'all' as const } },
+  };
+  emu = await startEmulator({ config });
+  emu3 = await startEmulator({ config, jobGeneration: 3 });
+  dir = await mkdtemp(join(tmpdir(), 'runbook-secrets-'));
+  await writeFile(join(dir, 'rb.yaml'), RUNBOOK);
+  await writeFile(join(dir, 'ok.yaml'), RUNBOOK.replace(/ {2}- name: fails-loudly[\s\S]*$/, ''));
+});
+afterAll(async () => {
+  await emu?.close();
+  await emu3?.close();
+  if (dir) await rm(dir, { recursive: true, force: true });
+});
+
+const env = (e: Emulator, secret = APP_SECRET) => ({
+  BK_ESB_URL: e.url,
+  BK_APP_CODE: 'sec-app',
+  BK_APP_SECRET: secret,
+  BK_TOKEN: TOKEN,
+  RB_API_KEY: RB_SECRET,
+});
+
+describe('secrets: canary bk_app_secret, bk_token and a runbook secret through every path', () => {
+  const counts = tally();
+  afterAll(() => report('secrets', counts));
+
+  it('found in no byte of stdout, stderr or .runbook/ (success, failure, interrupt, --debug, every UI, plan, runs, logs, errors)', async () => {
+    const violations = new Violations('secrets');
+    const outputs: Array<[string, CliResult]> = [];
+    const run = async (what: string, args: string[], e: NodeJS.ProcessEnv, timeoutMs = 60_000) => {
+      const out = await runCli(args, { cwd: dir, env: e, timeoutMs });
+      outputs.push([what, out]);
+      counts.runs++;
+      return out;
+    };
+    const apply = ['apply', '--yes', '--poll-initial', '20'];
+    for (const ui of ['stream', 'json', 'tui']) {
+      for (const debug of [false, true]) {
+        const flags = ['--ui', ui, ...(debug ? ['--debug'] : [])];
+        await run(`apply ok ${flags.join(' ')}`, [...apply, 'ok.yaml', ...flags], env(emu));
+        await run(`apply failing ${flags.join(' ')}`, [...apply, 'rb.yaml', ...flags], env(emu));
+      }
+    }
+    // JOB 3.x HTML-escapes logs: the secret comes back as &lt;&amp;&gt; and must still be masked.
+    await run('apply on JOB 3.x --debug', [...apply, 'ok.yaml', '--ui', 'json', '--debug'], env(emu3));
+    // A wrong app secret: the error must not echo the one that was sent.
+    const bad = await run(
+      'apply with a rejected app secret --debug',
+      [...apply, 'ok.yaml', '--debug'],
+      env(emu, `${APP_SECRET}-wrong`),
+    );
+    if (bad.code !== 3) violations.add(0, `a rejected app secret exited ${bad.code}`);
+    // Interrupted while the slow step runs, then resumed and interrupted again.
+    for (const [k, signal] of (['SIGINT', 'SIGTERM'] as const).entries()) {
+      const slow = [
+        'apply',
+        '--yes',
+        '--ui',
+        'json',
+        '--debug',
+        '--poll-initial',
+        '20',
+        '--only',
+        'slow',
+        'rb.yaml',
+      ];
+      const child = spawnCli(slow, { cwd: dir, env: env(emu) });
+      child.stdin.end();
+      await waitFor(
+        'the slow step to be submitted',
+        () => (child.output().stdout.includes('"step.submitted"') ? true : undefined),
+        20_000,
+      );
+      child.kill(signal);
+      counts.signals++;
+      const out = await exited(child, 30_000);
+      outputs.push([`apply interrupted by ${signal}`, out]);
+      counts.runs++;
+      if (out.code !== 130) violations.add(k, `${signal} exited ${out.code}`);
+    }
+    await run('plan', ['plan', 'rb.yaml'], env(emu));
+    await run('plan --json', ['plan', 'rb.yaml', '--json'], env(emu));
+    await run('plan --debug with a bad var', ['plan', 'rb.yaml', '--debug', '--var', 'nope=1'], env(emu));
+    await run('validate', ['validate', 'rb.yaml'], env(emu));
+    await run('runs', ['runs'], env(emu));
+    const list = await run('runs --json', ['runs', '--json'], env(emu));
+    for (const line of list.stdout
+      .split('\n')
+      .filter((l) => l.startsWith('{'))
+      .slice(0, 6)) {
+      const id = (JSON.parse(line) as { runId: string }).runId;
+      await run(`logs ${id}`, ['logs', id], env(emu));
+    }
+    const ids = list.stdout.split('\n').filter((l) => l.startsWith('{'));
+    const interrupted = ids
+      .map((l) => JSON.parse(l) as { runId: string; state: string })
+      .find((r) => r.state === 'interrupted');
+    if (interrupted) {
+      const child = spawnCli(
+        [
+          'apply',
+          'rb.yaml',
+          '--resume',
+          interrupted.runId,
+          '--yes',
+          '--ui',
+          'stream',
+          '--debug',
+          '--only',
+          'slow',
+        ],
+        { cwd: dir, env: env(emu) },
+      );
+      child.stdin.end();
+      await waitFor(
+        'the resumed run to start',
+        () => (child.output().stdout.length > 0 || child.exitCode !== null ? true : undefined),
+        20_000,
+      );
+      child.kill('SIGINT');
+      counts.signals++;
+      outputs.push(['resume --debug, interrupted', await exited(child, 30_000)]);
+      counts.runs++;
+    } else violations.add(0, 'no interrupted run to resume');
+
+    for (const [what, out] of outputs) {
+      for (const x of [
+        ...findCanaries(`${what}: stdout`, Buffer.from(out.stdout)),
+        ...findCanaries(`${what}: stderr`, Buffer.from(out.stderr)),
+      ]) {
+        counts.secrets++;
+        violations.add(0, x);
+      }
+    }
+    const files = filesUnder(join(dir, '.runbook'));
+    if (files.length < 10) violations.add(0, `only ${files.length} files under .runbook`);
+    for (const f of files) {
+      for (const x of findCanaries(f, readFileSync(f))) {
+        counts.secrets++;
+        violations.add(0, x);
+      }
+    }
+    // The scripts did receive the secret: masking, not absence, is what is tested.
+    const echoed = emu.jobs().some((j) => j.hosts.length > 0 && j.name.endsWith('echo-params'));
+    if (!echoed) violations.add(0, 'the echo step never ran');
+    counts.violations += violations.list.length;
+    expect(violations.list, violations.summary()).toEqual([]);
+  }, 240_000);
+});
