@@ -185,8 +185,12 @@ hint: review it with runbook plan ${file}, then run again with --yes
     };
     const code = await handle.result;
     await view.done();
-    if (code === EXIT.interrupted || code === EXIT.unusable) {
+    if (code === EXIT.interrupted)
       stderr(`runbook: run ${runId} stopped; resume it with:\n  ${resumeCommand}\n`);
+    if (code === EXIT.unusable) {
+      stderr(
+        `runbook: run ${runId} could not go on; once JOB can be used again, resume it with:\n  ${resumeCommand}\n`,
+      );
     }
     return code;
   } finally {

@@ -238,7 +238,7 @@ async function run(
         }
         emit({ type: 'step.error', step: step.name, error: info, ...(may ? { mayHaveStarted: true } : {}) });
         if (signal.aborted) return interruptedExit();
-        return finish(exitCodeOf(err), `step ${step.name} could not be submitted: ${info.message}`);
+        return finish(exitCodeOf(err), `step ${step.name} could not be submitted (${info.code})`);
       }
     }
     current = { step, ref };
@@ -268,7 +268,10 @@ async function run(
       if (signal.aborted) return interruptedExit();
       const info = errorInfo(err);
       emit({ type: 'step.error', step: step.name, error: info, jobInstanceId: ref.job_instance_id });
-      return finish(exitCodeOf(err), `step ${step.name} could not be followed: ${info.message}`);
+      return finish(
+        exitCodeOf(err),
+        `step ${step.name} could not be followed (${info.code}); job ${ref.job_instance_id} was left alone`,
+      );
     }
     current = undefined;
 

@@ -87,7 +87,9 @@ export function createStreamRenderer(write: (text: string) => void, options: Str
         out(
           `[${event.step}] ${p.bad('error')}: ${event.error.message}${event.mayHaveStarted ? ' (the job MAY HAVE STARTED)' : ''}`,
         );
-        if (event.error.hint) out(`[${event.step}] hint: ${event.error.hint}`);
+        if (event.error.hint && !event.error.message.includes(event.error.hint)) {
+          out(`[${event.step}] hint: ${event.error.hint}`);
+        }
         break;
       case 'run.interrupted':
         out(
