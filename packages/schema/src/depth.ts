@@ -16,7 +16,7 @@ const MAX_BLOCK_DEPTH = 256;
  * that then runs out of stack is caught afterwards, and `tooDeepAt(text, true)` places it.
  */
 function mayBeTooDeep(text: string): boolean {
-  if (LONG_LINE.test(text)) return true;
+  if (hasLongLine(text)) return true;
   let depth = 0;
   BRACKETS.lastIndex = 0;
   for (let m = BRACKETS.exec(text); m; m = BRACKETS.exec(text)) {
@@ -29,7 +29,16 @@ function mayBeTooDeep(text: string): boolean {
 }
 
 const BRACKETS = /[[\]{}]/g;
-const LONG_LINE = new RegExp(`[^\\n]{${MAX_BLOCK_DEPTH + 1}}`);
+
+/** A line longer than MAX_BLOCK_DEPTH (a regular expression for this backtracks at every offset). */
+function hasLongLine(text: string): boolean {
+  let start = 0;
+  for (let nl = text.indexOf('\n'); nl >= 0; nl = text.indexOf('\n', start)) {
+    if (nl - start > MAX_BLOCK_DEPTH) return true;
+    start = nl + 1;
+  }
+  return text.length - start > MAX_BLOCK_DEPTH;
+}
 
 /**
  * Where the nesting first goes past the limits, found with the (iterative) lexer: the YAML composer
