@@ -3,9 +3,14 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { validate as precompiled } from '../dist/schema-validator.js';
 import { createAjv } from '../scripts/ajv.mjs';
 import { runbookSchema, runbookSchemaText } from '../src/index.js';
+
+// The build's output, loaded by URL so that typechecking does not need a build.
+const DIST_VALIDATOR = new URL('../dist/schema-validator.js', import.meta.url).href;
+const { validate: precompiled } = (await import(
+  DIST_VALIDATOR
+)) as typeof import('../src/schema-validator.js');
 
 const SCHEMA_FILE = fileURLToPath(new URL('../../../schemas/runbook.schema.json', import.meta.url));
 const CORPUS = fileURLToPath(new URL('./corpus/', import.meta.url));

@@ -2,8 +2,11 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-// Worker threads load the built module, so this test uses the build.
-import { validateFiles } from '../dist/index.js';
+
+// Worker threads load the built module, so this test uses the build (loaded by URL so that
+// typechecking does not need one).
+const DIST = new URL('../dist/index.js', import.meta.url).href;
+const { validateFiles } = (await import(DIST)) as typeof import('../src/index.js');
 
 describe('validateFiles', () => {
   it('gives the same results, in order, on one thread and on several', async () => {
