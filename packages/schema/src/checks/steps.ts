@@ -189,7 +189,7 @@ function checkTargets(
     const where = has(step, 'hosts') ? `${at}/hosts` : `${at}/name`;
     ctx.report(
       'SCHEMA_NO_TARGET',
-      `step "${name}" has no target; give it hosts or custom_query (after groups are expanded, it has none)`,
+      `step "${name}" has no target; give it at least one host or custom query (groups count by what they hold)`,
       where,
     );
   }
