@@ -28,10 +28,21 @@ function normalizeStep(step: StepInstance): StepInstance {
   return { ...step, retry_count: retryCount(step), step_ip_status: step.step_ip_status ?? [] };
 }
 
+/**
+ * `is_finished` as sent (a boolean, or 0/1); when it is missing or of another type, whether the job's
+ * status is final, so a garbled flag can neither end a running job early nor keep a finished one polled.
+ */
+function finished(data: JobInstanceStatus): boolean {
+  const flag: unknown = data.is_finished;
+  if (typeof flag === 'boolean') return flag;
+  if (flag === 0 || flag === 1) return flag === 1;
+  return isFinalJobStatus(Number(data.job_instance?.status));
+}
+
 export function normalizeStatus(data: JobInstanceStatus): JobInstanceStatus {
   return {
     ...data,
-    is_finished: Boolean(data.is_finished),
+    is_finished: finished(data),
     blocks: (data.blocks ?? []).map((b) => ({
       ...b,
       step_instances: (b.step_instances ?? []).map(normalizeStep),

@@ -70,7 +70,13 @@ export function parseRunbook(input: string, options: ParseOptions = {}): ParseRe
   const deepAt = tooDeepAt(text);
   if (deepAt !== undefined)
     return { ok: false, issues: [src.issue('SCHEMA_YAML', TOO_DEEP_MESSAGE, deepAt)] };
-  const docs = parseAllDocuments(text, { uniqueKeys: true, prettyErrors: false, merge: true });
+  // logLevel 'error': the YAML library must not print warnings (a collection used as a key) on stderr.
+  const docs = parseAllDocuments(text, {
+    uniqueKeys: true,
+    prettyErrors: false,
+    merge: true,
+    logLevel: 'error',
+  });
   const first = Array.isArray(docs) ? docs[0] : undefined;
   if (!first || (first.contents === null && first.errors.length === 0)) {
     return { ok: false, issues: [empty(src)] };

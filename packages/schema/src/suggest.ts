@@ -23,16 +23,18 @@ export function editDistance(a: string, b: string): number {
 /** The closest candidate when it is close enough to be a likely typo, else undefined. */
 export function closest(word: string, candidates: Iterable<string>): string | undefined {
   const lower = word.toLowerCase();
+  const limit = Math.max(1, Math.min(3, Math.floor(word.length / 3)));
   let best: string | undefined;
   let bestD = Number.POSITIVE_INFINITY;
   for (const c of candidates) {
+    // The length difference bounds the distance: skip what cannot be close (and a huge word costs nothing).
+    if (Math.abs(c.toLowerCase().length - lower.length) > limit) continue;
     const d = c.toLowerCase() === lower ? 0 : editDistance(lower, c.toLowerCase());
     if (d < bestD) {
       bestD = d;
       best = c;
     }
   }
-  const limit = Math.max(1, Math.min(3, Math.floor(word.length / 3)));
   if (best !== undefined && bestD <= limit) return best;
   // A truncated key (`on_fail`) is a typo too, when only one candidate starts with it.
   if (lower.length < 3) return undefined;

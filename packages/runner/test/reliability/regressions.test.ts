@@ -2,10 +2,11 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createClient, encodeBase64 } from '@runbook/core';
-import { parseRunbook } from '@runbook/schema';
+import { closest, parseRunbook } from '@runbook/schema';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRecorder } from '../../src/record/recorder.js';
 import { createMask } from '../../src/secrets/mask.js';
+import { runCli, tempFiles } from '../helpers.js';
 import { GOOD, goodAnswer, json, type MisbehavingEsb, startMisbehavingEsb } from './esb-server.js';
 
 /** Defects the reliability campaigns found, each pinned by the smallest input that showed it. */
@@ -48,6 +49,22 @@ describe('reliability regressions', () => {
     expect(createMask(['plain-secret'])('a plain-secret b plain')).toBe('a *** b plain');
   });
 
+  // Bounded by the test's own timeout: before the fix this took minutes (an edit distance per candidate).
+  it('regression: a 300 KB script_file name gets its "did you mean" check without comparing it to every file', () => {
+    const names = Array.from({ length: 2_000 }, (_, k) => `script-${k}.sh`);
+    expect(closest('x'.repeat(300_000), names)).toBeUndefined();
+    expect(closest('script-7.hs', names)).toBe('script-7.sh');
+  }, 5_000);
+
+  it('regression: a collection used as a mapping key gives FILE:LINE:COL and no Node warning on stderr', async () => {
+    const dir = await tempFiles({ 'k.yaml': `${base}? {account: root}\n: 1\n` });
+    const out = await runCli(['validate', 'k.yaml'], { cwd: dir });
+    expect(out.code).toBe(2);
+    expect(out.stderr).toMatch(/^k\.yaml:\d+:\d+: unknown key/m);
+    expect(out.stderr).not.toMatch(/Warning|--trace-warnings/);
+    await rm(dir, { recursive: true, force: true });
+  });
+
   describe('against a misbehaving ESB', () => {
     let esb: MisbehavingEsb;
     beforeAll(async () => {
@@ -88,6 +105,34 @@ describe('reliability regressions', () => {
         await expect(submit(c)).rejects.toMatchObject({ code: 'CORE_MAY_HAVE_STARTED' });
         await c.close();
         expect(esb.counts.fast_execute_script).toBe(1);
+      });
+    }
+
+    for (const flag of [undefined, null, '']) {
+      it(`regression: a status answer with is_finished ${JSON.stringify(flag) ?? 'missing'} but a final job status ends the follow`, async () => {
+        esb.setResponder((call) => {
+          if (call !== 'get_job_instance_status') return goodAnswer(call);
+          const o = GOOD.status() as { data: Record<string, unknown> };
+          if (flag === undefined) delete o.data.is_finished;
+          else o.data.is_finished = flag;
+          return json(o);
+        });
+        const c = client();
+        const st = await c.getJobInstanceStatus({ bk_biz_id: 1, job_instance_id: 100 });
+        await c.close();
+        expect(st.is_finished).toBe(true);
+        // …and a running job without the flag is still followed.
+        esb.setResponder((call) => {
+          const o = GOOD.status() as { data: { is_finished?: boolean; job_instance: { status: number } } };
+          delete o.data.is_finished;
+          o.data.job_instance.status = 2;
+          return call === 'get_job_instance_status' ? json(o) : goodAnswer(call);
+        });
+        const c2 = client();
+        expect((await c2.getJobInstanceStatus({ bk_biz_id: 1, job_instance_id: 100 })).is_finished).toBe(
+          false,
+        );
+        await c2.close();
       });
     }
 
