@@ -5,9 +5,11 @@ import { createClient, type DebugEvent } from '@runbook/core';
 import type { FaultKind, FaultRule } from '@runbook/emulator';
 import { loadRunbook } from '@runbook/schema';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { resumeDirectives } from '../../src/engine/directives.js';
 import type { RunEvent } from '../../src/engine/events.js';
 import { startRun } from '../../src/engine/execute.js';
 import { resolvePlan } from '../../src/plan/resolve.js';
+import type { Plan } from '../../src/plan/types.js';
 import { createRecorder, newRecord } from '../../src/record/recorder.js';
 import { runCli } from '../helpers.js';
 import {
@@ -23,7 +25,7 @@ import {
   Violations,
 } from './campaign.js';
 import { type EmulatorProcess, startEmulatorProcess } from './emulator-process.js';
-import { checkRun } from './invariants.js';
+import { checkRun, jobsByStep, readRecordFile } from './invariants.js';
 
 const APP = 'rel-app';
 const APP_SECRET = 'rel-app-secret-CANARY-5d1';
@@ -73,6 +75,7 @@ const isFault = (e: DebugEvent) =>
 
 /** Exit codes (and may-have-started reports) seen, so a run shows what it covered. */
 const exits: Record<string, number> = {};
+const resumes: Record<string, number> = {};
 let emu: EmulatorProcess;
 let dir: string;
 beforeAll(async () => {
@@ -143,7 +146,78 @@ async function faultRun(i: number, counts: ReturnType<typeof tally>): Promise<st
   if (text.includes(APP_SECRET)) counts.secrets++;
   const v = checkRun({ events, exitCode, root, runId: name, runbook: name, jobs: await emu.jobs() });
   if (text.includes(APP_SECRET)) v.push('the app secret appears in an event');
+  // A run that could not finish is resumed, faults off, the way `apply --resume` does it; a person
+  // declines to resubmit a step that may have started.
+  if (exitCode === 3 && v.length === 0) v.push(...(await resumeRun(name, root, resolved.plan, counts)));
   return v.map((x) => `${x} (faults ${JSON.stringify(rules)})`);
+}
+
+async function resumeRun(
+  name: string,
+  root: string,
+  plan: Plan,
+  counts: ReturnType<typeof tally>,
+): Promise<string[]> {
+  const previous = readRecordFile(root, name);
+  // The recorder updates `previous` as the resume goes; judge by the states before it.
+  const was = readRecordFile(root, name);
+  const before = jobsByStep(await emu.jobs(), name);
+  previous.state = 'running';
+  const recorder = createRecorder(root, previous);
+  const client = createClient({ baseUrl: emu.url, appCode: APP, appSecret: APP_SECRET, username: 'tester' });
+  const events: RunEvent[] = [];
+  let exitCode: number;
+  try {
+    exitCode = await bounded(
+      `resume of ${name}`,
+      60_000,
+      startRun({
+        client,
+        plan,
+        emit: (e) => {
+          events.push(e);
+          recorder.onEvent(e);
+        },
+        confirm: async () => false,
+        endpoint: { url: emu.url, local: false },
+        yes: true,
+        directives: resumeDirectives(previous, true),
+        resumedFrom: name,
+        pollInitialMs: 5,
+        pollMaxMs: 20,
+      }).result,
+    );
+  } finally {
+    await client.close();
+  }
+  counts.runs++;
+  resumes[exitCode] = (resumes[exitCode] ?? 0) + 1;
+  const jobs = await emu.jobs();
+  const v = checkRun({
+    events,
+    exitCode,
+    root,
+    runId: name,
+    runbook: name,
+    jobs,
+    allowedExits: [0, 1, 4],
+    rerunFailed: true,
+  });
+  const after = jobsByStep(jobs, name);
+  for (const s of was.steps) {
+    if (
+      s.state !== 'failed' &&
+      (after.get(s.name) ?? []).length !== (before.get(s.name) ?? []).length &&
+      (before.get(s.name) ?? []).length > 0
+    )
+      v.push(`resume submitted step ${s.name} (${s.state}) again`);
+    if (
+      (s.state === 'may-have-started' || s.state === 'submitting') &&
+      (after.get(s.name) ?? []).length !== (before.get(s.name) ?? []).length
+    )
+      v.push(`resume submitted step ${s.name}, which may have started, without a person's yes`);
+  }
+  return v.map((x) => `after resume: ${x}`);
 }
 
 describe('fault campaign: a multi-step runbook against runbook-emulator with seeded faults on every call', () => {
@@ -159,7 +233,9 @@ describe('fault campaign: a multi-step runbook against runbook-emulator with see
         }
       }
       report('fault', counts);
-      process.stdout.write(`[reliability] fault outcomes: ${JSON.stringify(exits)}\n`);
+      process.stdout.write(
+        `[reliability] fault outcomes: ${JSON.stringify(exits)}; resumes: ${JSON.stringify(resumes)}\n`,
+      );
       expect(violations.list, violations.summary()).toEqual([]);
       expect(counts.runs).toBeGreaterThan(0);
     },
