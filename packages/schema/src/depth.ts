@@ -66,3 +66,27 @@ export function tooDeepAt(text: string, force = false): number | undefined {
   }
   return undefined;
 }
+
+/** Anchors and aliases (`&a`, `*a`) beyond this are refused: the YAML composer's time grows with their square. */
+const MAX_ANCHORS = 1000;
+export const TOO_MANY_ANCHORS_MESSAGE = `the YAML has more than ${MAX_ANCHORS} anchors and aliases (&name, *name); a runbook needs a few`;
+const ANCHOR_LIKE = /[&*][^\s[\]{},]/g;
+
+/**
+ * Where the anchors and aliases first pass MAX_ANCHORS, counted by the lexer (so `&&` or `*.log` in a
+ * script are not counted) after a cheap character count says it is possible.
+ */
+export function tooManyAnchorsAt(text: string): number | undefined {
+  let rough = 0;
+  ANCHOR_LIKE.lastIndex = 0;
+  while (ANCHOR_LIKE.exec(text)) if (++rough > MAX_ANCHORS) break;
+  if (rough <= MAX_ANCHORS) return undefined;
+  let n = 0;
+  let offset = 0;
+  for (const tok of new Lexer().lex(text)) {
+    if (tok.length === 1 && (tok === '\x02' || tok === '\x18' || tok === '\x1f')) continue;
+    if (tok.length > 1 && (tok[0] === '&' || tok[0] === '*') && ++n > MAX_ANCHORS) return offset;
+    offset += tok.length;
+  }
+  return undefined;
+}

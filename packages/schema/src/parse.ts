@@ -8,7 +8,13 @@ import { checkScriptFiles } from './checks/files.js';
 import { checkSteps } from './checks/steps.js';
 import { checkVars } from './checks/vars.js';
 import { CheckContext } from './context.js';
-import { TOO_DEEP, TOO_DEEP_MESSAGE, tooDeepAt } from './depth.js';
+import {
+  TOO_DEEP,
+  TOO_DEEP_MESSAGE,
+  TOO_MANY_ANCHORS_MESSAGE,
+  tooDeepAt,
+  tooManyAnchorsAt,
+} from './depth.js';
 import { validate } from './schema-validator.js';
 import { joinPointer, SourceText } from './source.js';
 import type { Issue, LoadedRunbook, ParseResult, Runbook, SourcePos } from './types.js';
@@ -70,6 +76,9 @@ export function parseRunbook(input: string, options: ParseOptions = {}): ParseRe
   const deepAt = tooDeepAt(text);
   if (deepAt !== undefined)
     return { ok: false, issues: [src.issue('SCHEMA_YAML', TOO_DEEP_MESSAGE, deepAt)] };
+  const anchorsAt = tooManyAnchorsAt(text);
+  if (anchorsAt !== undefined)
+    return { ok: false, issues: [src.issue('SCHEMA_YAML', TOO_MANY_ANCHORS_MESSAGE, anchorsAt)] };
   // logLevel 'error': the YAML library must not print warnings (a collection used as a key) on stderr.
   const docs = parseAllDocuments(text, {
     uniqueKeys: true,

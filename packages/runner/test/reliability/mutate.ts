@@ -164,6 +164,11 @@ export const MUTATORS: Record<string, Mutator> = {
   'deep nesting': (buf, rng) =>
     Buffer.concat([buf, Buffer.from(`\nextra: ${deep(rng.int(100, 5000), rng)}\n`)]),
   'alias bomb': (buf) => Buffer.concat([Buffer.from(aliasBomb()), buf]),
+  'anchor chain': (buf, rng) => {
+    const n = rng.pick([50, 2_000, 20_000]);
+    const chain = Array.from({ length: n }, (_, k) => `c${k}: &c${k} [*${k ? `c${k - 1}` : 'c0'}]`);
+    return Buffer.concat([buf, Buffer.from(`\nc: &c0 [1]\n${chain.slice(1).join('\n')}\n`)]);
+  },
   'huge line': (buf, rng) =>
     Buffer.concat([buf, Buffer.from(`\n# ${'y'.repeat(rng.pick([10_000, 1_000_000]))}\n`)]),
   'unknown key': onLines((ls, rng) => {

@@ -49,6 +49,19 @@ describe('reliability regressions', () => {
     expect(createMask(['plain-secret'])('a plain-secret b plain')).toBe('a *** b plain');
   });
 
+  it('regression: 20,000 chained anchors are refused at once instead of taking seconds to compose', () => {
+    const chain = Array.from({ length: 20_000 }, (_, k) => `c${k + 1}: &c${k + 1} [*c${k}]`).join('\n');
+    const res = parseRunbook(`${base}c0: &c0 [1]\n${chain}\n`, { path: 'a.yaml' });
+    expect(res.ok).toBe(false);
+    if (!res.ok)
+      expect(res.issues.map((i) => i.message)).toEqual([
+        expect.stringMatching(/more than 1000 anchors and aliases/),
+      ]);
+    // Shell globs and && in a script are not anchors.
+    const script = base.replace('script: echo', `script: |\n      ${'rm *.log && ls &&'.repeat(800)} true`);
+    expect(parseRunbook(script, { path: 'b.yaml' }).ok).toBe(true);
+  }, 5_000);
+
   // Bounded by the test's own timeout: before the fix this took minutes (an edit distance per candidate).
   it('regression: a 300 KB script_file name gets its "did you mean" check without comparing it to every file', () => {
     const names = Array.from({ length: 2_000 }, (_, k) => `script-${k}.sh`);
