@@ -116,6 +116,17 @@ hint: resume in a terminal to decide, or skip the step with --from-step or --onl
 hint: review it with runbook plan ${file}, then run again with --yes
 `,
     );
+    // The record tells what happened last to this run: nobody could decide, nothing was sent.
+    if (previous) {
+      createRecorder(root, previous).onEvent({
+        type: 'run.finished',
+        ts: new Date().toISOString(),
+        ok: false,
+        exitCode: EXIT.declined,
+        reason: 'resume needed a person to answer and there was no terminal; nothing was sent',
+        runId: previous.runId,
+      });
+    }
     return EXIT.declined;
   }
   // Runbook secrets are masked whatever their length; ESB credentials from 4 characters, as core does.
@@ -177,11 +188,30 @@ hint: review it with runbook plan ${file}, then run again with --yes
     };
     const onSigint = () => interrupt('SIGINT');
     const onSigterm = () => interrupt('SIGTERM');
+    // Any exit before the run finished (a second Ctrl-C here or in the TUI, a crash) still leaves a
+    // consistent record: writes are synchronous, so they complete inside the 'exit' event.
+    const onExit = (exitCode: number) => {
+      if (record.state !== 'running') return;
+      const ts = new Date().toISOString();
+      if (signals > 0)
+        recorder.onEvent({ type: 'run.interrupted', ts, signal: 'second signal', action: 'detach' });
+      recorder.onEvent({
+        type: 'run.finished',
+        ts,
+        ok: false,
+        exitCode,
+        reason: `the runner exited (code ${exitCode}) before the run finished`,
+        runId,
+        resumeCommand,
+      });
+    };
     process.on('SIGINT', onSigint);
     process.on('SIGTERM', onSigterm);
+    process.on('exit', onExit);
     cleanup = () => {
       process.off('SIGINT', onSigint);
       process.off('SIGTERM', onSigterm);
+      process.off('exit', onExit);
     };
     const code = await handle.result;
     await view.done();

@@ -144,7 +144,15 @@ export function createRecorder(root: string, record: RunRecord): Recorder {
                 : e.exitCode === 4
                   ? 'declined'
                   : 'error';
-        for (const s of record.steps) if (s.state === 'running') s.state = 'detached';
+        for (const s of record.steps) {
+          if (s.state === 'running') s.state = 'detached';
+          else if (s.state === 'submitting') {
+            // The submit's answer was never read: JOB may have started the job.
+            s.state = 'may-have-started';
+            s.note ??=
+              'the run ended while this step was being submitted: check JOB for a job with its task name';
+          }
+        }
         break;
       default:
         return;
