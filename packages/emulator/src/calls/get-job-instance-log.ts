@@ -3,7 +3,7 @@ import { type HostRun, isJobFinished, type Job } from '../state/jobs.js';
 import { jobTime, totalTime } from '../time.js';
 import type { JobGeneration } from '../types.js';
 import type { CallHandler } from './context.js';
-import { checkBizId, checkJobInstanceId, jobNotFound } from './validate.js';
+import { findJob } from './validate.js';
 
 const escapeHtml = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
@@ -46,11 +46,8 @@ export function logData(job: Job, gen: JobGeneration): unknown[] {
 }
 
 export const getJobInstanceLog: CallHandler = (body, _who, ctx) => {
-  const biz = checkBizId(body, ctx.config);
-  if (!biz.ok) return biz.result;
-  const id = checkJobInstanceId(body);
-  if (!id.ok) return id.result;
-  const job = ctx.store.get(id.value, biz.value);
-  if (!job) return jobNotFound();
+  const found = findJob(body, ctx);
+  if (!found.ok) return found.result;
+  const job = found.value;
   return success(logData(job, ctx.gen), ctx.gen === 3 ? 'success' : '');
 };

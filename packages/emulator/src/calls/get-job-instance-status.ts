@@ -3,7 +3,7 @@ import { isJobFinished, type Job } from '../state/jobs.js';
 import { jobTime, totalTime } from '../time.js';
 import type { JobGeneration } from '../types.js';
 import type { CallHandler } from './context.js';
-import { checkBizId, checkJobInstanceId, jobNotFound } from './validate.js';
+import { findJob } from './validate.js';
 
 /** Serializes the status `data` of a job; cached per job version so big jobs answer fast. */
 export function statusJson(job: Job, gen: JobGeneration): string {
@@ -52,11 +52,8 @@ export function statusJson(job: Job, gen: JobGeneration): string {
 }
 
 export const getJobInstanceStatus: CallHandler = (body, _who, ctx) => {
-  const biz = checkBizId(body, ctx.config);
-  if (!biz.ok) return biz.result;
-  const id = checkJobInstanceId(body);
-  if (!id.ok) return id.result;
-  const job = ctx.store.get(id.value, biz.value);
-  if (!job) return jobNotFound();
+  const found = findJob(body, ctx);
+  if (!found.ok) return found.result;
+  const job = found.value;
   return { ...success(null, ctx.gen === 3 ? 'success' : ''), dataJson: statusJson(job, ctx.gen) };
 };

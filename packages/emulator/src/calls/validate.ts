@@ -1,5 +1,7 @@
 import { type CallResult, failure } from '../http/envelope.js';
+import type { Job } from '../state/jobs.js';
 import type { EmulatorConfig } from '../types.js';
+import type { CallContext } from './context.js';
 
 export type Check<T> = { ok: true; value: T } | { ok: false; result: CallResult };
 export const pass = <T>(value: T): Check<T> => ({ ok: true, value });
@@ -48,4 +50,14 @@ export function decodeBase64(v: unknown): Buffer | undefined {
   const s = v.replace(/\s+/g, '');
   if (!BASE64.test(s) || s.length % 4 === 1) return undefined;
   return Buffer.from(s, 'base64');
+}
+
+/** The job a read call names: its business and id checked, then looked up (1244006 when unknown). */
+export function findJob(body: Record<string, unknown>, ctx: CallContext): Check<Job> {
+  const biz = checkBizId(body, ctx.config);
+  if (!biz.ok) return biz;
+  const id = checkJobInstanceId(body);
+  if (!id.ok) return id;
+  const job = ctx.store.get(id.value, biz.value);
+  return job ? pass(job) : reject(jobNotFound());
 }
