@@ -176,10 +176,12 @@ hint: review it with runbook plan ${file}, then run again with --yes
       ...(pollMaxMs ? { pollMaxMs } : {}),
     });
     view.setControl?.(handle.control);
-    let signals = 0;
+    /** The first interrupt's signal; a second interrupt exits at once. */
+    let interruptedBy = '';
     const interrupt = (signal: string) => {
-      signals++;
-      if (signals > 1) {
+      const second = interruptedBy !== '';
+      interruptedBy = signal;
+      if (second) {
         stderr(`\nrunbook: second ${signal}: exiting now. Run id ${runId}; resume with: ${resumeCommand}\n`);
         process.exit(EXIT.interrupted);
       }
@@ -193,8 +195,8 @@ hint: review it with runbook plan ${file}, then run again with --yes
     const onExit = (exitCode: number) => {
       if (record.state !== 'running') return;
       const ts = new Date().toISOString();
-      if (signals > 0)
-        recorder.onEvent({ type: 'run.interrupted', ts, signal: 'second signal', action: 'detach' });
+      if (interruptedBy)
+        recorder.onEvent({ type: 'run.interrupted', ts, signal: interruptedBy, action: 'detach' });
       recorder.onEvent({
         type: 'run.finished',
         ts,
