@@ -68,19 +68,25 @@ export function resolvePlan(loaded: LoadedRunbook, options: ResolveOptions): Res
     secrets[name] = value ?? (options.requireSecrets ? undefined : MASK);
   }
   const baseDir = dirname(resolvePath(loaded.path));
+  // The schema read each script_file while checking it: use that text, so what was checked is what
+  // is sent. Only a runbook loaded without those checks is read here.
   const scriptFiles = new Map<string, string>();
-  for (const step of rb.steps) {
-    if (step.script_file === undefined || scriptFiles.has(step.script_file)) continue;
+  rb.steps.forEach((step, i) => {
+    if (step.script_file === undefined || scriptFiles.has(step.script_file)) return;
+    const checked = loaded.scriptFiles.get(i)?.text;
+    if (checked !== undefined) {
+      scriptFiles.set(step.script_file, checked);
+      return;
+    }
     try {
       scriptFiles.set(step.script_file, readFileSync(resolvePath(baseDir, step.script_file), 'utf8'));
     } catch (err) {
-      const i = rb.steps.indexOf(step);
       problem(
         `/steps/${i}/script_file`,
         `cannot read script_file ${step.script_file}: ${(err as Error).message}`,
       );
     }
-  }
+  });
   const git = gitInfo(resolvePath(loaded.path), [
     resolvePath(loaded.path),
     ...[...scriptFiles.keys()].map((f) => resolvePath(baseDir, f)),
