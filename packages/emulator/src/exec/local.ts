@@ -4,7 +4,7 @@ import { constants, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { StringDecoder } from 'node:string_decoder';
 import { HOST, type HostRun, JOB, type Job } from '../state/jobs.js';
-import { jobTime } from '../time.js';
+import { localTime } from '../time.js';
 import type { JobGeneration } from '../types.js';
 import { interpreterFor, onPath, PERL_AUTOFLUSH, SHELL_HELPERS } from './interpreters.js';
 import { killGroup, Reaper } from './reaper.js';
@@ -121,6 +121,15 @@ export class LocalExecutor {
 
   private async runHost(job: Job, h: HostRun, run: JobRun): Promise<void> {
     if (run.terminated) return this.finishHost(job, h, HOST.terminated, null, 126);
+    if (h.forcedStatus !== undefined)
+      return this.finishHost(
+        job,
+        h,
+        h.forcedStatus,
+        null,
+        -1,
+        `[emulator] host status ${h.forcedStatus}: not run\n`,
+      );
     if (h.agent === 'offline')
       return this.finishHost(job, h, HOST.agentError, null, -1, '[emulator] agent offline: not run\n');
     if (h.agent === 'not_installed') {
@@ -166,7 +175,7 @@ export class LocalExecutor {
       const untrackChild = this.reaper.trackChild(child);
       h.status = HOST.running;
       h.startMs = Date.now();
-      if (this.opts.gen === 2) h.log += `[${jobTime(h.startMs, 3)}][PID:${child.pid ?? 0}] job_start\n`;
+      if (this.opts.gen === 2) h.log += `[${localTime(h.startMs)}][PID:${child.pid ?? 0}] job_start\n`;
       this.opts.touch(job);
       const sink = new LogSink(h, this.opts.logLimitBytes);
       child.stdout?.on('data', (b: Buffer) => sink.write(b));
