@@ -9,6 +9,7 @@ export interface AdminTarget {
   calls(): unknown;
   callbacks(): unknown;
   setFaults(rules: FaultRule[]): void;
+  faultsInjected(): Record<string, number>;
 }
 
 /** True when the peer is on this machine (127.0.0.0/8 or ::1, also IPv4-mapped). */
@@ -23,7 +24,7 @@ function send(res: ServerResponse, status: number, value: unknown): void {
   res.end(JSON.stringify(value));
 }
 
-/** `GET /__emulator/jobs|calls|callbacks`, `PUT /__emulator/faults`; loopback peers only. */
+/** `GET /__emulator/jobs|calls|callbacks|faults`, `PUT /__emulator/faults`; loopback peers only. */
 export async function handleAdmin(
   req: IncomingMessage,
   res: ServerResponse,
@@ -38,6 +39,7 @@ export async function handleAdmin(
   if (req.method === 'GET' && name === 'jobs') return send(res, 200, target.jobs());
   if (req.method === 'GET' && name === 'calls') return send(res, 200, target.calls());
   if (req.method === 'GET' && name === 'callbacks') return send(res, 200, target.callbacks());
+  if (req.method === 'GET' && name === 'faults') return send(res, 200, { injected: target.faultsInjected() });
   if (req.method === 'PUT' && name === 'faults') {
     const text = (await readBody(req)).toString('utf8');
     let rules: unknown;

@@ -13,17 +13,20 @@ Options:
   --port N               port to listen on (default 8080; 0 picks a free one)
   --host H               interface to bind (default 127.0.0.1)
   --allow-non-loopback   required to bind anything but loopback (prints a warning)
-  --config FILE          YAML configuration: apps, users, businesses, hosts, custom queries,
-                         stored scripts, exec mode, simulate settings (see the package README)
+  --config FILE          YAML configuration: JOB generation and switches, apps, users, businesses,
+                         hosts, custom queries, stored scripts, exec mode, simulate settings
+                         (see the package README)
   --exec local|simulate  run scripts as processes (default) or simulate them
-  --job-generation 2|3   answer like JOB 2.x (default) or JOB 3.x
+  --job-generation 2|3   answer like JOB 2.x (default) or JOB 3.x (wins over job.generation)
   --seed N               seed for simulated outcomes and faults (default 1)
   --parallelism N        hosts of one job running at once (default 16)
   -h, --help             show this help
 
 Without --config every app code/secret, user, business >= 1, IPv4 host and account is accepted.
-Admin endpoints (loopback peers only): GET /__emulator/jobs, /__emulator/calls,
-/__emulator/callbacks; PUT /__emulator/faults with a JSON array of fault rules.
+The configuration's job section picks JOB 2.x or 3.x and its switches (job.generation,
+job.bizIdCompatible, job.callbackAllowList). Admin endpoints (loopback peers only): GET
+/__emulator/jobs, /__emulator/calls, /__emulator/callbacks, /__emulator/faults (faults injected);
+PUT /__emulator/faults with a JSON array of fault rules.
 `;
 
 function fail(message: string): never {

@@ -3,13 +3,15 @@ import { request as httpsRequest } from 'node:https';
 import type { Job } from './state/jobs.js';
 import type { CallbackAttempt } from './types.js';
 
-const TIMEOUT_MS = 10_000;
+/** JOB's callback client: 15 s to connect, 15 s of silence while waiting for the answer. */
+export const CALLBACK_TIMEOUT_MS = 15_000;
 
 function post(
   url: string,
   contentType: string,
   body: string,
   signal: AbortSignal,
+  timeoutMs: number,
 ): Promise<{ status: number }> {
   return new Promise((resolve, reject) => {
     const u = new URL(url);
@@ -19,7 +21,7 @@ function post(
       {
         method: 'POST',
         agent: false,
-        timeout: TIMEOUT_MS,
+        timeout: timeoutMs,
         signal,
         headers: { 'content-type': contentType, 'content-length': Buffer.byteLength(body) },
       },
@@ -29,20 +31,22 @@ function post(
         res.once('error', reject);
       },
     );
-    req.once('timeout', () => req.destroy(new Error(`no answer within ${TIMEOUT_MS} ms`)));
+    req.once('timeout', () => req.destroy(new Error(`no answer within ${timeoutMs} ms`)));
     req.once('error', reject);
     req.end(body);
   });
 }
 
 /**
- * Callbacks as JOB sends them: on a final status, one POST of the JSON body; when the answer is not
- * HTTP 200, the same JSON text once more as application/x-www-form-urlencoded; then it gives up.
+ * Callbacks as JOB sends them: on a final status, one POST of the JSON body; when an answer came
+ * and it is not HTTP 200, the same JSON text once more as application/x-www-form-urlencoded; then
+ * it gives up. A connection error or a timeout is not retried.
  */
 export class Callbacks {
   readonly attempts: CallbackAttempt[] = [];
   private readonly pending = new Set<Promise<void>>();
   private readonly closing = new AbortController();
+  constructor(private readonly timeoutMs = CALLBACK_TIMEOUT_MS) {}
 
   send(job: Job): void {
     const url = job.callbackUrl;
@@ -53,8 +57,8 @@ export class Callbacks {
       step_instances: [{ step_instance_id: job.stepInstanceId, status: job.status }],
     });
     const p = (async () => {
-      if (await this.attempt(job.id, url, 1, 'application/json', body)) return;
-      if (this.closing.signal.aborted) return;
+      const first = await this.attempt(job.id, url, 1, 'application/json', body);
+      if (first === 200 || first === null || this.closing.signal.aborted) return;
       await this.attempt(job.id, url, 2, 'application/x-www-form-urlencoded', body);
     })();
     this.pending.add(p);
@@ -67,7 +71,7 @@ export class Callbacks {
     attempt: 1 | 2,
     contentType: string,
     body: string,
-  ): Promise<boolean> {
+  ): Promise<number | null> {
     const record: CallbackAttempt = {
       jobInstanceId,
       url,
@@ -80,11 +84,11 @@ export class Callbacks {
     };
     this.attempts.push(record);
     try {
-      record.status = (await post(url, contentType, body, this.closing.signal)).status;
+      record.status = (await post(url, contentType, body, this.closing.signal, this.timeoutMs)).status;
     } catch (err) {
       record.error = (err as Error).message;
     }
-    return record.status === 200;
+    return record.status;
   }
 
   /** Aborts callbacks in flight (recorded with their error) and waits for them to settle. */

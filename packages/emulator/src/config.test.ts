@@ -44,7 +44,9 @@ describe('emulator configuration', () => {
 
   it('reads emulator.example.yaml, the README example', async () => {
     const c = await loadEmulatorConfig(fileURLToPath(new URL('../emulator.example.yaml', import.meta.url)));
-    expect(Object.keys(c)).toEqual(['apps', 'users', 'businesses', 'scripts', 'exec', 'simulate']);
+    expect(Object.keys(c)).toEqual(['job', 'apps', 'users', 'businesses', 'scripts', 'exec', 'simulate']);
+    expect(c.job).toEqual({ generation: 2 });
+    expect(c.businesses?.['2']?.hosts?.[4]).toEqual({ ip: '10.0.0.5', status: 301 });
     expect(c.businesses?.['2']?.custom_queries?.['3']).toEqual(['0:10.0.0.2', '10.0.0.3']);
     expect(c.users?.viewer?.permissions).toEqual([]);
   });
@@ -66,6 +68,12 @@ describe('emulator configuration', () => {
     ['simulate: { failRate: 2 }', /failRate must be 0..1/],
     ['simulate: { durationMs: [1] }', /durationMs/],
     ['a: [', /not valid YAML/],
+    ['job: { generation: 4 }', /job\.generation must be 2 or 3/],
+    ['job: { bizIdCompatible: "no" }', /job\.bizIdCompatible must be true or false/],
+    ['job: { version: 3 }', /job\.version is not a known key/],
+    ['job: { callbackAllowList: ["ftp://x/"] }', /not an http\(s\) base URL/],
+    ['job: { callbackAllowList: ["https://u@x/"] }', /not an http\(s\) base URL/],
+    ['businesses: { "1": { hosts: [{ ip: 10.0.0.1, status: 7 }] } }', /status must be a final host status/],
   ])('refuses %j', (text, message) => {
     expect(() => parseEmulatorConfig(text, 'test.yaml')).toThrow(message);
     try {

@@ -43,8 +43,9 @@ export function checkEmulatorConfig(doc: unknown, source = 'emulator config'): E
   };
   if (!isObj(doc)) bad('the document', 'must be a mapping');
   const c = doc as Obj;
-  const known = ['apps', 'users', 'businesses', 'scripts', 'exec', 'simulate'];
+  const known = ['job', 'apps', 'users', 'businesses', 'scripts', 'exec', 'simulate'];
   for (const k of Object.keys(c)) if (!known.includes(k)) bad(k, `is not a known key (${known.join(', ')})`);
+  if (c.job !== undefined) checkJob(c.job, bad);
   if (c.apps !== undefined) {
     if (!isObj(c.apps)) bad('apps', 'must map app codes to secrets');
     for (const [k, v] of Object.entries(c.apps as Obj))
@@ -99,6 +100,15 @@ function checkBusiness(v: unknown, at: string, bad: (w: string, m: string) => ne
       if (host.agent !== undefined && !['ok', 'offline', 'not_installed'].includes(host.agent as string))
         bad(`${w}.agent`, 'must be ok, offline or not_installed');
       if (host.accounts !== undefined && !isStrArr(host.accounts)) bad(`${w}.accounts`, 'must be a list');
+      if (
+        host.status !== undefined &&
+        !(
+          Number.isInteger(host.status) &&
+          (host.status as number) >= 0 &&
+          ![5, 7].includes(host.status as number)
+        )
+      )
+        bad(`${w}.status`, 'must be a final host status number (e.g. 301, 303; not 5 or 7)');
     });
   }
   if (b.custom_queries !== undefined) {
@@ -110,6 +120,40 @@ function checkBusiness(v: unknown, at: string, bad: (w: string, m: string) => ne
     }
   }
   if (b.accounts !== undefined && !isStrArr(b.accounts)) bad(`${at}.accounts`, 'must be a list');
+}
+
+function checkJob(v: unknown, bad: (w: string, m: string) => never): void {
+  if (!isObj(v)) bad('job', 'must be a mapping { generation, bizIdCompatible, callbackAllowList }');
+  const j = v as Obj;
+  for (const k of Object.keys(j))
+    if (!['generation', 'bizIdCompatible', 'callbackAllowList'].includes(k))
+      bad(`job.${k}`, 'is not a known key (generation, bizIdCompatible, callbackAllowList)');
+  if (j.generation !== undefined && j.generation !== 2 && j.generation !== 3)
+    bad('job.generation', 'must be 2 or 3');
+  if (j.bizIdCompatible !== undefined && typeof j.bizIdCompatible !== 'boolean')
+    bad('job.bizIdCompatible', 'must be true or false');
+  if (j.callbackAllowList !== undefined) {
+    if (!isStrArr(j.callbackAllowList)) bad('job.callbackAllowList', 'must be a list of base URLs');
+    for (const u of j.callbackAllowList as string[])
+      if (!isBaseUrl(u)) bad('job.callbackAllowList', `has an entry that is not an http(s) base URL: ${u}`);
+  }
+}
+
+/** An http(s) URL with a host and without user info, query or fragment (JOB's rule for allow-list entries). */
+function isBaseUrl(text: string): boolean {
+  try {
+    const u = new URL(text);
+    return (
+      (u.protocol === 'http:' || u.protocol === 'https:') &&
+      u.hostname !== '' &&
+      !u.username &&
+      !u.password &&
+      !u.search &&
+      !u.hash
+    );
+  } catch {
+    return false;
+  }
 }
 
 function checkSimulate(v: unknown, bad: (w: string, m: string) => never): void {

@@ -2,7 +2,29 @@ import { EmulatorOptionsError } from './errors.js';
 import { createRng, type Rng } from './rng.js';
 import type { FaultKind, FaultRule } from './types.js';
 
-const KINDS: FaultKind[] = ['latency', 'http5xx', 'reset', 'rate_limit', 'slow_body', 'drop_after_create'];
+const KINDS: FaultKind[] = [
+  'latency',
+  'http5xx',
+  'reset',
+  'rate_limit',
+  'slow_body',
+  'drop_after_create',
+  'late_failure',
+  'quota',
+  'contradict',
+  'hostile_hosts',
+];
+
+/** Kinds that only make sense for some calls; a rule of such a kind never fires for the others. */
+const ONLY_FOR: Partial<Record<FaultKind, readonly string[]>> = {
+  drop_after_create: ['fast_execute_script'],
+  late_failure: ['fast_execute_script'],
+  quota: ['fast_execute_script'],
+  contradict: ['get_job_instance_status'],
+  hostile_hosts: ['get_job_instance_status', 'get_job_instance_log'],
+};
+
+const QUOTA_CODES = [1244032, 1244033, 1244034];
 
 /** Checks fault rules (from options or the admin endpoint); throws `EmulatorOptionsError`. */
 export function checkFaultRules(v: unknown): FaultRule[] {
@@ -22,6 +44,9 @@ export function checkFaultRules(v: unknown): FaultRule[] {
     num('times', (n) => Number.isInteger(n) && n >= 0);
     num('ms', (n) => n >= 0 && n <= 600_000);
     num('status', (n) => Number.isInteger(n) && n >= 500 && n <= 599);
+    num('code', (n) => QUOTA_CODES.includes(n));
+    if (o.started !== undefined && typeof o.started !== 'boolean')
+      throw new EmulatorOptionsError(`faults[${i}].started must be true or false`);
     return o as unknown as FaultRule;
   });
 }
@@ -34,10 +59,12 @@ export interface FaultDecision {
   rule?: FaultRule;
 }
 
-/** Seeded fault injection; rules can be replaced at run time. */
+/** Seeded fault injection; rules can be replaced at run time; injections are counted by kind. */
 export class Faults {
   private rules: Array<{ rule: FaultRule; left: number }> = [];
   private readonly rng: Rng;
+  private readonly injected = new Map<string, number>();
+  private total = 0;
   constructor(seed: number, rules: FaultRule[] = []) {
     this.rng = createRng(seed ^ 0x5bd1e995);
     this.set(rules);
@@ -56,14 +83,43 @@ export class Faults {
     for (const r of this.rules) {
       const { rule } = r;
       if (rule.call !== undefined && rule.call !== '*' && rule.call !== call) continue;
-      if (rule.kind === 'drop_after_create' && call !== 'fast_execute_script') continue;
+      if (ONLY_FOR[rule.kind] && !ONLY_FOR[rule.kind]!.includes(call)) continue;
       if (r.left <= 0) continue;
       if (out.rule && rule.kind !== 'latency') continue;
       if (this.rng() >= (rule.probability ?? 1)) continue;
       r.left--;
-      if (rule.kind === 'latency') out.delayMs += rule.ms ?? 1000;
-      else out.rule = rule;
+      if (rule.kind === 'latency') {
+        out.delayMs += rule.ms ?? 1000;
+        this.count('latency');
+      } else out.rule = rule;
     }
     return out;
+  }
+
+  /**
+   * Reports what became of a drawn rule: counted when it changed the exchange, handed back (its
+   * `times` not used up) when it could not apply, e.g. a `late_failure` on a refused request.
+   */
+  settle(rule: FaultRule, applied: boolean): void {
+    if (applied) {
+      this.count(rule.kind);
+      return;
+    }
+    const r = this.rules.find((x) => x.rule === rule);
+    if (r) r.left++;
+  }
+
+  /** Injections so far, by kind (not reset by `set`). */
+  counts(): Record<string, number> {
+    return Object.fromEntries(this.injected);
+  }
+
+  injectedTotal(): number {
+    return this.total;
+  }
+
+  private count(kind: string): void {
+    this.injected.set(kind, (this.injected.get(kind) ?? 0) + 1);
+    this.total++;
   }
 }

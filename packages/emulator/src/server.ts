@@ -1,6 +1,6 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { Callbacks } from './callbacks.js';
+import { CALLBACK_TIMEOUT_MS, Callbacks } from './callbacks.js';
 import type { CallContext } from './calls/context.js';
 import { checkEmulatorConfig } from './config.js';
 import { EmulatorOptionsError } from './errors.js';
@@ -8,13 +8,25 @@ import { LocalExecutor } from './exec/local.js';
 import { SimulateExecutor } from './exec/simulate.js';
 import { Faults } from './faults.js';
 import { createRequestHandler } from './http/router.js';
-import { type Job, JobStore, viewJob } from './state/jobs.js';
+import { HOST, JOB, type Job, JobStore, viewJob } from './state/jobs.js';
 import type { Emulator, EmulatorConfig, EmulatorOptions } from './types.js';
 
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1']);
 
 function isLoopbackHost(host: string): boolean {
   return LOOPBACK.has(host) || /^127\.\d+\.\d+\.\d+$/.test(host);
+}
+
+/** Terminating a job that was saved but never started: its hosts end 403 at once, the job 11. */
+function stopUnstarted(job: Job, touch: (job: Job) => void): void {
+  const now = Date.now();
+  job.status = JOB.terminating;
+  for (const h of job.hosts) {
+    h.status = HOST.terminated;
+    h.errorCode = 126;
+    h.endMs = now;
+  }
+  touch(job);
 }
 
 /** Starts the ESB + JOB emulator. Resolves once it listens. */
@@ -31,12 +43,17 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   }
   const config: EmulatorConfig = checkEmulatorConfig({ ...(options.config ?? {}) }, 'options.config');
   if (options.apps) config.apps = { ...options.apps, ...(config.apps ?? {}) };
-  const gen = options.jobGeneration ?? 2;
+  const gen = options.jobGeneration ?? config.job?.generation ?? 2;
+  const bizIdCompatible = config.job?.bizIdCompatible ?? true;
+  if (gen === 2 && !bizIdCompatible)
+    throw new EmulatorOptionsError(
+      'job.bizIdCompatible: false is a JOB 3.x switch: set job.generation (or jobGeneration) to 3',
+    );
   const seed = options.seed ?? 1;
   const mode = options.exec ?? config.exec ?? 'local';
   const timeoutScale = options.timeoutScale ?? 1;
 
-  const callbacks = new Callbacks();
+  const callbacks = new Callbacks(options.callbackTimeoutMs ?? CALLBACK_TIMEOUT_MS);
   const store = new JobStore((job) => callbacks.send(job));
   const touch = (job: Job, now?: number) => store.touch(job, now);
   const executor =
@@ -54,8 +71,11 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     gen,
     config,
     store,
+    bizIdCompatible,
+    callbackAllowList: config.job?.callbackAllowList,
+    seed,
     start: (job) => executor.start(job),
-    terminate: (job) => executor.terminate(job),
+    terminate: (job) => (job.started ? executor.terminate(job) : stopUnstarted(job, touch)),
   };
   const faults = new Faults(seed, options.faults ?? []);
   const calls = new Map<string, number>();
@@ -64,6 +84,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     calls: () => Object.fromEntries(calls),
     callbacks: () => callbacks.attempts.map((a) => ({ ...a })),
     setFaults: (rules: Parameters<Faults['set']>[0]) => faults.set(rules),
+    faultsInjected: () => faults.counts(),
   };
   const closing = new AbortController();
   const handle = createRequestHandler({

@@ -3,6 +3,8 @@ export type JobGeneration = 2 | 3;
 export type ExecMode = 'local' | 'simulate';
 /** 1 shell, 2 bat, 3 perl, 4 python, 5 powershell. */
 export type ScriptType = 1 | 2 | 3 | 4 | 5;
+/** JOB 3.x resource scope: a business or a business set. */
+export type ScopeType = 'biz' | 'biz_set';
 
 export interface EmulatorHost {
   ip: string;
@@ -12,6 +14,11 @@ export interface EmulatorHost {
   agent?: 'ok' | 'offline' | 'not_installed';
   /** OS accounts present on this host; absent means every account. A missing account fails the host with 311. */
   accounts?: string[];
+  /**
+   * The host does not run and ends with this host status (e.g. 301 file error, 303 file task
+   * timeout, or any number JOB may send); `exit_code` stays null.
+   */
+  status?: number;
 }
 
 export interface EmulatorBusiness {
@@ -34,7 +41,25 @@ export interface SimulateConfig {
   logLines?: number;
 }
 
+/** Which JOB the emulator answers like, and the switches of that JOB. */
+export interface JobConfig {
+  /** 2 (default) or 3; `options.jobGeneration` wins over it. */
+  generation?: JobGeneration;
+  /**
+   * JOB 3.x's `bkBizIdCompatible` feature (default true): `bk_biz_id` alone names the business.
+   * When false every call needs `bk_scope_type` + `bk_scope_id`. Needs generation 3.
+   */
+  bizIdCompatible?: boolean;
+  /**
+   * Allowed callback base URLs (JOB 3.x `check-callback-url`): a `bk_callback_url` outside them is
+   * refused with 1240003. Absent: any http(s) URL without user info.
+   */
+  callbackAllowList?: string[];
+}
+
 export interface EmulatorConfig {
+  /** The JOB generation and its switches. */
+  job?: JobConfig;
   /** App code → secret. Absent: any app code and secret are accepted (the `--local` default). */
   apps?: Record<string, string>;
   /** User name → token and permissions. Absent: any user. */
@@ -47,7 +72,17 @@ export interface EmulatorConfig {
   simulate?: SimulateConfig;
 }
 
-export type FaultKind = 'latency' | 'http5xx' | 'reset' | 'rate_limit' | 'slow_body' | 'drop_after_create';
+export type FaultKind =
+  | 'latency'
+  | 'http5xx'
+  | 'reset'
+  | 'rate_limit'
+  | 'slow_body'
+  | 'drop_after_create'
+  | 'late_failure'
+  | 'quota'
+  | 'contradict'
+  | 'hostile_hosts';
 
 export interface FaultRule {
   /** API call name (e.g. `get_job_instance_status`) or `*` / absent for every call. */
@@ -61,6 +96,10 @@ export interface FaultRule {
   ms?: number;
   /** http5xx: the HTTP status to answer (default 502). */
   status?: number;
+  /** quota: 1244032 (business, default), 1244033 (app) or 1244034 (system). */
+  code?: number;
+  /** late_failure: the saved job also starts (default false: saved, never started). */
+  started?: boolean;
 }
 
 export interface EmulatorOptions {
@@ -94,6 +133,8 @@ export interface EmulatorOptions {
   missingCalls?: string[];
   /** `local`: on terminate, SIGTERM the process group, then SIGKILL after this many ms (default 1000). */
   terminateGraceMs?: number;
+  /** Connect and answer timeout of one callback attempt, in ms (default 15000, as JOB). */
+  callbackTimeoutMs?: number;
 }
 
 export interface EmulatedHostView {
@@ -108,8 +149,12 @@ export interface EmulatedJobView {
   jobInstanceId: number;
   stepInstanceId: number;
   bizId: number;
+  /** `biz` or `biz_set` (JOB 3.x); `bizId` is the scope's id. */
+  scopeType: ScopeType;
   name: string;
   status: number;
+  /** False for a job saved but never started (fault `late_failure`). */
+  started: boolean;
   createTime: string;
   /** The request as received, without `bk_app_secret` / `bk_token` (and with `script_param` masked when sensitive). */
   request: Record<string, unknown>;
@@ -146,6 +191,8 @@ export interface Emulator {
   /** Attempts per API call name (faulted ones included). */
   calls(): Record<string, number>;
   callbacks(): CallbackAttempt[];
-  /** Replaces the fault rules (and their counters). */
+  /** Replaces the fault rules (and their `times` counters). */
   setFaults(rules: FaultRule[]): void;
+  /** Faults injected since the start, by kind (not reset by `setFaults`). */
+  faultsInjected(): Record<string, number>;
 }

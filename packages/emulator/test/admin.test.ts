@@ -105,6 +105,7 @@ describe('introspection and admin endpoints', () => {
         calls: () => emu.calls(),
         callbacks: () => emu.callbacks(),
         setFaults: (r) => emu.setFaults(r),
+        faultsInjected: () => emu.faultsInjected(),
       });
     });
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));

@@ -1,6 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CALLBACK_TIMEOUT_MS } from '../src/callbacks.js';
 import { type Emulator, startEmulator } from '../src/index.js';
 import { call, fixture, scriptRequest, shapeOf, waitFinished } from './helpers.js';
 
@@ -115,7 +116,7 @@ describe('callbacks to bk_callback_url', () => {
     }
   });
 
-  it('an unreachable receiver: two attempts recorded with the error', async () => {
+  it('an unreachable receiver: one attempt recorded with the error, no retry', async () => {
     const dead = createServer();
     await new Promise<void>((r) => dead.listen(0, '127.0.0.1', r));
     const port = (dead.address() as AddressInfo).port;
@@ -125,12 +126,12 @@ describe('callbacks to bk_callback_url', () => {
       'fast_execute_script',
       scriptRequest('true', { bk_callback_url: `http://127.0.0.1:${port}/gone` }),
     );
-    const attempts = await attemptsFor(a.data.job_instance_id, 2);
-    expect(attempts.map((x) => [x.attempt, x.status])).toEqual([
-      [1, null],
-      [2, null],
-    ]);
+    const attempts = await attemptsFor(a.data.job_instance_id, 1);
+    expect(attempts.map((x) => [x.attempt, x.status])).toEqual([[1, null]]);
     expect(attempts[0]!.error).toMatch(/ECONNREFUSED/);
+    // A later job's callback is recorded after this one's would have been: still one attempt here.
+    await attemptsFor(await jobWithCallback('/ok'), 1);
+    expect(emu.callbacks().filter((c) => c.jobInstanceId === a.data.job_instance_id)).toHaveLength(1);
   });
 
   it('no callback without a URL (or with an empty one)', async () => {
@@ -141,5 +142,105 @@ describe('callbacks to bk_callback_url', () => {
     const later = await jobWithCallback('/ok');
     await attemptsFor(later, 1);
     expect(emu.callbacks().some((c) => c.jobInstanceId === a.data.job_instance_id)).toBe(false);
+  });
+
+  it('a receiver that does not answer in time: one attempt, no retry (JOB waits 15 s)', async () => {
+    expect(CALLBACK_TIMEOUT_MS).toBe(15_000);
+    const silent = createServer(() => {
+      // never answers
+    });
+    await new Promise<void>((r) => silent.listen(0, '127.0.0.1', r));
+    const port = (silent.address() as AddressInfo).port;
+    const quick = await startEmulator({
+      exec: 'simulate',
+      callbackTimeoutMs: 200,
+      config: { simulate: { durationMs: 5 } },
+    });
+    try {
+      const a = await call(
+        quick,
+        'fast_execute_script',
+        scriptRequest('true', { bk_callback_url: `http://127.0.0.1:${port}/slow` }),
+      );
+      let mine = quick.callbacks();
+      for (let i = 0; i < 500 && !mine.some((c) => c.error !== null); i++) {
+        await new Promise((r) => setTimeout(r, 10));
+        mine = quick.callbacks();
+      }
+      expect(mine.map((c) => [c.jobInstanceId, c.attempt, c.status])).toEqual([
+        [a.data.job_instance_id, 1, null],
+      ]);
+      expect(mine[0]!.error).toMatch(/no answer within 200 ms/);
+    } finally {
+      await quick.close();
+      silent.closeAllConnections();
+      await new Promise((r) => silent.close(r));
+    }
+  });
+});
+
+describe('the callback allow-list (job.callbackAllowList)', () => {
+  it('a URL outside the allowed bases is refused at submit with 1240003; inside, it is called', async () => {
+    // Every host here is loopback: 127.0.0.2 and 127.0.0.3 refuse connections, nothing leaves the machine.
+    const listed = await startEmulator({
+      exec: 'simulate',
+      config: {
+        simulate: { durationMs: 5 },
+        job: {
+          generation: 3,
+          callbackAllowList: [`${base}/hooks`, 'http://127.0.0.2:9/', 'http://127.0.0.3'],
+        },
+      },
+    });
+    try {
+      const submit = (url: string) =>
+        call(listed, 'fast_execute_script', scriptRequest('true', { bk_callback_url: url }));
+      for (const url of [
+        `${base}/hooksx`,
+        `${base}/other/hooks`,
+        `${base.replace('127.0.0.1', 'localhost')}/hooks`,
+        `${base.replace('http:', 'https:')}/hooks`,
+        'http://127.0.0.2.evil.example/x',
+        'http://127.0.0.2:10/x',
+        'http://127.0.0.3:8080/x',
+      ]) {
+        const a = await submit(url);
+        expect(a).toMatchObject({
+          result: false,
+          code: 1240003,
+          message: '回调地址不合法或不在允许列表中，请联系平台管理员添加',
+        });
+      }
+      expect(listed.jobs()).toHaveLength(0);
+      for (const url of ['http://127.0.0.2:9/a/b', 'http://127.0.0.3:80/x', `${base}/hooks`])
+        expect((await submit(url)).result).toBe(true);
+      const ok = await submit(`${base}/hooks/done`);
+      expect(ok.result).toBe(true);
+      for (let i = 0; i < 500 && !received.some((r) => r.path === '/hooks/done'); i++)
+        await new Promise((r) => setTimeout(r, 10));
+      expect(received.filter((r) => r.path === '/hooks/done')).toHaveLength(1);
+    } finally {
+      await listed.close();
+    }
+  });
+
+  it('the JOB 2.x mode applies a configured allow-list too', async () => {
+    const listed = await startEmulator({ config: { job: { callbackAllowList: ['http://127.0.0.2:9'] } } });
+    try {
+      const a = await call(
+        listed,
+        'fast_execute_script',
+        scriptRequest('true', { bk_callback_url: `${base}/x` }),
+      );
+      expect(a).toMatchObject({ result: false, code: 1240003 });
+    } finally {
+      await listed.close();
+    }
+  });
+
+  it('allow-list entries must be http(s) base URLs', async () => {
+    await expect(
+      startEmulator({ config: { job: { callbackAllowList: ['http://127.0.0.2:9/?q=1'] } } }),
+    ).rejects.toMatchObject({ code: 'EMULATOR_CONFIG_INVALID' });
   });
 });

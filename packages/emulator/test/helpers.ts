@@ -3,7 +3,7 @@ import { expect } from 'vitest';
 import type { Emulator } from '../src/index.js';
 
 export const AUTH = { bk_app_code: 'app', bk_app_secret: 'right-secret', bk_username: 'admin' };
-/** Copies of the shared test vectors (`shared/fixtures/job-v2/`), kept in the package for CI. */
+/** The project's JOB/ESB test vectors (the same files as `packages/core/test/fixtures/job-v2/`). */
 export const FIXTURES = new URL('./fixtures/job-v2/', import.meta.url);
 
 export function fixture(name: string): any {

@@ -21,3 +21,22 @@ export function resolveScript(body: Record<string, unknown>, config: EmulatorCon
   if (type === undefined || type < 1 || type > 5) return reject(invalid('script_type'));
   return pass({ type: type as ScriptType, content: bytes.toString('utf8'), scriptId: null });
 }
+
+/**
+ * JOB 3.x's own script checks, in its order: `script_id` ≥ 1 when given; otherwise `script_type`
+ * 1–5, then `script_content` not blank (both 1241005, missing or not). The content must also be
+ * base64 here (JOB decodes leniently).
+ */
+export function checkScriptFieldsV3(body: Record<string, unknown>): Check<null> {
+  if (!isAbsent(body.script_id)) {
+    const id = toInt(body.script_id);
+    return id === undefined || id < 1 ? reject(invalid('script_id')) : pass(null);
+  }
+  const type = toInt(body.script_type);
+  if (type === undefined || type < 1 || type > 5) return reject(invalid('script_type'));
+  if (typeof body.script_content !== 'string' || body.script_content.trim() === '')
+    return reject(invalid('script_content'));
+  const bytes = decodeBase64(body.script_content);
+  if (!bytes || bytes.length === 0) return reject(invalid('script_content'));
+  return pass(null);
+}

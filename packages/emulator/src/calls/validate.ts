@@ -1,7 +1,6 @@
 import { type CallResult, failure } from '../http/envelope.js';
-import type { Job } from '../state/jobs.js';
 import type { EmulatorConfig } from '../types.js';
-import type { CallContext } from './context.js';
+import type { CallContext, RequestMeta } from './context.js';
 
 export type Check<T> = { ok: true; value: T } | { ok: false; result: CallResult };
 export const pass = <T>(value: T): Check<T> => ({ ok: true, value });
@@ -12,6 +11,12 @@ export const missing = (name: string) => failure(1241004, `请求参数[${name}]
 export const invalid = (name: string) => failure(1241005, `请求参数[${name}]不合法`);
 export const missingOrInvalid = (name: string) => failure(1241007, `请求参数[${name}]缺失或不合法`);
 export const badRequest = (reason: string) => failure(1240003, `错误的请求：${reason}`);
+/** JOB 3.x: a field that failed bean validation is 1240003 with the constraint's message alone. */
+export const validationFailure = (message: string) => failure(1240003, message);
+/** JOB 3.x: 1241002 without a parameter name (operate_job_instance's checks). */
+/** JOB 3.x: a value JSON binding refuses (a word where a number belongs, a missing GET parameter). */
+export const bareBadRequest = () => failure(1240003, '错误的请求');
+export const illegalParam = () => failure(1241002, '请求参数不合法');
 export const jobNotFound = () => failure(1244006, '作业实例不存在');
 
 export const isAbsent = (v: unknown) => v === undefined || v === null || v === '';
@@ -34,11 +39,26 @@ export function checkBizId(body: Record<string, unknown>, config: EmulatorConfig
   return pass(id);
 }
 
-/** `job_instance_id`: present and a positive integer. */
-export function checkJobInstanceId(body: Record<string, unknown>): Check<number> {
-  if (isAbsent(body.job_instance_id)) return reject(missing('job_instance_id'));
-  const id = toInt(body.job_instance_id);
-  if (id === undefined || id < 1) return reject(invalid('job_instance_id'));
+/**
+ * `job_instance_id`: present and a positive integer. JOB 3.x answers 1241007 for a missing or
+ * non-positive id and a bare 1240003 for a value that is not a number (or a GET without it).
+ */
+export function checkJobInstanceId(
+  body: Record<string, unknown>,
+  ctx?: CallContext,
+  meta?: RequestMeta,
+): Check<number> {
+  const v = body.job_instance_id;
+  if (ctx?.gen !== 3) {
+    if (isAbsent(v)) return reject(missing('job_instance_id'));
+    const id = toInt(v);
+    if (id === undefined || id < 1) return reject(invalid('job_instance_id'));
+    return pass(id);
+  }
+  if (!isAbsent(v) && toInt(v) === undefined) return reject(bareBadRequest());
+  if (isAbsent(v) && meta?.method === 'GET') return reject(bareBadRequest());
+  const id = isAbsent(v) ? 0 : toInt(v)!;
+  if (id < 1) return reject(missingOrInvalid('job_instance_id'));
   return pass(id);
 }
 
@@ -50,14 +70,4 @@ export function decodeBase64(v: unknown): Buffer | undefined {
   const s = v.replace(/\s+/g, '');
   if (!BASE64.test(s) || s.length % 4 === 1) return undefined;
   return Buffer.from(s, 'base64');
-}
-
-/** The job a read call names: its business and id checked, then looked up (1244006 when unknown). */
-export function findJob(body: Record<string, unknown>, ctx: CallContext): Check<Job> {
-  const biz = checkBizId(body, ctx.config);
-  if (!biz.ok) return biz;
-  const id = checkJobInstanceId(body);
-  if (!id.ok) return id;
-  const job = ctx.store.get(id.value, biz.value);
-  return job ? pass(job) : reject(jobNotFound());
 }

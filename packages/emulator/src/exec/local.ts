@@ -4,10 +4,10 @@ import { constants, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { StringDecoder } from 'node:string_decoder';
 import { HOST, type HostRun, JOB, type Job } from '../state/jobs.js';
-import { jobTime } from '../time.js';
+import { localTime } from '../time.js';
 import type { JobGeneration } from '../types.js';
 import { interpreterFor, onPath, PERL_AUTOFLUSH, SHELL_HELPERS } from './interpreters.js';
-import { killGroup, trackChild, trackDir } from './reaper.js';
+import { killGroup, Reaper } from './reaper.js';
 
 export interface LocalOptions {
   gen: JobGeneration;
@@ -56,6 +56,8 @@ class LogSink {
 /** Runs each host's script as a real local process, `parallelism` hosts of a job at a time. */
 export class LocalExecutor {
   private readonly runs = new Map<number, JobRun>();
+  /** Kills this instance's script groups if the process exits without `close()`. */
+  private readonly reaper = new Reaper();
   constructor(private readonly opts: LocalOptions) {}
 
   start(job: Job): void {
@@ -89,13 +91,14 @@ export class LocalExecutor {
     }
   }
 
-  /** Kills every process and waits for the runs to settle. */
+  /** Kills every process, waits for the runs to settle, removes the process `exit` listener. */
   async close(): Promise<void> {
     for (const run of this.runs.values()) {
       run.terminated = true;
       for (const c of run.children) killGroup(c);
     }
     await Promise.allSettled([...this.runs.values()].map((r) => r.done));
+    this.reaper.dispose();
   }
 
   private finishHost(
@@ -118,6 +121,15 @@ export class LocalExecutor {
 
   private async runHost(job: Job, h: HostRun, run: JobRun): Promise<void> {
     if (run.terminated) return this.finishHost(job, h, HOST.terminated, null, 126);
+    if (h.forcedStatus !== undefined)
+      return this.finishHost(
+        job,
+        h,
+        h.forcedStatus,
+        null,
+        -1,
+        `[emulator] host status ${h.forcedStatus}: not run\n`,
+      );
     if (h.agent === 'offline')
       return this.finishHost(job, h, HOST.agentError, null, -1, '[emulator] agent offline: not run\n');
     if (h.agent === 'not_installed') {
@@ -131,7 +143,7 @@ export class LocalExecutor {
       return this.finishHost(job, h, HOST.dispatchFailed, null, -1, `[emulator] ${interp.reason}\n`);
 
     const dir = await mkdtemp(join(tmpdir(), `runbook-emu-${job.id}-`));
-    const untrackDir = trackDir(dir);
+    const untrackDir = this.reaper.trackDir(dir);
     try {
       const file = join(dir, `script${interp.ext}`);
       const tagFile = join(dir, '.job_tag');
@@ -160,10 +172,10 @@ export class LocalExecutor {
         { cwd: dir, env, detached: true, stdio: ['ignore', 'pipe', 'ignore'] },
       );
       run.children.add(child);
-      const untrackChild = trackChild(child);
+      const untrackChild = this.reaper.trackChild(child);
       h.status = HOST.running;
       h.startMs = Date.now();
-      if (this.opts.gen === 2) h.log += `[${jobTime(h.startMs, 3)}][PID:${child.pid ?? 0}] job_start\n`;
+      if (this.opts.gen === 2) h.log += `[${localTime(h.startMs)}][PID:${child.pid ?? 0}] job_start\n`;
       this.opts.touch(job);
       const sink = new LogSink(h, this.opts.logLimitBytes);
       child.stdout?.on('data', (b: Buffer) => sink.write(b));

@@ -1,6 +1,6 @@
 import { createRng, mixSeed } from '../rng.js';
 import { HOST, type HostRun, JOB, type Job } from '../state/jobs.js';
-import { jobTime } from '../time.js';
+import { localTime } from '../time.js';
 import type { JobGeneration, SimulateConfig } from '../types.js';
 
 export interface SimulateOptions {
@@ -15,6 +15,8 @@ export interface SimulateOptions {
 const DISPATCH_MS = 10;
 /** How long terminating (status 10) lasts before the job shows 11. */
 const TERMINATE_MS = 30;
+/** `plan.exit` of a host without an exit code (it never ran, or was killed). */
+const NO_EXIT = -2147483648;
 
 interface Plan {
   start: Float64Array;
@@ -63,6 +65,7 @@ export class SimulateExecutor {
       if (h.agent === 'offline') final = HOST.agentError;
       if (h.agent === 'not_installed') final = gen === 3 ? HOST.agentNotInstalled : HOST.agentError;
       if (!h.hasAccount) final = HOST.accountMissing;
+      if (h.forcedStatus !== undefined) final = h.forcedStatus;
       if (final !== HOST.success && final !== HOST.nonZero) d = 0;
       else if (d > timeoutMs) {
         d = timeoutMs;
@@ -71,7 +74,8 @@ export class SimulateExecutor {
       plan.start[i] = s;
       plan.end[i] = s + d;
       plan.final[i] = final;
-      plan.exit[i] = final === HOST.nonZero ? 1 + Math.floor(rng() * 3) : 0;
+      plan.exit[i] =
+        final === HOST.nonZero ? 1 + Math.floor(rng() * 3) : final === HOST.success ? 0 : NO_EXIT;
       if (s + d > last) last = s + d;
     }
     job.refresh = (now) => this.refresh(job, plan, now);
@@ -135,7 +139,7 @@ export class SimulateExecutor {
       if (status !== HOST.waiting) h.startMs = s;
       if (status !== HOST.running) {
         h.endMs = e;
-        h.exitCode = plan.exit[i]!;
+        h.exitCode = plan.exit[i] === NO_EXIT ? null : plan.exit[i]!;
         h.errorCode = status === HOST.success || status === HOST.nonZero ? 0 : -1;
       }
     }
@@ -147,13 +151,14 @@ export class SimulateExecutor {
     if (h.startMs === null) return '';
     const i = plan.index.get(h) ?? 0;
     const lines = this.opts.config.logLines ?? 3;
-    const t = jobTime(h.startMs, 3);
+    const t = localTime(h.startMs);
     let out = this.opts.gen === 2 ? `[${t}][PID:${10000 + (i % 50000)}] job_start\n` : '';
     const shown = h.status === HOST.running ? Math.floor(lines / 2) : lines;
     if (
       h.status === HOST.agentError ||
       h.status === HOST.agentNotInstalled ||
-      h.status === HOST.accountMissing
+      h.status === HOST.accountMissing ||
+      h.forcedStatus !== undefined
     )
       return out;
     for (let k = 1; k <= shown; k++) out += `simulated output ${k}/${lines} of ${job.name} on ${h.ip}\n`;

@@ -10,6 +10,8 @@ export interface CallResult {
   dataJson?: string;
   /** Extra top-level fields, e.g. `permission`. */
   extra?: Record<string, unknown>;
+  /** A fault handed to the handler (late_failure, quota, …) changed this answer. */
+  faultApplied?: boolean;
 }
 
 export function success(data: unknown, message = 'success'): CallResult {
@@ -24,10 +26,14 @@ export function requestId(): string {
   return randomBytes(16).toString('hex');
 }
 
-/** `{result, code, message, data, request_id}` (+ `job_request_id` on JOB 3.x, + extras). */
+/**
+ * `{result, code, message, data, request_id}` (+ extras). JOB 3.x adds `job_request_id` and leaves
+ * `message` out of a success (its envelope omits null fields).
+ */
 export function renderEnvelope(r: CallResult, gen: JobGeneration): string {
   const dataJson = r.dataJson ?? JSON.stringify(r.data ?? null);
-  let text = `{"result":${r.code === 0},"code":${r.code},"message":${JSON.stringify(r.message)},"data":${dataJson},"request_id":"${requestId()}"`;
+  const message = gen === 3 && r.code === 0 ? '' : `"message":${JSON.stringify(r.message)},`;
+  let text = `{"result":${r.code === 0},"code":${r.code},${message}"data":${dataJson},"request_id":"${requestId()}"`;
   if (gen === 3) text += `,"job_request_id":"${randomBytes(8).toString('hex')}"`;
   for (const [k, v] of Object.entries(r.extra ?? {})) text += `,${JSON.stringify(k)}:${JSON.stringify(v)}`;
   return `${text}}`;

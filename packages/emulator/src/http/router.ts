@@ -1,9 +1,11 @@
 import { type IncomingMessage, type ServerResponse, STATUS_CODES } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ADMIN_PREFIX, type AdminTarget, handleAdmin } from '../admin.js';
-import type { CallContext } from '../calls/context.js';
+import type { CallContext, RequestMeta } from '../calls/context.js';
 import { CALLS, GET_CALLS } from '../calls/index.js';
 import type { Faults } from '../faults.js';
+import { DEFAULT_ZONE, parseZone, type Zone } from '../time.js';
+import type { FaultRule } from '../types.js';
 import { authenticate, authFields } from './auth.js';
 import { BodyTooLarge, parseJsonObject, queryObject, readBody } from './body.js';
 import { type CallResult, failure, renderEnvelope } from './envelope.js';
@@ -53,6 +55,50 @@ function requestFields(
   return fields ? { ok: true, fields } : { ok: false, result: failure(1306000, BAD_JSON) };
 }
 
+/** The fault kinds a handler applies itself; the others act on the HTTP exchange. */
+const HANDLER_FAULTS = new Set(['late_failure', 'quota', 'contradict', 'hostile_hosts']);
+
+/** The zone of JOB 3.x time strings for this request; 1247005 when the header is not a zone. */
+function requestZone(req: IncomingMessage): { ok: true; zone: Zone } | { ok: false; result: CallResult } {
+  const header = req.headers['x-bk-job-user-timezone'];
+  const text = (Array.isArray(header) ? header[0] : header)?.trim();
+  if (!text) return { ok: true, zone: { name: DEFAULT_ZONE } };
+  const zone = parseZone(text);
+  return zone ? { ok: true, zone } : { ok: false, result: failure(1247005, `无效的用户时区：${text}`) };
+}
+
+/** Reads, authenticates and handles one ESB call; the result to render. */
+function handleCall(
+  deps: RouterDeps,
+  req: IncomingMessage,
+  url: URL,
+  call: string,
+  raw: Buffer,
+  fault: FaultRule | undefined,
+): CallResult {
+  const { ctx } = deps;
+  const handler = Object.hasOwn(CALLS, call) && !deps.missingCalls.has(call) ? CALLS[call] : undefined;
+  if (fault?.kind === 'rate_limit') return failure(1306429, 'Access frequency limit');
+  if (!handler) return failure(1306404, 'Not found, component class not found');
+  const read = requestFields(req, url, call, raw);
+  if (!read.ok) return read.result;
+  const auth = authenticate(authFields(req.headers, read.fields), ctx.config);
+  if (!auth.ok) return auth.result;
+  const zone = ctx.gen === 3 ? requestZone(req) : { ok: true as const, zone: { name: DEFAULT_ZONE } };
+  if (!zone.ok) return zone.result;
+  const meta: RequestMeta = {
+    method: req.method === 'GET' ? 'GET' : 'POST',
+    zone: zone.zone,
+    injection: deps.faults.injectedTotal(),
+    ...(fault && HANDLER_FAULTS.has(fault.kind) ? { fault } : {}),
+  };
+  try {
+    return handler(read.fields, auth.identity, ctx, meta);
+  } catch (err) {
+    return failure(1306000, `System error: ${(err as Error).message}`);
+  }
+}
+
 /** The HTTP entry point: admin endpoints, then ESB calls with faults, authentication and the envelope. */
 export function createRequestHandler(deps: RouterDeps) {
   const { ctx, faults, calls } = deps;
@@ -75,42 +121,29 @@ export function createRequestHandler(deps: RouterDeps) {
       if (err instanceof BodyTooLarge) return plain(res, 413, `${err.message}\n`);
       return;
     }
-    const kind = fault.rule?.kind;
-    if (kind === 'reset') return reset(res);
+    const rule = fault.rule;
+    const kind = rule?.kind;
+    if (kind === 'reset') {
+      faults.settle(rule!, true);
+      return reset(res);
+    }
     if (kind === 'http5xx') {
-      const status = fault.rule?.status ?? 502;
+      faults.settle(rule!, true);
+      const status = rule?.status ?? 502;
       res.writeHead(status, { 'content-type': 'text/html' });
       const title = `${status} ${STATUS_CODES[status] ?? 'Server Error'}`;
       res.end(`<html><head><title>${title}</title></head><body><h1>${title}</h1></body></html>\n`);
       return;
     }
-
-    let result: CallResult;
-    const handler = Object.hasOwn(CALLS, call) && !deps.missingCalls.has(call) ? CALLS[call] : undefined;
-    if (kind === 'rate_limit') result = failure(1306429, 'Access frequency limit');
-    else if (!handler) result = failure(1306404, 'Not found, component class not found');
-    else {
-      const read = requestFields(req, url, call, raw);
-      if (!read.ok) result = read.result;
-      else {
-        const auth = authenticate(authFields(req.headers, read.fields), ctx.config);
-        if (!auth.ok) result = auth.result;
-        else {
-          try {
-            result = handler(read.fields, auth.identity, ctx);
-          } catch (err) {
-            result = failure(1306000, `System error: ${(err as Error).message}`);
-          }
-        }
-      }
-    }
+    const result = handleCall(deps, req, url, call, raw, rule);
+    if (rule) faults.settle(rule, HANDLER_FAULTS.has(rule.kind) ? result.faultApplied === true : true);
     if (kind === 'drop_after_create') return reset(res);
     const text = Buffer.from(renderEnvelope(result, ctx.gen), 'utf8');
     res.writeHead(200, { 'content-type': 'application/json; charset=utf-8', 'content-length': text.length });
     if (kind === 'slow_body') {
       const half = Math.floor(text.length / 2);
       res.write(text.subarray(0, half));
-      await sleep(fault.rule?.ms ?? 1000, undefined, { signal: deps.signal });
+      await sleep(rule?.ms ?? 1000, undefined, { signal: deps.signal });
       if (res.destroyed) return;
       res.end(text.subarray(half));
       return;

@@ -1,7 +1,7 @@
 import { jobTime } from '../time.js';
-import type { EmulatedJobView, JobGeneration, ScriptType } from '../types.js';
+import type { EmulatedJobView, JobGeneration, ScopeType, ScriptType } from '../types.js';
 
-/** Per-host status values used here (see the spec's table). */
+/** Per-host status values used here (see docs/job-api.md). */
 export const HOST = {
   agentError: 1,
   waiting: 5,
@@ -11,6 +11,10 @@ export const HOST = {
   agentNotInstalled: 18,
   timeout: 102,
   nonZero: 104,
+  /** File task error, unclassified (JOB 3.x). */
+  fileError: 301,
+  /** File task timed out (JOB 3.x). */
+  fileTimeout: 303,
   accountMissing: 311,
   terminated: 403,
 } as const;
@@ -42,6 +46,8 @@ export interface HostRun {
   agent: 'ok' | 'offline' | 'not_installed';
   /** False when the host does not have the requested account. */
   hasAccount: boolean;
+  /** A configured outcome: the host does not run and ends with this status. */
+  forcedStatus?: number;
 }
 
 export interface JobScript {
@@ -53,10 +59,14 @@ export interface JobScript {
 export interface Job {
   id: number;
   stepInstanceId: number;
+  /** The scope's id (`bk_biz_id` on JOB 2.x). */
   bizId: number;
+  scopeType: ScopeType;
   name: string;
   operator: string;
   status: number;
+  /** False while a job is saved but was never started (fault `late_failure`). */
+  started: boolean;
   createMs: number;
   startMs: number | null;
   endMs: number | null;
@@ -71,7 +81,7 @@ export interface Job {
   callbackUrl: string | null;
   /** Bumped on every visible change; answers are cached per version. */
   version: number;
-  cache: { version: number; statusJson: string } | null;
+  cache: { version: number; key: string; statusJson: string } | null;
   /** Brings lazily computed state (simulate) up to date. */
   refresh?: (now: number) => void;
   /** Produces a host's log when it is not kept in `log` (simulate). */
@@ -94,10 +104,10 @@ export class JobStore {
     this.byId.set(job.id, job);
   }
 
-  /** The job, brought up to date; undefined if unknown or of another business. */
-  get(id: number, bizId?: number): Job | undefined {
+  /** The job, brought up to date; undefined if unknown or of another business (or business set). */
+  get(id: number, scope?: { type: ScopeType; id: number }): Job | undefined {
     const job = this.byId.get(id);
-    if (!job || (bizId !== undefined && job.bizId !== bizId)) return undefined;
+    if (!job || (scope && (job.bizId !== scope.id || job.scopeType !== scope.type))) return undefined;
     job.refresh?.(Date.now());
     return job;
   }
@@ -140,8 +150,10 @@ export function viewJob(job: Job, gen: JobGeneration): EmulatedJobView {
     jobInstanceId: job.id,
     stepInstanceId: job.stepInstanceId,
     bizId: job.bizId,
+    scopeType: job.scopeType,
     name: job.name,
     status: job.status,
+    started: job.started,
     createTime: jobTime(job.createMs, gen) ?? '',
     request: job.request,
     script: { ...job.script },
