@@ -1,5 +1,6 @@
 export { repositoryRoot, type ScriptFile } from './checks/files.js';
 export { parseDuration, TIMEOUT_MAX, TIMEOUT_MIN } from './duration.js';
+export { BK_ENV_READABLE, envRefusal, secretEnvNames } from './env-refs.js';
 export { RunbookError } from './errors.js';
 export {
   GROUP_NAME,

@@ -9,6 +9,7 @@ import {
   parseDuration,
   type Step,
   scriptTypeCode,
+  secretEnvNames,
 } from '@runbook/schema';
 import { MASK } from '../secrets/mask.js';
 import { gitInfo } from './git.js';
@@ -96,6 +97,7 @@ export function resolvePlan(loaded: LoadedRunbook, options: ResolveOptions): Res
     vars: vars.values,
     secrets,
     env,
+    secretEnvs: secretEnvNames(rb.secrets),
     runbook: { name: rb.name },
     run: { id: options.runId },
     git: { sha: gitText },

@@ -1,4 +1,5 @@
 import type { CheckContext } from '../context.js';
+import { envRefusal, secretEnvNames } from '../env-refs.js';
 import { joinPointer, offsetInValue } from '../source.js';
 import { didYouMean } from '../suggest.js';
 import { type Namespace, scanTemplate, type TemplatePart } from '../template.js';
@@ -28,10 +29,11 @@ export interface RefSite {
   where: string;
 }
 
-/** Checks every `${{ … }}` in a string: syntax, known references, secrets only in params. */
+/** Checks every `${{ … }}` in a string: syntax, known references, secrets only in params, no credential through env. */
 export function checkTemplate(ctx: CheckContext, text: string, site: RefSite): void {
   const vars = asObj(ctx.data.vars);
   const secrets = asObj(ctx.data.secrets);
+  let secretEnvs: Map<string, string> | undefined;
   for (const part of scanTemplate(text)) {
     if (part.kind === 'literal') continue;
     const exprText = text.slice(part.start, part.end);
@@ -71,6 +73,10 @@ export function checkTemplate(ctx: CheckContext, text: string, site: RefSite): v
         part.start,
         exprText,
       );
+    } else if (part.namespace === 'env') {
+      secretEnvs ??= secretEnvNames(secrets);
+      const refused = envRefusal(part.name, secretEnvs);
+      if (refused) site.report('SCHEMA_SECRET_PLACEMENT', refused, part.start, exprText);
     }
   }
 }
