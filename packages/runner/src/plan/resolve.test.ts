@@ -21,6 +21,7 @@ groups:
 defaults:
   account: root
   cloud: 2
+  type: bat
 steps:
   - name: file
     hosts: [web, "10.0.0.1", "2:10.0.0.1", { ip: 10.0.0.3 }]
@@ -85,6 +86,7 @@ describe('resolvePlan', () => {
     expect(file).toMatchObject({
       paramsDisplay: '--who ops --token ***',
       sensitive: true,
+      // The file's extension (.py) wins over defaults.type (bat).
       scriptType: 'python',
       hostCount: 3,
     });
@@ -125,7 +127,7 @@ describe('resolvePlan', () => {
       expect(res.issues).toEqual([
         expect.objectContaining({
           code: 'RUNNER_SECRET_MISSING',
-          line: 20,
+          line: 21,
           col: 13,
           message: 'secret token is not set: export RES_TOKEN before applying (nothing was sent)',
         }),

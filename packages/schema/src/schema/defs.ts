@@ -160,7 +160,11 @@ export const defaults = {
   properties: {
     account: { $ref: '#/$defs/account' },
     timeout: { $ref: '#/$defs/timeout' },
-    type: { $ref: '#/$defs/scriptType' },
+    type: {
+      $ref: '#/$defs/scriptType',
+      description:
+        'The script language of steps that set no `type` and whose `script_file` has no known extension (.sh .bat .pl .py .ps1); default shell.',
+    },
     cloud: { ...cloudId, description: 'The cloud area id for bare IPs in `hosts`; default 0.' },
     on_failure: { $ref: '#/$defs/onFailure' },
   },

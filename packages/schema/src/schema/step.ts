@@ -37,7 +37,7 @@ export const step = {
     type: {
       $ref: '#/$defs/scriptType',
       description:
-        'The script language: shell, bat, perl, python or powershell (`script_type` 1–5). Default: `defaults.type`, else from the `script_file` extension (.sh .bat .pl .py .ps1), else shell. Not allowed with `script_id`.',
+        'The script language: shell, bat, perl, python or powershell (`script_type` 1–5). Default: from the `script_file` extension (.sh .bat .pl .py .ps1), else `defaults.type`, else shell. Not allowed with `script_id`.',
     },
     params: {
       description: `One string of arguments, sent as base64 \`script_param\`. ${EXPRESSIONS} The only place \`\${{ secrets.NAME }}\` is allowed; it forces \`sensitive: true\`.`,
