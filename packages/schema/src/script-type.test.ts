@@ -23,7 +23,7 @@ describe('script types', () => {
     // The extension is more specific than a runbook-wide default.
     expect(effectiveScriptType({ script_file: 'a.py' }, 'bat')).toBe('python');
     expect(effectiveScriptType({ script_file: 'a.rb' }, 'bat')).toBe('bat');
-    expect(effectiveScriptType({ script: 'echo' }, 'perl')).toBe('perl');
+    expect(effectiveScriptType({}, 'perl')).toBe('perl');
     expect(effectiveScriptType({ script_file: 'a.py' })).toBe('python');
     expect(effectiveScriptType({})).toBe('shell');
   });
