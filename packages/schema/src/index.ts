@@ -12,6 +12,7 @@ export {
 } from './hosts.js';
 export { loadRunbook, loadRunbookSync, type ParseOptions, parseRunbook } from './parse.js';
 export { EXTRA_KEYWORDS, runbookSchema, runbookSchemaText } from './schema/index.js';
+export { BIZ_SET_ID_MAX, BIZ_SET_ID_MIN, impliedScopeType, SCOPE_TYPES, type ScopeType } from './scope.js';
 export {
   effectiveScriptType,
   SCRIPT_TYPE_CODES,

@@ -66,7 +66,7 @@ const sortIssues = (issues: Issue[], main: string): Issue[] => {
 };
 
 const empty = (src: SourceText): Issue =>
-  src.issue('SCHEMA_EMPTY', 'the file is empty; a runbook needs version, name, biz and steps', 0);
+  src.issue('SCHEMA_EMPTY', 'the file is empty; a runbook needs version, name, biz (or scope) and steps', 0);
 
 /** Parses and checks a runbook's text: YAML, the JSON Schema, then every semantic rule. Never throws. */
 export function parseRunbook(input: string, options: ParseOptions = {}): ParseResult {
@@ -123,7 +123,7 @@ export function parseRunbook(input: string, options: ParseOptions = {}): ParseRe
     return { ok: false, issues: issues.length ? issues : [empty(src)] };
   if (typeof value !== 'object' || Array.isArray(value)) {
     const kind = Array.isArray(value) ? 'a list' : 'a single value';
-    const message = `a runbook must be a mapping with version, name, biz and steps, not ${kind}`;
+    const message = `a runbook must be a mapping with version, name, biz (or scope) and steps, not ${kind}`;
     issues.push(src.issue('SCHEMA_TYPE', message, first.contents?.range?.[0] ?? 0));
     return { ok: false, issues: sortIssues(issues, file) };
   }

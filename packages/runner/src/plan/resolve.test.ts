@@ -66,9 +66,12 @@ describe('resolvePlan', () => {
     if (!res.ok) throw new Error(JSON.stringify(res.issues));
     const [file, stored] = res.plan.steps;
     expect(res.plan.biz).toBe(3);
+    expect(res.plan.scope).toEqual({ type: 'biz', id: 3 });
     expect(res.secretValues).toEqual(['tok en']);
     expect(file!.request).toEqual({
       bk_biz_id: 3,
+      bk_scope_type: 'biz',
+      bk_scope_id: '3',
       task_name: 'res/file',
       script_content: Buffer.from('print("hi")\n').toString('base64'),
       script_param: Buffer.from('--who ops --token tok en').toString('base64'),
@@ -92,6 +95,8 @@ describe('resolvePlan', () => {
     });
     expect(stored!.request).toEqual({
       bk_biz_id: 3,
+      bk_scope_type: 'biz',
+      bk_scope_id: '3',
       task_name: 'res run R1 by alice',
       script_id: 12,
       script_timeout: 1000,

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { basename, dirname, resolve as resolvePath } from 'node:path';
-import { encodeBase64, type FastExecuteScriptRequest } from '@runbook/core';
+import { encodeBase64 } from '@runbook/core';
 import {
   effectiveScriptType,
   type Issue,
@@ -14,8 +14,9 @@ import {
 import { MASK } from '../secrets/mask.js';
 import { gitInfo } from './git.js';
 import { expandTargets } from './hosts.js';
+import { resolveScope, scopeFields, scopeFingerprint } from './scope.js';
 import { renderTemplate, type Scope } from './template.js';
-import type { Plan, PlannedStep, ScriptSource } from './types.js';
+import type { Plan, PlannedRequest, PlannedStep, ScriptSource } from './types.js';
 import { resolveVars, type VarInputs } from './vars.js';
 
 /** Seconds sent when neither the step nor `defaults` gives a timeout (JOB 2.x's own default). */
@@ -125,10 +126,8 @@ export function resolvePlan(loaded: LoadedRunbook, options: ResolveOptions): Res
     return undefined;
   };
 
-  const bizText = render(String(rb.biz), '/biz');
-  const biz = Number(bizText?.value);
-  if (bizText && !(Number.isSafeInteger(biz) && biz >= 1))
-    problem('/biz', `biz must be a positive integer, got "${bizText.value}"`);
+  const jobScope = resolveScope(rb, render, problem);
+  const biz = jobScope?.id ?? 0;
 
   const files: Record<string, string> = { [basename(loaded.path)]: sha256(loaded.text) };
   for (const [f, text] of scriptFiles) files[f] = sha256(text);
@@ -176,12 +175,12 @@ export function resolvePlan(loaded: LoadedRunbook, options: ResolveOptions): Res
         : `${rb.name}/${step.name}${gitText ? `@${gitText}` : ''}`;
     const callback =
       step.callback_url !== undefined ? render(step.callback_url, `${at}/callback_url`)?.value : undefined;
-    if (issues.length > before) return undefined;
+    if (issues.length > before || !jobScope) return undefined;
 
     const usesSecret = (params?.secrets.length ?? 0) > 0;
     const sensitive = usesSecret || step.sensitive === true;
-    const request: FastExecuteScriptRequest = {
-      bk_biz_id: biz,
+    const request: PlannedRequest = {
+      ...scopeFields(jobScope),
       task_name: taskName!,
       ...(step.script_id !== undefined
         ? { script_id: step.script_id }
@@ -218,7 +217,7 @@ export function resolvePlan(loaded: LoadedRunbook, options: ResolveOptions): Res
       onFailure: step.on_failure ?? d.on_failure ?? 'abort',
       ...(step.confirm !== undefined ? { confirm: step.confirm } : {}),
       fingerprint: {
-        biz: short(String(biz)),
+        biz: short(scopeFingerprint(jobScope)),
         script: short(step.script_id !== undefined ? `id:${step.script_id}` : (script ?? '')),
         type: short(typeName ?? ''),
         params: short(params?.display ?? ''),
@@ -248,6 +247,7 @@ export function resolvePlan(loaded: LoadedRunbook, options: ResolveOptions): Res
     name: rb.name,
     ...(rb.description ? { description: rb.description } : {}),
     biz,
+    scope: jobScope!,
     runId: options.runId,
     git,
     contentHash,

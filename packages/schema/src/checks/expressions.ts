@@ -8,6 +8,7 @@ import { asObj, isObj } from './util.js';
 /** Where expressions are evaluated (JSON pointers with `*` for any key or index). */
 const EVALUATED = [
   /^\/biz$/,
+  /^\/scope\/id$/,
   /^\/defaults\/account$/,
   /^\/steps\/\d+\/(params|script|task_name|account|callback_url)$/,
   /^\/steps\/\d+\/(hosts|custom_query)\/\d+$/,
@@ -137,7 +138,7 @@ function checkString(ctx: CheckContext, value: string, pointer: string): void {
   if (first) {
     site.report(
       'SCHEMA_EXPRESSION_PLACEMENT',
-      `expressions are not evaluated in ${where}; they work in biz, params, script, script_file contents, task_name, account, callback_url, hosts and custom_query`,
+      `expressions are not evaluated in ${where}; they work in biz, scope.id, params, script, script_file contents, task_name, account, callback_url, hosts and custom_query`,
       first.start,
       value.slice(first.start, first.end),
     );

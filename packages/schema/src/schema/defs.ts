@@ -1,7 +1,31 @@
-import { DURATION, ENV_NAME, IPV4, MAX_CLOUD_ID } from './patterns.js';
+import { DURATION, ENV_NAME, HAS_EXPRESSION, IPV4, MAX_CLOUD_ID } from './patterns.js';
 
 const EXPRESSIONS =
   'May contain expressions: `${{ vars.NAME }}`, `${{ env.NAME }}`, `${{ runbook.name }}`, `${{ run.id }}`, `${{ git.sha }}`; `$${{` writes a literal `${{`.';
+
+export const scope = {
+  description:
+    'The JOB resource scope, sent as `bk_scope_type` and `bk_scope_id` (and `bk_biz_id`, which JOB 2.x reads): `{type: biz | biz_set, id}`. An alternative to `biz` that can name a business set whatever its id. Give `biz` or `scope`, not both.',
+  type: 'object',
+  properties: {
+    type: {
+      description: 'A business (`biz`) or a business set (`biz_set`).',
+      enum: ['biz', 'biz_set'],
+    },
+    id: {
+      description:
+        'The business or business set id: a positive integer, or an expression that resolves to one.',
+      type: ['integer', 'string'],
+      minimum: 1,
+      pattern: HAS_EXPRESSION,
+      patternErrorMessage: 'expected a positive integer or an expression such as ${{ vars.biz }}',
+      examples: [2, 9991001],
+    },
+  },
+  required: ['type', 'id'],
+  additionalProperties: false,
+  examples: [{ type: 'biz_set', id: 9991001 }],
+};
 
 export const scriptType = {
   description:
