@@ -10,6 +10,7 @@ export {
   type ParsedHostEntry,
   parseHostEntry,
 } from './hosts.js';
+export { codePoints, JOB_LIMITS, type LimitedField, measure, overLimit, utf8Bytes } from './limits.js';
 export { loadRunbook, loadRunbookSync, type ParseOptions, parseRunbook } from './parse.js';
 export { EXTRA_KEYWORDS, runbookSchema, runbookSchemaText } from './schema/index.js';
 export { BIZ_SET_ID_MAX, BIZ_SET_ID_MIN, impliedScopeType, SCOPE_TYPES, type ScopeType } from './scope.js';

@@ -5,6 +5,7 @@ import { type Document, isMap, isSeq, type Node, parseAllDocuments } from 'yaml'
 import { reportSchemaErrors } from './ajv-errors.js';
 import { checkExpressions } from './checks/expressions.js';
 import { checkScriptFiles } from './checks/files.js';
+import { checkLimits } from './checks/limits.js';
 import { checkSteps } from './checks/steps.js';
 import { checkVars } from './checks/vars.js';
 import { CheckContext } from './context.js';
@@ -135,6 +136,7 @@ export function parseRunbook(input: string, options: ParseOptions = {}): ParseRe
   checkVars(ctx);
   checkExpressions(ctx);
   const scriptFiles = options.checkFiles === false ? new Map() : checkScriptFiles(ctx);
+  checkLimits(ctx, scriptFiles);
   if (ctx.issues.length > 0) return { ok: false, issues: sortIssues(ctx.issues, file) };
   const loaded = { runbook: value as Runbook, path: file, text, scriptFiles } as LoadedRunbook;
   // Positions are only needed by a plan: computed on first use, so that validating many files stays fast.

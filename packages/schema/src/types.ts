@@ -105,7 +105,8 @@ export type SchemaIssueCode =
   | 'SCHEMA_EXPRESSION'
   | 'SCHEMA_UNDEFINED_REF'
   | 'SCHEMA_SECRET_PLACEMENT'
-  | 'SCHEMA_EXPRESSION_PLACEMENT';
+  | 'SCHEMA_EXPRESSION_PLACEMENT'
+  | 'SCHEMA_JOB_LIMIT';
 
 export interface Issue {
   /** A `SchemaIssueCode` for issues from this package; other packages may add their own codes. */

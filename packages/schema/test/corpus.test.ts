@@ -44,6 +44,7 @@ describe('the corpus of invalid runbooks', () => {
         'SCHEMA_EXPRESSION',
         'SCHEMA_EXPRESSION_PLACEMENT',
         'SCHEMA_HOST',
+        'SCHEMA_JOB_LIMIT',
         'SCHEMA_MULTI_DOC',
         'SCHEMA_NAME',
         'SCHEMA_NO_TARGET',
