@@ -1,7 +1,7 @@
 import { DURATION, ENV_NAME, HAS_EXPRESSION, IPV4, MAX_CLOUD_ID } from './patterns.js';
 
 const EXPRESSIONS =
-  'May contain expressions: `${{ vars.NAME }}`, `${{ env.NAME }}`, `${{ runbook.name }}`, `${{ run.id }}`, `${{ git.sha }}`; `$${{` writes a literal `${{`.';
+  'May contain expressions: `${{ vars.NAME }}`, `${{ env.NAME }}` (not a secret\'s variable, nor a `BK_*` credential), `${{ runbook.name }}`, `${{ run.id }}`, `${{ git.sha }}`; `$${{` writes a literal `${{`.';
 
 export const scope = {
   description:
@@ -41,7 +41,7 @@ export const onFailure = {
 
 export const timeout = {
   description:
-    'How long JOB lets the script run: seconds as an integer, or a duration such as `90s`, `20m`, `1h30m`; from 60 s to 86400 s (24h). Sent as `script_timeout`.',
+    'How long JOB lets the script run: seconds as an integer, or a duration such as `90s`, `20m`, `1h30m`; from 60 s to 86400 s (24h), the range every JOB version accepts. Sent as `script_timeout`.',
   type: ['integer', 'string'],
   minimum: 60,
   maximum: 86400,
@@ -90,7 +90,7 @@ export const hostEntry = {
 
 export const hosts = {
   description:
-    'Target hosts: IPs, `CLOUD:IP` strings, `{cloud, ip}` mappings and group names; deduplicated into `ip_list`.',
+    'Target hosts: IPs, `CLOUD:IP` strings, `{cloud, ip}` mappings and group names; deduplicated into `ip_list`, at most 50,000 in a step.',
   type: 'array',
   items: { $ref: '#/$defs/hostEntry' },
   examples: [['web', '0:10.0.0.9']],
