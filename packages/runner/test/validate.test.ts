@@ -128,7 +128,12 @@ describe('runbook validate', () => {
     const want: string[] = [];
     for (const n of names) {
       const text = await readFile(join(REPO, corpus, `${n}.expected`), 'utf8');
-      want.push(...text.trimEnd().split('\n').map((l) => `${corpus}${l}`));
+      want.push(
+        ...text
+          .trimEnd()
+          .split('\n')
+          .map((l) => `${corpus}${l}`),
+      );
     }
     expect(want).toHaveLength(4);
     expect(got).toEqual(want);

@@ -1,7 +1,7 @@
 import { DURATION, ENV_NAME, HAS_EXPRESSION, IPV4, MAX_CLOUD_ID } from './patterns.js';
 
 const EXPRESSIONS =
-  'May contain expressions: `${{ vars.NAME }}`, `${{ env.NAME }}` (not a secret\'s variable, nor a `BK_*` credential), `${{ runbook.name }}`, `${{ run.id }}`, `${{ git.sha }}`; `$${{` writes a literal `${{`.';
+  "May contain expressions: `${{ vars.NAME }}`, `${{ env.NAME }}` (not a secret's variable, nor a `BK_*` credential), `${{ runbook.name }}`, `${{ run.id }}`, `${{ git.sha }}`; `$${{` writes a literal `${{`.";
 
 export const scope = {
   description:
