@@ -9,15 +9,17 @@ import { asArray, asObj, isObj, type Obj } from './util.js';
  * The part of a value known before resolution: its literal text (`$${{` unescaped). Expressions may
  * resolve to nothing, so a value whose literal part is over a limit is over it whatever they hold.
  */
-function literalPart(text: string): { text: string; partial: boolean } {
-  if (!text.includes('${{')) return { text, partial: false };
+function literalPart(text: string): { text: string; partial: boolean; secrets: boolean } {
+  if (!text.includes('${{')) return { text, partial: false, secrets: false };
   let out = '';
   let partial = false;
+  let secrets = false;
   for (const part of scanTemplate(text)) {
     if (part.kind === 'literal') out += part.text;
     else partial = true;
+    if (part.kind === 'ref' && part.namespace === 'secrets') secrets = true;
   }
-  return { text: out, partial };
+  return { text: out, partial, secrets };
 }
 
 /** Checks the values JOB limits in size, as far as they are written in the runbook and its script files. */
@@ -28,8 +30,8 @@ export function checkLimits(ctx: CheckContext, scriptFiles: ReadonlyMap<number, 
   asArray(ctx.data.steps).forEach((step, i) => {
     if (!isObj(step)) return;
     const at = `/steps/${i}`;
-    const usesSecret = typeof step.params === 'string' && /\$\{\{\s*secrets\./.test(step.params);
-    const sensitive = step.sensitive === true || usesSecret;
+    const sensitive =
+      step.sensitive === true || (typeof step.params === 'string' && literalPart(step.params).secrets);
     const fields: Array<[Exclude<LimitedField, 'targets'>, string]> = [
       ['params', 'params'],
       ['script', 'script'],
