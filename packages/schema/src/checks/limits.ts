@@ -22,6 +22,11 @@ function literalPart(text: string): { text: string; partial: boolean; secrets: b
   return { text: out, partial, secrets };
 }
 
+/** The step keys whose text JOB limits, each a field of `overLimit` of the same name. */
+const TEXT_FIELDS = ['params', 'script', 'task_name', 'callback_url'] as const satisfies ReadonlyArray<
+  Exclude<LimitedField, 'targets'>
+>;
+
 /** Checks the values JOB limits in size, as far as they are written in the runbook and its script files. */
 export function checkLimits(ctx: CheckContext, scriptFiles: ReadonlyMap<number, ScriptFile>): void {
   const groups = asObj(ctx.data.groups);
@@ -32,20 +37,14 @@ export function checkLimits(ctx: CheckContext, scriptFiles: ReadonlyMap<number, 
     const at = `/steps/${i}`;
     const sensitive =
       step.sensitive === true || (typeof step.params === 'string' && literalPart(step.params).secrets);
-    const fields: Array<[Exclude<LimitedField, 'targets'>, string]> = [
-      ['params', 'params'],
-      ['script', 'script'],
-      ['task_name', 'task_name'],
-      ['callback_url', 'callback_url'],
-    ];
-    for (const [field, key] of fields) {
-      if (typeof step[key] !== 'string') continue;
-      const literal = literalPart(step[key] as string);
-      const name = field === 'params' && sensitive ? 'sensitive params' : key;
+    for (const field of TEXT_FIELDS) {
+      if (typeof step[field] !== 'string') continue;
+      const literal = literalPart(step[field] as string);
+      const name = field === 'params' && sensitive ? 'sensitive params' : field;
       const without = field === 'params' ? ' (without their expressions)' : ' (without its expressions)';
       const what = `${name}${literal.partial ? without : ''}`;
       const message = overLimit(field, measure(field, literal.text), { sensitive, what });
-      if (message) ctx.report('SCHEMA_JOB_LIMIT', message, `${at}/${key}`);
+      if (message) ctx.report('SCHEMA_JOB_LIMIT', message, `${at}/${field}`);
     }
     const file = scriptFiles.get(i);
     if (file) {
