@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -114,6 +114,29 @@ describe('runbook validate', () => {
       files: [{ file: 'runbooks/hello.yaml', ok: true }],
       issues: [],
     });
+  });
+
+  it("rejects each of JOB's limits with FILE:LINE:COL, as the schema's corpus expects", async () => {
+    const corpus = 'packages/schema/test/corpus/';
+    const names = ['limit-params', 'limit-params-sensitive', 'limit-task-name', 'limit-callback-url'];
+    const r = await run(['validate', '--json', ...names.map((n) => `${corpus}${n}.yaml`)]);
+    expect(r.code).toBe(2);
+    const got = JSON.parse(r.stdout).issues.map(
+      (i: { file: string; line: number; col: number; code: string; message: string }) =>
+        `${i.file}:${i.line}:${i.col}: ${i.code}: ${i.message}`,
+    );
+    const want: string[] = [];
+    for (const n of names) {
+      const text = await readFile(join(REPO, corpus, `${n}.expected`), 'utf8');
+      want.push(
+        ...text
+          .trimEnd()
+          .split('\n')
+          .map((l) => `${corpus}${l}`),
+      );
+    }
+    expect(want).toHaveLength(4);
+    expect(got).toEqual(want);
   });
 
   it('reports a missing file and usage errors with exit 2', async () => {

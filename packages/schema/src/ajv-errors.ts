@@ -12,6 +12,7 @@ const NOUNS: Record<string, string> = {
   hostEntry: 'a host mapping',
   variable: 'a var',
   secret: 'a secret',
+  scope: 'scope',
 };
 
 const TYPE_WORDS: Record<string, string> = {
@@ -63,8 +64,16 @@ function orList(words: string[], conj = 'or'): string {
     : `${words.slice(0, -1).join(', ')} ${conj} ${words[words.length - 1]}`;
 }
 
+/** Ajv's errors of the root's `oneOf` (exactly one of biz and scope), and all the others. */
+function splitScopeErrors(errors: readonly AjvError[]): { others: AjvError[]; scope: AjvError | undefined } {
+  const others = errors.filter((e) => !e.schemaPath.startsWith('#/oneOf'));
+  const scope = errors.find((e) => e.keyword === 'oneOf' && e.schemaPath === '#/oneOf');
+  return { others, scope };
+}
+
 /** Turns ajv's errors into one clear issue per mistake, at the key or value it is about. */
-export function reportSchemaErrors(ctx: CheckContext, errors: readonly AjvError[]): void {
+export function reportSchemaErrors(ctx: CheckContext, all: readonly AjvError[]): void {
+  const { others: errors, scope } = splitScopeErrors(all);
   // A value of the wrong type gets one message, not one more per keyword that also failed on it.
   const wrongType = new Set(errors.filter((e) => e.keyword === 'type').map((e) => e.instancePath));
   // Missing keys of one mapping are one message.
@@ -94,6 +103,7 @@ export function reportSchemaErrors(ctx: CheckContext, errors: readonly AjvError[
     list.push(`"${String(e.params.missingProperty)}"`);
     missing.set(e.instancePath, list);
   }
+  if (scope) reportScope(ctx, scope, missing, meant);
   for (const e of errors) {
     if (e.keyword !== 'type' && wrongType.has(e.instancePath)) continue;
     if (e.keyword === 'propertyNames' || e.keyword === 'if') continue;
@@ -186,6 +196,37 @@ export function reportSchemaErrors(ctx: CheckContext, errors: readonly AjvError[
         ctx.report('SCHEMA_VALUE', `${what} ${e.message ?? 'is invalid'}`, pointer);
     }
   }
+}
+
+/** Neither biz nor scope: one more missing key of the root; both: one message at `scope`. */
+function reportScope(
+  ctx: CheckContext,
+  e: AjvError,
+  missing: Map<string, string[]>,
+  meant: Map<string, string>,
+): void {
+  if (Array.isArray(e.params.passingSchemas)) {
+    ctx.report(
+      'SCHEMA_SCOPE',
+      'biz and scope are both given; keep one: biz: N names a business (a business set for 8000000–9999999), scope: {type, id} names either',
+      '/scope',
+      'key',
+    );
+    return;
+  }
+  // A misspelt `biz` or `scope` is reported as an unknown key with "did you mean".
+  if (meant.has('/biz') || meant.has('/scope')) return;
+  if (!missing.has('')) {
+    // The root's other required keys are present: the one message is about biz or scope alone.
+    ctx.report(
+      'SCHEMA_REQUIRED',
+      'the runbook has no biz or scope; give one: biz: N (a business id) or scope: {type: biz | biz_set, id: N}',
+      '',
+    );
+    return;
+  }
+  const keys = missing.get('')!;
+  keys.splice(keys.indexOf('"steps"') < 0 ? keys.length : keys.indexOf('"steps"'), 0, '"biz" (or "scope")');
 }
 
 function reportBadName(ctx: CheckContext, e: AjvError, name: string): void {

@@ -13,7 +13,7 @@ describe('RunbookError', () => {
     expect(err.code).toBe('SCHEMA_INVALID');
     expect(err.issues).toBe(res.issues);
     expect(err.message).toBe(
-      'invalid runbook: a.yaml:1:1: the runbook is missing the required keys "biz" and "steps" (and 1 more)',
+      'invalid runbook: a.yaml:1:1: the runbook is missing the required keys "biz" (or "scope") and "steps" (and 1 more)',
     );
   });
 });

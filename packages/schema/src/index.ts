@@ -1,5 +1,6 @@
 export { repositoryRoot, type ScriptFile } from './checks/files.js';
 export { parseDuration, TIMEOUT_MAX, TIMEOUT_MIN } from './duration.js';
+export { BK_ENV_READABLE, envRefusal, secretEnvNames } from './env-refs.js';
 export { RunbookError } from './errors.js';
 export {
   GROUP_NAME,
@@ -9,8 +10,10 @@ export {
   type ParsedHostEntry,
   parseHostEntry,
 } from './hosts.js';
+export { codePoints, JOB_LIMITS, type LimitedField, measure, overLimit, utf8Bytes } from './limits.js';
 export { loadRunbook, loadRunbookSync, type ParseOptions, parseRunbook } from './parse.js';
 export { EXTRA_KEYWORDS, runbookSchema, runbookSchemaText } from './schema/index.js';
+export { BIZ_SET_ID_MAX, BIZ_SET_ID_MIN, impliedScopeType, SCOPE_TYPES, type ScopeType } from './scope.js';
 export {
   effectiveScriptType,
   SCRIPT_TYPE_CODES,

@@ -5,6 +5,7 @@ import { type Document, isMap, isSeq, type Node, parseAllDocuments } from 'yaml'
 import { reportSchemaErrors } from './ajv-errors.js';
 import { checkExpressions } from './checks/expressions.js';
 import { checkScriptFiles } from './checks/files.js';
+import { checkLimits } from './checks/limits.js';
 import { checkSteps } from './checks/steps.js';
 import { checkVars } from './checks/vars.js';
 import { CheckContext } from './context.js';
@@ -66,7 +67,7 @@ const sortIssues = (issues: Issue[], main: string): Issue[] => {
 };
 
 const empty = (src: SourceText): Issue =>
-  src.issue('SCHEMA_EMPTY', 'the file is empty; a runbook needs version, name, biz and steps', 0);
+  src.issue('SCHEMA_EMPTY', 'the file is empty; a runbook needs version, name, biz (or scope) and steps', 0);
 
 /** Parses and checks a runbook's text: YAML, the JSON Schema, then every semantic rule. Never throws. */
 export function parseRunbook(input: string, options: ParseOptions = {}): ParseResult {
@@ -123,7 +124,7 @@ export function parseRunbook(input: string, options: ParseOptions = {}): ParseRe
     return { ok: false, issues: issues.length ? issues : [empty(src)] };
   if (typeof value !== 'object' || Array.isArray(value)) {
     const kind = Array.isArray(value) ? 'a list' : 'a single value';
-    const message = `a runbook must be a mapping with version, name, biz and steps, not ${kind}`;
+    const message = `a runbook must be a mapping with version, name, biz (or scope) and steps, not ${kind}`;
     issues.push(src.issue('SCHEMA_TYPE', message, first.contents?.range?.[0] ?? 0));
     return { ok: false, issues: sortIssues(issues, file) };
   }
@@ -135,6 +136,7 @@ export function parseRunbook(input: string, options: ParseOptions = {}): ParseRe
   checkVars(ctx);
   checkExpressions(ctx);
   const scriptFiles = options.checkFiles === false ? new Map() : checkScriptFiles(ctx);
+  checkLimits(ctx, scriptFiles);
   if (ctx.issues.length > 0) return { ok: false, issues: sortIssues(ctx.issues, file) };
   const loaded = { runbook: value as Runbook, path: file, text, scriptFiles } as LoadedRunbook;
   // Positions are only needed by a plan: computed on first use, so that validating many files stays fast.

@@ -18,9 +18,12 @@ describe('script types', () => {
     expect(scriptTypeFromPath('.d/noext')).toBeUndefined();
   });
 
-  it('picks the step type, then defaults, then extension, then shell', () => {
+  it('picks the step type, then the script_file extension, then defaults, then shell', () => {
     expect(effectiveScriptType({ type: 'perl', script_file: 'a.py' }, 'bat')).toBe('perl');
-    expect(effectiveScriptType({ script_file: 'a.py' }, 'bat')).toBe('bat');
+    // The extension is more specific than a runbook-wide default.
+    expect(effectiveScriptType({ script_file: 'a.py' }, 'bat')).toBe('python');
+    expect(effectiveScriptType({ script_file: 'a.rb' }, 'bat')).toBe('bat');
+    expect(effectiveScriptType({}, 'perl')).toBe('perl');
     expect(effectiveScriptType({ script_file: 'a.py' })).toBe('python');
     expect(effectiveScriptType({})).toBe('shell');
   });

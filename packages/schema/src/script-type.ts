@@ -32,15 +32,18 @@ export function scriptTypeFromPath(path: string): ScriptTypeName | undefined {
   return Object.hasOwn(EXTENSIONS, ext) ? EXTENSIONS[ext] : undefined;
 }
 
-/** A step's effective type: its own, else `defaults.type`, else from the file extension, else shell. */
+/**
+ * A step's effective type: its own, else its `script_file`'s extension (`.sh .bat .pl .py .ps1`), else
+ * `defaults.type`, else shell. The extension says more about one file than a runbook-wide default does.
+ */
 export function effectiveScriptType(
   step: { type?: ScriptTypeName; script_file?: string },
   defaultType?: ScriptTypeName,
 ): ScriptTypeName {
   return (
     step.type ??
-    defaultType ??
     (step.script_file !== undefined ? scriptTypeFromPath(step.script_file) : undefined) ??
+    defaultType ??
     'shell'
   );
 }

@@ -1,9 +1,24 @@
 import { type Document, isAlias, isMap, isScalar, isSeq, type Node, type Pair } from 'yaml';
 import type { Issue } from './types.js';
 
-/** A text with its line table; turns offsets into `FILE:LINE:COL` issues (columns count code points). */
+/** Work done by position lookups, for tests that check it stays linear in the text's length. */
+export const positionWork = { scanned: 0 };
+
+/** Code units between two checkpoints of the low-surrogate count. */
+const BLOCK = 64;
+
+/**
+ * A text with its line table; turns offsets into `FILE:LINE:COL` issues. Columns count code points:
+ * an offset's column is its distance from the line start minus the low surrogates in between. Those are
+ * counted from checkpoints every 64 code units (built once, on first need), so a lookup costs a binary
+ * search and at most two short scans however long the line is: linear overall, even for a one-line
+ * JSON runbook with tens of thousands of nodes.
+ */
 export class SourceText {
   readonly lineStarts: number[] = [0];
+  /** Low surrogates before each checkpoint (`undefined`: not built yet; `null`: the text has none). */
+  #lowBefore: Uint32Array | null | undefined;
+  #lineCache: { n: number; text: string } | undefined;
   constructor(
     readonly file: string,
     readonly text: string,
@@ -22,19 +37,54 @@ export class SourceText {
       else hi = mid - 1;
     }
     const start = this.lineStarts[lo]!;
-    let col = 1;
-    for (let i = start; i < o; i++) {
-      const c = this.text.charCodeAt(i);
-      if (c < 0xdc00 || c > 0xdfff) col++;
-    }
-    return { line: lo + 1, col };
+    return { line: lo + 1, col: o - start - (this.#lowsBefore(o) - this.#lowsBefore(start)) + 1 };
   }
 
+  /** How many low surrogates (second halves of a pair) come before an offset. */
+  #lowsBefore(offset: number): number {
+    const table = this.#checkpoints();
+    if (table === null) return 0;
+    const block = Math.floor(offset / BLOCK);
+    let n = table[block]!;
+    for (let i = block * BLOCK; i < offset; i++) {
+      const c = this.text.charCodeAt(i);
+      if (c >= 0xdc00 && c <= 0xdfff) n++;
+    }
+    positionWork.scanned += offset - block * BLOCK;
+    return n;
+  }
+
+  #checkpoints(): Uint32Array | null {
+    if (this.#lowBefore !== undefined) return this.#lowBefore;
+    const text = this.text;
+    positionWork.scanned += text.length;
+    if (!/[\udc00-\udfff]/.test(text)) {
+      this.#lowBefore = null;
+      return null;
+    }
+    positionWork.scanned += text.length;
+    const table = new Uint32Array(Math.floor(text.length / BLOCK) + 1);
+    let n = 0;
+    for (let i = 0; i < text.length; i++) {
+      if (i % BLOCK === 0) table[i / BLOCK] = n;
+      const c = text.charCodeAt(i);
+      if (c >= 0xdc00 && c <= 0xdfff) n++;
+    }
+    if (text.length % BLOCK === 0) table[text.length / BLOCK] = n;
+    this.#lowBefore = table;
+    return table;
+  }
+
+  /** The text of line n (1-based), without its line break; the last one asked is kept (issues come in runs). */
   line(n: number): string {
+    if (this.#lineCache?.n === n) return this.#lineCache.text;
     const start = this.lineStarts[n - 1] ?? this.text.length;
     const next = this.lineStarts[n];
-    const end = next === undefined ? this.text.length : next - 1;
-    return this.text.slice(start, end).replace(/\r$/, '');
+    let end = next === undefined ? this.text.length : next - 1;
+    if (end > start && this.text.charCodeAt(end - 1) === 13) end--;
+    const text = this.text.slice(start, end);
+    this.#lineCache = { n, text };
+    return text;
   }
 
   issue(code: string, message: string, offset: number): Issue {

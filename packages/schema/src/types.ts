@@ -1,4 +1,5 @@
-/** A runbook, format version 1, as written (before resolution). See shared/design/runbook-format.md. */
+/** A runbook, format version 1, as written (before resolution). See docs/runbook-format.md. */
+import type { ScopeType } from './scope.js';
 
 export type ScriptTypeName = 'shell' | 'bat' | 'perl' | 'python' | 'powershell';
 export type OnFailure = 'abort' | 'continue';
@@ -61,7 +62,9 @@ export interface Runbook {
   version: 1;
   name: string;
   description?: string;
-  biz: number | string;
+  /** The business id; exactly one of `biz` and `scope` is given. */
+  biz?: number | string;
+  scope?: { type: ScopeType; id: number | string };
   vars?: Record<string, VarValue | VarSpec>;
   secrets?: Record<string, string | SecretSpec>;
   groups?: Record<string, Group>;
@@ -87,6 +90,7 @@ export type SchemaIssueCode =
   | 'SCHEMA_UNKNOWN_KEY'
   | 'SCHEMA_VALUE'
   | 'SCHEMA_NAME'
+  | 'SCHEMA_SCOPE'
   | 'SCHEMA_TIMEOUT_RANGE'
   | 'SCHEMA_SCRIPT_SOURCE'
   | 'SCHEMA_TYPE_WITH_SCRIPT_ID'
@@ -101,7 +105,8 @@ export type SchemaIssueCode =
   | 'SCHEMA_EXPRESSION'
   | 'SCHEMA_UNDEFINED_REF'
   | 'SCHEMA_SECRET_PLACEMENT'
-  | 'SCHEMA_EXPRESSION_PLACEMENT';
+  | 'SCHEMA_EXPRESSION_PLACEMENT'
+  | 'SCHEMA_JOB_LIMIT';
 
 export interface Issue {
   /** A `SchemaIssueCode` for issues from this package; other packages may add their own codes. */

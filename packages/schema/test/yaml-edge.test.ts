@@ -86,7 +86,7 @@ describe('YAML edge cases', () => {
   it('reports an empty file', () => {
     for (const text of ['', '\n\n', '# just a comment\n', '---\n', '\uFEFF']) {
       expect(issues(text)).toEqual([
-        '1:1: SCHEMA_EMPTY: the file is empty; a runbook needs version, name, biz and steps',
+        '1:1: SCHEMA_EMPTY: the file is empty; a runbook needs version, name, biz (or scope) and steps',
       ]);
     }
   });
@@ -133,7 +133,7 @@ describe('YAML edge cases', () => {
 
   it('reports a document that is not a mapping', () => {
     expect(issues('just text\n')).toEqual([
-      '1:1: SCHEMA_TYPE: a runbook must be a mapping with version, name, biz and steps, not a single value',
+      '1:1: SCHEMA_TYPE: a runbook must be a mapping with version, name, biz (or scope) and steps, not a single value',
     ]);
   });
 

@@ -21,6 +21,7 @@ groups:
 defaults:
   account: root
   cloud: 2
+  type: bat
 steps:
   - name: file
     hosts: [web, "10.0.0.1", "2:10.0.0.1", { ip: 10.0.0.3 }]
@@ -65,9 +66,12 @@ describe('resolvePlan', () => {
     if (!res.ok) throw new Error(JSON.stringify(res.issues));
     const [file, stored] = res.plan.steps;
     expect(res.plan.biz).toBe(3);
+    expect(res.plan.scope).toEqual({ type: 'biz', id: 3 });
     expect(res.secretValues).toEqual(['tok en']);
     expect(file!.request).toEqual({
       bk_biz_id: 3,
+      bk_scope_type: 'biz',
+      bk_scope_id: '3',
       task_name: 'res/file',
       script_content: Buffer.from('print("hi")\n').toString('base64'),
       script_param: Buffer.from('--who ops --token tok en').toString('base64'),
@@ -85,11 +89,14 @@ describe('resolvePlan', () => {
     expect(file).toMatchObject({
       paramsDisplay: '--who ops --token ***',
       sensitive: true,
+      // The file's extension (.py) wins over defaults.type (bat).
       scriptType: 'python',
       hostCount: 3,
     });
     expect(stored!.request).toEqual({
       bk_biz_id: 3,
+      bk_scope_type: 'biz',
+      bk_scope_id: '3',
       task_name: 'res run R1 by alice',
       script_id: 12,
       script_timeout: 1000,
@@ -125,7 +132,7 @@ describe('resolvePlan', () => {
       expect(res.issues).toEqual([
         expect.objectContaining({
           code: 'RUNNER_SECRET_MISSING',
-          line: 20,
+          line: 21,
           col: 13,
           message: 'secret token is not set: export RES_TOKEN before applying (nothing was sent)',
         }),

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { basename, dirname, resolve as resolvePath } from 'node:path';
-import { encodeBase64, type FastExecuteScriptRequest } from '@runbook/core';
+import { encodeBase64 } from '@runbook/core';
 import {
   effectiveScriptType,
   type Issue,
@@ -9,12 +9,16 @@ import {
   parseDuration,
   type Step,
   scriptTypeCode,
+  secretEnvNames,
 } from '@runbook/schema';
 import { MASK } from '../secrets/mask.js';
 import { gitInfo } from './git.js';
 import { expandTargets } from './hosts.js';
+import { requestLimitProblems } from './limits.js';
+import { resolveScope, scopeFields, scopeFingerprint } from './scope.js';
+import { defaultTaskName } from './task-name.js';
 import { renderTemplate, type Scope } from './template.js';
-import type { Plan, PlannedStep, ScriptSource } from './types.js';
+import type { Plan, PlannedRequest, PlannedStep, ScriptSource } from './types.js';
 import { resolveVars, type VarInputs } from './vars.js';
 
 /** Seconds sent when neither the step nor `defaults` gives a timeout (JOB 2.x's own default). */
@@ -43,8 +47,15 @@ export function resolvePlan(loaded: LoadedRunbook, options: ResolveOptions): Res
   const lines = loaded.text.split(/\r?\n/);
   const issues: Issue[] = [];
   const warnings: string[] = [];
+  /** The position of a pointer's value, else of its nearest ancestor's. */
+  const positionOf = (pointer: string) => {
+    for (let p = pointer; ; p = p.slice(0, p.lastIndexOf('/'))) {
+      const pos = loaded.positions.get(p);
+      if (pos || p === '') return pos ?? { line: 1, col: 1 };
+    }
+  };
   const problem = (pointer: string, message: string, code = 'RUNNER_RESOLVE') => {
-    const pos = loaded.positions.get(pointer) ?? { line: 1, col: 1 };
+    const pos = positionOf(pointer);
     issues.push({
       code,
       message,
@@ -92,10 +103,12 @@ export function resolvePlan(loaded: LoadedRunbook, options: ResolveOptions): Res
     ...[...scriptFiles.keys()].map((f) => resolvePath(baseDir, f)),
   ]);
   const gitText = git.sha ? `${git.sha}${git.dirty ? '+dirty' : ''}` : '';
+  const secretEnvs = secretEnvNames(rb.secrets);
   const scope: Scope = {
     vars: vars.values,
     secrets,
     env,
+    secretEnvs,
     runbook: { name: rb.name },
     run: { id: options.runId },
     git: { sha: gitText },
@@ -123,10 +136,8 @@ export function resolvePlan(loaded: LoadedRunbook, options: ResolveOptions): Res
     return undefined;
   };
 
-  const bizText = render(String(rb.biz), '/biz');
-  const biz = Number(bizText?.value);
-  if (bizText && !(Number.isSafeInteger(biz) && biz >= 1))
-    problem('/biz', `biz must be a positive integer, got "${bizText.value}"`);
+  const jobScope = resolveScope(rb, render, problem);
+  const biz = jobScope?.id ?? 0;
 
   const files: Record<string, string> = { [basename(loaded.path)]: sha256(loaded.text) };
   for (const [f, text] of scriptFiles) files[f] = sha256(text);
@@ -168,19 +179,29 @@ export function resolvePlan(loaded: LoadedRunbook, options: ResolveOptions): Res
         `timeout ${timeoutRaw} must be 60 s to 86400 s`,
       );
     }
-    const taskName =
-      step.task_name !== undefined
-        ? render(step.task_name, `${at}/task_name`)?.value
-        : `${rb.name}/${step.name}${gitText ? `@${gitText}` : ''}`;
+    const explicitName = step.task_name !== undefined ? render(step.task_name, `${at}/task_name`) : undefined;
+    const taskName = explicitName?.value ?? defaultTaskName(rb.name, step.name, gitText);
     const callback =
       step.callback_url !== undefined ? render(step.callback_url, `${at}/callback_url`)?.value : undefined;
-    if (issues.length > before) return undefined;
+    const sensitive = (params?.secrets.length ?? 0) > 0 || step.sensitive === true;
+    const sized = {
+      at,
+      name: step.name,
+      ...(params ? { params } : {}),
+      sensitive,
+      ...(script !== undefined ? { script } : {}),
+      ...(step.script_file !== undefined ? { scriptFile: step.script_file } : {}),
+      ...(explicitName ? { taskName: explicitName.value } : {}),
+      ...(callback !== undefined ? { callback } : {}),
+      hostCount: targets.ipList.length,
+    };
+    for (const p of requestLimitProblems(sized, (name) => secretEnvs.get(name)))
+      problem(p.pointer, p.message, 'RUNNER_JOB_LIMIT');
+    if (issues.length > before || !jobScope) return undefined;
 
-    const usesSecret = (params?.secrets.length ?? 0) > 0;
-    const sensitive = usesSecret || step.sensitive === true;
-    const request: FastExecuteScriptRequest = {
-      bk_biz_id: biz,
-      task_name: taskName!,
+    const request: PlannedRequest = {
+      ...scopeFields(jobScope),
+      task_name: taskName,
       ...(step.script_id !== undefined
         ? { script_id: step.script_id }
         : { script_content: encodeBase64(script ?? '') }),
@@ -212,11 +233,11 @@ export function resolvePlan(loaded: LoadedRunbook, options: ResolveOptions): Res
       hostCount: hosts.length,
       timeoutSec: timeoutSec!,
       account,
-      taskName: taskName!,
+      taskName,
       onFailure: step.on_failure ?? d.on_failure ?? 'abort',
       ...(step.confirm !== undefined ? { confirm: step.confirm } : {}),
       fingerprint: {
-        biz: short(String(biz)),
+        biz: short(scopeFingerprint(jobScope)),
         script: short(step.script_id !== undefined ? `id:${step.script_id}` : (script ?? '')),
         type: short(typeName ?? ''),
         params: short(params?.display ?? ''),
@@ -229,6 +250,8 @@ export function resolvePlan(loaded: LoadedRunbook, options: ResolveOptions): Res
     };
   }
 
+  // In file order, as validate reports them.
+  issues.sort((a, b) => a.line - b.line || a.col - b.col);
   if (issues.length > 0) return { ok: false, issues };
   for (const name of missingSecrets) {
     const decl = rb.secrets?.[name];
@@ -246,6 +269,7 @@ export function resolvePlan(loaded: LoadedRunbook, options: ResolveOptions): Res
     name: rb.name,
     ...(rb.description ? { description: rb.description } : {}),
     biz,
+    scope: jobScope!,
     runId: options.runId,
     git,
     contentHash,

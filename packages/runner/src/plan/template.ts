@@ -1,4 +1,4 @@
-import { scanTemplate } from '@runbook/schema';
+import { envRefusal, scanTemplate } from '@runbook/schema';
 import { MASK } from '../secrets/mask.js';
 
 /** The values expressions read: `vars.*`, `secrets.*`, `env.*`, `runbook.name`, `run.id`, `git.sha`. */
@@ -7,6 +7,8 @@ export interface Scope {
   /** Secret values by name; absent when not set in the environment. */
   secrets: Record<string, string | undefined>;
   env: Record<string, string | undefined>;
+  /** The environment variable of each declared secret: `env.*` may not read them (nor BK_* credentials). */
+  secretEnvs: ReadonlyMap<string, string>;
   runbook: { name: string };
   run: { id: string };
   git: { sha: string };
@@ -62,6 +64,11 @@ export function renderTemplate(
       secrets.push(part.name);
       value += looked;
       display += MASK;
+      continue;
+    }
+    const refused = part.namespace === 'env' ? envRefusal(part.name, scope.secretEnvs) : undefined;
+    if (refused) {
+      messages.push(refused);
       continue;
     }
     if (looked === undefined) {

@@ -1,4 +1,5 @@
 import type { FastExecuteScriptRequest } from '@runbook/core';
+import type { PlanScope } from './scope.js';
 
 export type ScriptTypeName = 'shell' | 'bat' | 'perl' | 'python' | 'powershell';
 
@@ -7,6 +8,13 @@ export type ScriptSource =
   | { kind: 'inline' }
   | { kind: 'file'; path: string }
   | { kind: 'stored'; scriptId: number };
+
+/** What a step sends: the scope in both forms (JOB 2.x reads `bk_biz_id`, JOB 3.x the scope fields). */
+export type PlannedRequest = FastExecuteScriptRequest & {
+  bk_biz_id: number;
+  bk_scope_type: PlanScope['type'];
+  bk_scope_id: string;
+};
 
 /** One step, fully resolved: the exact request that will be sent, and what a person needs to read it. */
 export interface PlannedStep {
@@ -18,7 +26,7 @@ export interface PlannedStep {
   line?: number;
   col?: number;
   /** The exact business fields sent to `fast_execute_script` (auth is added by the client). */
-  request: FastExecuteScriptRequest;
+  request: PlannedRequest;
   source: ScriptSource;
   /** Script text as it will run (secrets never appear in scripts); absent for a stored script. */
   script?: string;
@@ -45,7 +53,10 @@ export interface Plan {
   runbookPath: string;
   name: string;
   description?: string;
+  /** The business (set) id: `bk_biz_id` of every call, and `scope.id`. */
   biz: number;
+  /** The JOB resource scope of every call: `biz: N` (a business set for 8000000–9999999) or `scope:`. */
+  scope: PlanScope;
   runId: string;
   git: { sha?: string; dirty?: boolean };
   /** SHA-256 of the runbook text and of every script file it reads. */

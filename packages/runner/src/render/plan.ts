@@ -39,7 +39,8 @@ export function formatPlan(plan: Plan): string {
   const git = plan.git.sha
     ? ` at ${plan.git.sha}${plan.git.dirty ? '+dirty (uncommitted changes)' : ''}`
     : ' (not in git)';
-  out.push(`Plan for ${plan.name} (${plan.runbookPath}${git}), biz ${plan.biz}`);
+  // JOB's own words for the scope: `biz 2`, `biz_set 9991001` (bk_scope_type and bk_scope_id).
+  out.push(`Plan for ${plan.name} (${plan.runbookPath}${git}), scope ${plan.scope.type} ${plan.scope.id}`);
   if (plan.description) out.push(`  ${plan.description}`);
   const vars = Object.entries(plan.vars);
   if (vars.length) out.push(`vars: ${vars.map(([k, v]) => `${k}=${JSON.stringify(v)}`).join(', ')}`);

@@ -1,4 +1,5 @@
 import type { CheckContext } from '../context.js';
+import { envRefusal, secretEnvNames } from '../env-refs.js';
 import { joinPointer, offsetInValue } from '../source.js';
 import { didYouMean } from '../suggest.js';
 import { type Namespace, scanTemplate, type TemplatePart } from '../template.js';
@@ -7,6 +8,7 @@ import { asObj, isObj } from './util.js';
 /** Where expressions are evaluated (JSON pointers with `*` for any key or index). */
 const EVALUATED = [
   /^\/biz$/,
+  /^\/scope\/id$/,
   /^\/defaults\/account$/,
   /^\/steps\/\d+\/(params|script|task_name|account|callback_url)$/,
   /^\/steps\/\d+\/(hosts|custom_query)\/\d+$/,
@@ -28,10 +30,11 @@ export interface RefSite {
   where: string;
 }
 
-/** Checks every `${{ … }}` in a string: syntax, known references, secrets only in params. */
+/** Checks every `${{ … }}` in a string: syntax, known references, secrets only in params, no credential through env. */
 export function checkTemplate(ctx: CheckContext, text: string, site: RefSite): void {
   const vars = asObj(ctx.data.vars);
   const secrets = asObj(ctx.data.secrets);
+  let secretEnvs: Map<string, string> | undefined;
   for (const part of scanTemplate(text)) {
     if (part.kind === 'literal') continue;
     const exprText = text.slice(part.start, part.end);
@@ -71,6 +74,10 @@ export function checkTemplate(ctx: CheckContext, text: string, site: RefSite): v
         part.start,
         exprText,
       );
+    } else if (part.namespace === 'env') {
+      secretEnvs ??= secretEnvNames(secrets);
+      const refused = envRefusal(part.name, secretEnvs);
+      if (refused) site.report('SCHEMA_SECRET_PLACEMENT', refused, part.start, exprText);
     }
   }
 }
@@ -131,7 +138,7 @@ function checkString(ctx: CheckContext, value: string, pointer: string): void {
   if (first) {
     site.report(
       'SCHEMA_EXPRESSION_PLACEMENT',
-      `expressions are not evaluated in ${where}; they work in biz, params, script, script_file contents, task_name, account, callback_url, hosts and custom_query`,
+      `expressions are not evaluated in ${where}; they work in biz, scope.id, params, script, script_file contents, task_name, account, callback_url, hosts and custom_query`,
       first.start,
       value.slice(first.start, first.end),
     );

@@ -1,7 +1,31 @@
-import { DURATION, ENV_NAME, IPV4, MAX_CLOUD_ID } from './patterns.js';
+import { DURATION, ENV_NAME, HAS_EXPRESSION, IPV4, MAX_CLOUD_ID } from './patterns.js';
 
 const EXPRESSIONS =
-  'May contain expressions: `${{ vars.NAME }}`, `${{ env.NAME }}`, `${{ runbook.name }}`, `${{ run.id }}`, `${{ git.sha }}`; `$${{` writes a literal `${{`.';
+  "May contain expressions: `${{ vars.NAME }}`, `${{ env.NAME }}` (not a secret's variable, nor a `BK_*` credential), `${{ runbook.name }}`, `${{ run.id }}`, `${{ git.sha }}`; `$${{` writes a literal `${{`.";
+
+export const scope = {
+  description:
+    'The JOB resource scope, sent as `bk_scope_type` and `bk_scope_id` (and `bk_biz_id`, which JOB 2.x reads): `{type: biz | biz_set, id}`. An alternative to `biz` that can name a business set whatever its id. Give `biz` or `scope`, not both.',
+  type: 'object',
+  properties: {
+    type: {
+      description: 'A business (`biz`) or a business set (`biz_set`).',
+      enum: ['biz', 'biz_set'],
+    },
+    id: {
+      description:
+        'The business or business set id: a positive integer, or an expression that resolves to one.',
+      type: ['integer', 'string'],
+      minimum: 1,
+      pattern: HAS_EXPRESSION,
+      patternErrorMessage: 'expected a positive integer or an expression such as ${{ vars.biz }}',
+      examples: [2, 9991001],
+    },
+  },
+  required: ['type', 'id'],
+  additionalProperties: false,
+  examples: [{ type: 'biz_set', id: 9991001 }],
+};
 
 export const scriptType = {
   description:
@@ -17,7 +41,7 @@ export const onFailure = {
 
 export const timeout = {
   description:
-    'How long JOB lets the script run: seconds as an integer, or a duration such as `90s`, `20m`, `1h30m`; from 60 s to 86400 s (24h). Sent as `script_timeout`.',
+    'How long JOB lets the script run: seconds as an integer, or a duration such as `90s`, `20m`, `1h30m`; from 60 s to 86400 s (24h), the range every JOB version accepts. Sent as `script_timeout`.',
   type: ['integer', 'string'],
   minimum: 60,
   maximum: 86400,
@@ -66,7 +90,7 @@ export const hostEntry = {
 
 export const hosts = {
   description:
-    'Target hosts: IPs, `CLOUD:IP` strings, `{cloud, ip}` mappings and group names; deduplicated into `ip_list`.',
+    'Target hosts: IPs, `CLOUD:IP` strings, `{cloud, ip}` mappings and group names; deduplicated into `ip_list`, at most 50,000 in a step.',
   type: 'array',
   items: { $ref: '#/$defs/hostEntry' },
   examples: [['web', '0:10.0.0.9']],
@@ -160,7 +184,11 @@ export const defaults = {
   properties: {
     account: { $ref: '#/$defs/account' },
     timeout: { $ref: '#/$defs/timeout' },
-    type: { $ref: '#/$defs/scriptType' },
+    type: {
+      $ref: '#/$defs/scriptType',
+      description:
+        'The script language of steps that set no `type` and whose `script_file` has no known extension (.sh .bat .pl .py .ps1); default shell.',
+    },
     cloud: { ...cloudId, description: 'The cloud area id for bare IPs in `hosts`; default 0.' },
     on_failure: { $ref: '#/$defs/onFailure' },
   },

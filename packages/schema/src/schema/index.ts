@@ -6,6 +6,7 @@ import {
   hostEntry,
   hosts,
   onFailure,
+  scope,
   scriptType,
   secret,
   timeout,
@@ -35,13 +36,14 @@ export const runbookSchema = {
     description: { description: 'Free text: what the runbook does and when to use it.', type: 'string' },
     biz: {
       description:
-        'The business id (`bk_biz_id`): a positive integer, or an expression that resolves to one.',
+        'The business id (`bk_biz_id`): a positive integer, or an expression that resolves to one. Ids 8000000–9999999 are business sets, as JOB reads them. Give `biz` or `scope`, not both.',
       type: ['integer', 'string'],
       minimum: 1,
       pattern: HAS_EXPRESSION,
       patternErrorMessage: 'expected a positive integer or an expression such as ${{ vars.biz }}',
       examples: [2, '${{ vars.biz }}'],
     },
+    scope: { $ref: '#/$defs/scope' },
     vars: {
       description: 'Inputs by name, with defaults. Referenced as `${{ vars.NAME }}`.',
       type: 'object',
@@ -87,9 +89,16 @@ export const runbookSchema = {
         'An extension field, ignored by runbook: a place to define YAML anchors, e.g. `x-web: &web { hosts: [web], timeout: 10m }`, merged into steps with `<<: *web`.',
     },
   },
-  required: ['version', 'name', 'biz', 'steps'],
+  required: ['version', 'name', 'steps'],
+  // Exactly one of biz and scope. Their mistakes are reported as one message each (ajv-errors.ts).
+  // (`properties: {…: true}` only names the key for ajv's strict mode; the root defines it.)
+  oneOf: [
+    { required: ['biz'], properties: { biz: true } },
+    { required: ['scope'], properties: { scope: true } },
+  ],
   additionalProperties: false,
   $defs: {
+    scope,
     step,
     defaults,
     group,

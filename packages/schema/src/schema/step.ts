@@ -16,7 +16,7 @@ export const step = {
     },
     description: { description: 'Free text, shown in plan and the UI.', type: 'string' },
     script: {
-      description: `The script text, inline (sent as base64 \`script_content\`). Exactly one of script, script_file, script_id. ${EXPRESSIONS} Secrets are not allowed here.`,
+      description: `The script text, inline (sent as base64 \`script_content\`; at most 16 MiB). Exactly one of script, script_file, script_id. ${EXPRESSIONS} Secrets are not allowed here.`,
       type: 'string',
       examples: ['df -h /var/log\n'],
     },
@@ -37,10 +37,10 @@ export const step = {
     type: {
       $ref: '#/$defs/scriptType',
       description:
-        'The script language: shell, bat, perl, python or powershell (`script_type` 1–5). Default: `defaults.type`, else from the `script_file` extension (.sh .bat .pl .py .ps1), else shell. Not allowed with `script_id`.',
+        'The script language: shell, bat, perl, python or powershell (`script_type` 1–5). Default: from the `script_file` extension (.sh .bat .pl .py .ps1), else `defaults.type`, else shell. Not allowed with `script_id`.',
     },
     params: {
-      description: `One string of arguments, sent as base64 \`script_param\`. ${EXPRESSIONS} The only place \`\${{ secrets.NAME }}\` is allowed; it forces \`sensitive: true\`.`,
+      description: `One string of arguments, sent as base64 \`script_param\`; at most 65,535 bytes (48,128 when sensitive). ${EXPRESSIONS} The only place \`\${{ secrets.NAME }}\` is allowed; it forces \`sensitive: true\`.`,
       type: 'string',
       examples: ['--keep ${{ vars.keep_days }}'],
     },
@@ -57,12 +57,12 @@ export const step = {
         'The OS account alias to run as (JOB `account`); default `defaults.account`. Required one way or the other. May contain expressions.',
     },
     task_name: {
-      description: `The JOB task name; default \`<runbook name>/<step name>@<git short sha>\`. ${EXPRESSIONS}`,
+      description: `The JOB task name, at most 512 characters; default \`<runbook name>/<step name>@<git short sha>\`. ${EXPRESSIONS}`,
       type: 'string',
       minLength: 1,
     },
     callback_url: {
-      description: `An http or https URL without user info that JOB calls when the step finishes (\`bk_callback_url\`). ${EXPRESSIONS}`,
+      description: `An http or https URL without user info, at most 1,024 characters, that JOB calls when the step finishes (\`bk_callback_url\`). ${EXPRESSIONS}`,
       type: 'string',
       minLength: 1,
       examples: ['https://hooks.example.com/job'],

@@ -1,0 +1,2 @@
+#!/bin/sh
+curl -H "X-Bk-Token: ${{ env.BK_TOKEN }}" https://example.com
