@@ -112,7 +112,7 @@ export function createStreamRenderer(write: (text: string) => void, options: Str
   };
 }
 
-const seconds = (ms: number) => `${(ms / 1000).toFixed(ms < 10_000 ? 1 : 0)} s`;
+const seconds = (ms: number) => (ms < 1000 ? `${ms} ms` : `${(ms / 1000).toFixed(ms < 10_000 ? 1 : 0)} s`);
 
 function verdictOf(exitCode: number, p: Paint): string {
   if (exitCode === 0) return p.ok('run succeeded');
