@@ -6,8 +6,8 @@ export type Answer =
   | { status?: number; headers?: Record<string, string>; body: string | Buffer }
   | { reset: true };
 
-/** Decides the answer to the `n`-th request (from 1) of `call`. */
-export type Responder = (call: string, n: number) => Answer;
+/** Decides the answer to the `n`-th request (from 1) of `call`, whose JSON body is `body`. */
+export type Responder = (call: string, n: number, body: Record<string, unknown>) => Answer;
 
 export interface MisbehavingEsb {
   url: string;
@@ -132,7 +132,7 @@ export async function startMisbehavingEsb(): Promise<MisbehavingEsb> {
     const call = /\/job\/([a-z_]+)\/?/.exec(req.url ?? '')?.[1] ?? 'unknown';
     counts[call] = (counts[call] ?? 0) + 1;
     requests.push({ call, body, headers: req.headers });
-    const answer = responder(call, counts[call]!);
+    const answer = responder(call, counts[call]!, body);
     if ('reset' in answer) {
       req.socket.destroy();
       return;
