@@ -1,4 +1,5 @@
 import { inspect } from 'node:util';
+import { LATE_FAILURE_CODES } from './codes.js';
 import { type ClientOptions, type ResolvedOptions, resolveOptions } from './config.js';
 import {
   type AnswerContext,
@@ -21,7 +22,9 @@ import {
 import { isJob3, normalizeLog, normalizeStatus } from './normalize.js';
 import { maskText, redactBody, secretsOf } from './redact.js';
 import { isTransient, withRetry } from './retry.js';
+import { resolveScope, type Scope, scopeText } from './scope.js';
 import { leavesFateUnknown, mayHaveStarted, type SubmitContext } from './started.js';
+import { terminateJob } from './terminate.js';
 import type {
   DebugEvent,
   EsbEnvelope,
@@ -46,6 +49,11 @@ export interface CallOptions {
 
 const API_PREFIX = '/api/c/compapi/v2/job/';
 const AUTH_FIELDS = new Set(['bk_app_code', 'bk_app_secret', 'bk_username', 'bk_token']);
+/**
+ * JOB 3.x writes the v2 API's time strings in this header's zone (else Asia/Shanghai): asking for UTC
+ * makes them readable whatever zone the server or the runner is in.
+ */
+export const TIMEZONE_HEADER = 'x-bk-job-user-timezone';
 
 interface CallSpec<T> {
   call: string;
@@ -58,7 +66,8 @@ interface CallSpec<T> {
   decode: (env: EsbEnvelope<unknown>, ctx: AnswerContext, attempt: number, sentAt: Date) => T;
   /** Turns an attempt's error into the one to throw (the submit's "may have started"). */
   mapError?: (err: unknown, state: AttemptState, sentAt: Date) => unknown;
-  ref?: JobRef;
+  scope: Scope;
+  jobInstanceId?: number;
 }
 
 /** A code that names a failure: a non-zero number (ESB and JOB send numbers, sometimes as text). */
@@ -97,10 +106,12 @@ export class JobClient {
   ): Promise<FastExecuteScriptResult> {
     const call = 'fast_execute_script';
     assertValid(call, checkFastExecuteScript(req));
-    const fields = { ...req } as Record<string, unknown>;
+    const scope = resolveScope(req);
+    const fields = { ...req, ...scope } as Record<string, unknown>;
     const sctx: SubmitContext = {
       endpoint: this.endpoint(call),
-      bizId: req.bk_biz_id,
+      bizId: scope.bk_biz_id,
+      scope: scopeText(scope),
       taskName: req.task_name,
       username: this.#o.username,
       secrets: this.#secrets(fields),
@@ -109,6 +120,7 @@ export class JobClient {
       call,
       fields,
       opts,
+      scope,
       submit: true,
       maxRetries: this.#o.retry.submitOnConnectError ? 1 : 0,
       retryable: (err) =>
@@ -119,6 +131,9 @@ export class JobClient {
           const err = esbFailure(ctx, env);
           if (err.code === 'CORE_UPSTREAM')
             throw mayHaveStarted(sctx, sentAt, `ESB answered: ${err.message}`, err);
+          // JOB saves the job before starting it: a failure it reports after the save is no refusal.
+          if (LATE_FAILURE_CODES.has(Number(env.code)))
+            throw mayHaveStarted(sctx, sentAt, `JOB answered: ${err.message}`, err);
           // `result: false` without a failure code contradicts itself: nothing says the job did not start.
           if (!isFailureCode(env.code)) {
             throw mayHaveStarted(sctx, sentAt, inconsistentEnvelope(ctx, env).message, err);
@@ -150,46 +165,37 @@ export class JobClient {
   async getJobInstanceStatus(ref: JobRef, opts: CallOptions = {}): Promise<JobInstanceStatus> {
     const call = 'get_job_instance_status';
     assertValid(call, checkJobRef(ref));
-    return this.#read(
-      call,
-      { bk_biz_id: ref.bk_biz_id, job_instance_id: ref.job_instance_id },
-      ref,
-      opts,
-      (env, ctx) => {
-        const data = env.data as JobInstanceStatus | null;
-        if (
-          !data ||
-          typeof data.job_instance !== 'object' ||
-          data.job_instance === null ||
-          !Array.isArray(data.blocks)
-        ) {
-          throw badData(ctx, 'job_instance and blocks');
-        }
-        return normalizeStatus(data);
-      },
-    );
+    return this.#read(call, ref, {}, opts, (env, ctx) => {
+      const data = env.data as JobInstanceStatus | null;
+      if (
+        !data ||
+        typeof data.job_instance !== 'object' ||
+        data.job_instance === null ||
+        !Array.isArray(data.blocks)
+      ) {
+        throw badData(ctx, 'job_instance and blocks');
+      }
+      return normalizeStatus(data);
+    });
   }
 
   /** Every host's output, one element per step. Logs are plain text (JOB 3.x HTML escaping undone). */
   async getJobInstanceLog(ref: JobRef, opts: CallOptions = {}): Promise<StepLog[]> {
     const call = 'get_job_instance_log';
     assertValid(call, checkJobRef(ref));
-    return this.#read(
-      call,
-      { bk_biz_id: ref.bk_biz_id, job_instance_id: ref.job_instance_id },
-      ref,
-      opts,
-      (env, ctx) => {
-        if (!Array.isArray(env.data)) throw badData(ctx, 'an array of steps');
-        const steps = env.data as StepLog[];
-        const mode = this.#o.unescapeLogs;
-        return normalizeLog(steps, mode === 'auto' ? isJob3(env, steps) : mode);
-      },
-    );
+    return this.#read(call, ref, {}, opts, (env, ctx) => {
+      if (!Array.isArray(env.data)) throw badData(ctx, 'an array of steps');
+      const steps = env.data as StepLog[];
+      const mode = this.#o.unescapeLogs;
+      return normalizeLog(steps, mode === 'auto' ? isJob3(env, steps) : mode);
+    });
   }
 
   /**
-   * Terminates a running job (`operation_code` 1). Asynchronous on JOB: poll the status. On a
+   * Terminates a job (`operation_code` 1); asynchronous on JOB: poll the status. JOB terminates only
+   * running (2) or waiting (7) jobs and answers 1241003 for any other status (a retry whose first
+   * answer was lost included): the job's status is then read, and a job being terminated (10) or over
+   * is success (`outcome`); one not started yet is asked again, a bounded number of times. On a
    * server without this component the error has code `CORE_NOT_SUPPORTED`.
    */
   async operateJobInstance(
@@ -198,21 +204,18 @@ export class JobClient {
   ): Promise<OperateJobInstanceResult> {
     const call = 'operate_job_instance';
     assertValid(call, checkOperate(req));
-    const fields = { bk_biz_id: req.bk_biz_id, job_instance_id: req.job_instance_id, operation_code: 1 };
-    return this.#read(
-      call,
-      fields,
-      req,
-      opts,
-      (env) => {
-        const data = env.data as Partial<OperateJobInstanceResult> | null;
-        return {
-          job_instance_id:
-            typeof data?.job_instance_id === 'number' ? data.job_instance_id : req.job_instance_id,
-        };
-      },
-      true,
-    );
+    const ref = { ...resolveScope(req), job_instance_id: req.job_instance_id };
+    return terminateJob({
+      ref,
+      policy: this.#o.retry,
+      signal: opts.signal,
+      request: () =>
+        this.#read(call, ref, { operation_code: 1 }, opts, (env) => {
+          const data = env.data as Partial<OperateJobInstanceResult> | null;
+          return typeof data?.job_instance_id === 'number' ? data.job_instance_id : req.job_instance_id;
+        }),
+      status: () => this.getJobInstanceStatus(ref, opts),
+    });
   }
 
   /** Closes the client's connection pools. Calls after this fail with `CORE_CLOSED`. */
@@ -246,29 +249,26 @@ export class JobClient {
     return secretsOf(fields, [this.#o.appSecret, this.#o.token ?? ''].filter(Boolean));
   }
 
+  /** A read call (or terminate) about one job: its scope fields, the job id and `extra` are sent. */
   #read<T>(
     call: string,
-    fields: Record<string, unknown>,
     ref: JobRef,
+    extra: Record<string, unknown>,
     opts: CallOptions,
     decodeData: (env: EsbEnvelope<unknown>, ctx: AnswerContext, attempt: number) => T,
-    terminate = false,
   ): Promise<T> {
+    const scope = resolveScope(ref);
     return this.#run<T>({
       call,
-      fields,
+      fields: { ...scope, job_instance_id: ref.job_instance_id, ...extra },
       opts,
-      ref,
+      scope,
+      jobInstanceId: ref.job_instance_id,
       submit: false,
       maxRetries: this.#o.retry.retries,
       retryable: isTransient,
       decode: (env, ctx, n) => {
-        if (!env.result) {
-          const err = esbFailure(ctx, env);
-          // A retried terminate whose first attempt got through finds the job already terminating.
-          if (terminate && n > 1 && err.code === 'CORE_ALREADY_TERMINATING') return decodeData(env, ctx, n);
-          throw err;
-        }
+        if (!env.result) throw esbFailure(ctx, env);
         if (!isSuccess(env)) throw inconsistentEnvelope(ctx, env);
         return decodeData(env, ctx, n);
       },
@@ -285,8 +285,9 @@ export class JobClient {
       call: spec.call,
       endpoint: url,
       secrets,
-      bizId: spec.ref?.bk_biz_id,
-      jobInstanceId: spec.ref?.job_instance_id,
+      bizId: spec.scope.bk_biz_id,
+      scope: scopeText(spec.scope),
+      jobInstanceId: spec.jobInstanceId,
     };
     const events = new WeakMap<object, DebugEvent>();
     const retryAfter = new WeakMap<object, number>();
@@ -382,6 +383,7 @@ export class JobClient {
     const headers: Record<string, string> = {
       'content-type': 'application/json',
       accept: 'application/json',
+      [TIMEZONE_HEADER]: 'UTC',
     };
     if (this.#o.authIn === 'header') {
       headers['x-bkapi-authorization'] = JSON.stringify(auth);

@@ -1,8 +1,9 @@
 /** Reads the ESB envelope: decides success from `result` + `code`, and maps failures to errors with hints. */
 
+import { mapCode } from './codes.js';
 import { EsbError, HttpStatusError, ProtocolError } from './errors.js';
 import { maskDeep, maskText } from './redact.js';
-import type { EsbEnvelope, PermissionInfo } from './types.js';
+import type { EsbEnvelope } from './types.js';
 
 export interface AnswerContext {
   call: string;
@@ -11,6 +12,8 @@ export interface AnswerContext {
   secrets: readonly string[];
   /** The business and job of the call, for hints. */
   bizId?: number;
+  /** The scope as words (`business 2`, `business set 9000001`). */
+  scope?: string;
   jobInstanceId?: number;
 }
 
@@ -93,106 +96,6 @@ export function inconsistentEnvelope(ctx: AnswerContext, env: EsbEnvelope<unknow
     `[POST] "${ctx.endpoint}": result ${env.result} with code ${JSON.stringify(env.code)}`,
     { call: ctx.call, endpoint: ctx.endpoint, esbCode: env.code, requestId: env.request_id },
   );
-}
-
-interface Mapped {
-  code: string;
-  hint?: string;
-}
-
-function permissionHint(permission: PermissionInfo | undefined): string {
-  const actions = (permission?.actions ?? []).map((a) => (a.name ? `${a.id} (${a.name})` : a.id));
-  const system = permission?.system_name ?? permission?.system_id ?? 'JOB';
-  return actions.length > 0
-    ? `the user lacks these permissions of ${system} in BlueKing IAM (权限中心): ${actions.join(', ')}; apply for them and retry`
-    : 'the user lacks a permission in BlueKing IAM (权限中心); open JOB in a browser as that user to see which';
-}
-
-function mapCode(ctx: AnswerContext, env: EsbEnvelope<unknown>): Mapped {
-  const code = Number(env.code);
-  const message = String(env.message ?? '');
-  switch (code) {
-    case 1306000:
-      if (/secret|app code|bk_app_code/i.test(message)) {
-        return {
-          code: 'CORE_AUTH',
-          hint: 'ESB did not accept the app code and secret: check BK_APP_CODE and BK_APP_SECRET (开发者中心 → 基本信息)',
-        };
-      }
-      if (/user authentication|bk_token|bk_username/i.test(message)) {
-        return {
-          code: 'CORE_AUTH',
-          hint: 'ESB did not accept the user: set BK_USERNAME (the app must be on the login-exempt whitelist) or a fresh BK_TOKEN',
-        };
-      }
-      return { code: 'CORE_ESB' };
-    case 1306401:
-      return { code: 'CORE_AUTH', hint: 'an operator is required: set BK_USERNAME or BK_TOKEN' };
-    case 1306403:
-      return {
-        code: 'CORE_PERMISSION',
-        hint: `the app may not call ${ctx.call}: grant it the JOB component's API permission in ESB (开发者中心 → 云 API 权限)`,
-      };
-    case 9900403:
-      return { code: 'CORE_PERMISSION', hint: permissionHint(env.permission) };
-    case 1306429:
-      return {
-        code: 'CORE_RATE_LIMITED',
-        hint: 'ESB rate limit: run fewer things at once or poll less often, or ask the ESB admin to raise the limit',
-      };
-    case 1306404:
-      return ctx.call === 'operate_job_instance'
-        ? {
-            code: 'CORE_NOT_SUPPORTED',
-            hint: 'this server cannot terminate jobs (its ESB has no operate_job_instance, as on JOB 2.x): stop the job in the JOB web UI',
-          }
-        : { code: 'CORE_NOT_SUPPORTED', hint: `ESB has no ${ctx.call} component: check the base URL` };
-    case 1306201:
-    case 1306203:
-      return {
-        code: 'CORE_UPSTREAM',
-        hint: 'ESB could not reach JOB; try again later or tell the BlueKing admins',
-      };
-    case 1244006:
-      return {
-        code: 'CORE_JOB_NOT_FOUND',
-        hint: `no job instance ${ctx.jobInstanceId ?? '?'} in business ${ctx.bizId ?? '?'}: check both ids (a job belongs to the business it was started in)`,
-      };
-    case 1244015:
-      return { code: 'CORE_ALREADY_TERMINATING', hint: 'the job is already being terminated' };
-    case 1241008:
-      return {
-        code: 'CORE_BAD_REQUEST',
-        hint: `business ${ctx.bizId ?? '?'} does not exist or the user cannot see it`,
-      };
-    case 1244003:
-      return {
-        code: 'CORE_BAD_REQUEST',
-        hint: 'the execution account does not exist in JOB for this business',
-      };
-    case 1244002:
-      return { code: 'CORE_BAD_REQUEST', hint: 'some hosts are not in this business in CMDB' };
-    case 1243001:
-      return { code: 'CORE_BAD_REQUEST', hint: 'no such script_id in this business' };
-    case 1241003:
-      return {
-        code: 'CORE_BAD_REQUEST',
-        hint: 'JOB does not support this operation now (e.g. terminating a job that has already finished)',
-      };
-    case 1244001:
-      return { code: 'CORE_BAD_REQUEST', hint: 'JOB found no hosts for the targets given' };
-    case 1306406:
-    case 1240003:
-    case 1241004:
-    case 1241005:
-    case 1241007:
-      return {
-        code: 'CORE_BAD_REQUEST',
-        hint: 'the server rejected a request field named in its message (JOB 3.x also requires account)',
-      };
-    default:
-      return { code: 'CORE_ESB' };
-  }
 }
 
 /** The error for a `result: false` envelope. */

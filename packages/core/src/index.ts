@@ -1,4 +1,5 @@
-export { type CallOptions, createClient, JobClient } from './client.js';
+export { type CallOptions, createClient, JobClient, TIMEZONE_HEADER } from './client.js';
+export { LATE_FAILURE_CODES, QUOTA_CODES } from './codes.js';
 export {
   type ClientOptions,
   clientOptionsFromEnv,
@@ -10,6 +11,7 @@ export {
 } from './config.js';
 export { decodeBase64, encodeBase64, encodeParams } from './encode.js';
 export * from './errors.js';
+export { checkHostIdentity, isCloudId, isHostIp, MAX_CLOUD_ID, printable } from './hosts.js';
 export {
   isFinalJobStatus,
   JOB_STATUS,
@@ -18,5 +20,7 @@ export {
   unescapeHtml,
 } from './normalize.js';
 export { redactBody } from './redact.js';
+export { BIZ_SET_MAX, BIZ_SET_MIN, resolveScope, type Scope, scopeText, scopeTypeOf } from './scope.js';
+export { TERMINATE_ROUNDS } from './terminate.js';
 export type * from './types.js';
 export { checkFastExecuteScript, checkJobRef } from './validate.js';

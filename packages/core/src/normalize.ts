@@ -1,9 +1,11 @@
 /**
  * Smooths over the differences between JOB 2.x and JOB 3.x answers of the v2 API: `execute_count`
  * becomes `retry_count`, HTML-escaped logs are un-escaped, unknown status numbers are kept as they are.
+ * Every host identity is checked (see hosts.ts) and an exit code that is not an integer becomes null.
  */
 
-import type { EsbEnvelope, HostLog, JobInstanceStatus, StepInstance, StepLog } from './types.js';
+import { checkHostIdentity } from './hosts.js';
+import type { EsbEnvelope, HostLog, HostStatus, JobInstanceStatus, StepInstance, StepLog } from './types.js';
 
 const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: '\u00a0' };
 
@@ -25,7 +27,12 @@ function retryCount(item: { retry_count?: number; execute_count?: number }): num
 }
 
 function normalizeStep(step: StepInstance): StepInstance {
-  return { ...step, retry_count: retryCount(step), step_ip_status: step.step_ip_status ?? [] };
+  const hosts: HostStatus[] = Array.isArray(step.step_ip_status) ? step.step_ip_status : [];
+  return {
+    ...step,
+    retry_count: retryCount(step),
+    step_ip_status: hosts.map((h) => checkHostIdentity({ ...(h ?? {}) }) as HostStatus),
+  };
 }
 
 /**
@@ -65,21 +72,30 @@ function logText(v: unknown): string {
   return typeof v === 'object' ? JSON.stringify(v) : String(v);
 }
 
+/** An exit code as JOB means it: an integer, or null for a host that never ran (or a garbled value). */
+function exitCode(v: unknown): number | null {
+  return typeof v === 'number' && Number.isSafeInteger(v) ? v : null;
+}
+
 export function normalizeLog(steps: StepLog[], unescapeHtmlLogs: boolean): StepLog[] {
-  const host = (l: HostLog): HostLog => ({
-    ...l,
-    retry_count: retryCount(l),
-    log_content: unescapeHtmlLogs ? unescapeHtml(logText(l.log_content)) : logText(l.log_content),
-  });
+  const host = (l: HostLog): HostLog =>
+    checkHostIdentity({
+      ...(l ?? {}),
+      retry_count: retryCount(l ?? {}),
+      exit_code: exitCode(l?.exit_code),
+      log_content: unescapeHtmlLogs ? unescapeHtml(logText(l?.log_content)) : logText(l?.log_content),
+    }) as HostLog;
+  const list = <T>(v: T[] | undefined): T[] => (Array.isArray(v) ? v : []);
   return steps.map((s) => ({
     ...s,
-    step_results: (s.step_results ?? []).map((r) => ({ ...r, ip_logs: (r.ip_logs ?? []).map(host) })),
+    step_results: list(s?.step_results).map((r) => ({ ...r, ip_logs: list(r?.ip_logs).map(host) })),
   }));
 }
 
 /**
  * Parses a JOB time: `"2018-03-15 12:56:35 +0800"` (JOB 2.x, with offset) or `"2026-11-27 10:10:10"`
- * (JOB 3.x, the server's zone, given here as `defaultOffset` such as `"+0800"`; local time without it).
+ * (JOB 3.x: written in the zone of the `X-Bk-Job-User-Timezone` header, which the client sends as
+ * `UTC`; so UTC unless `defaultOffset`, such as `"+0800"`, says otherwise). Never the runner's own zone.
  * Returns undefined for null, empty or unreadable values.
  */
 export function parseJobTime(value: string | null | undefined, defaultOffset?: string): Date | undefined {
@@ -88,7 +104,7 @@ export function parseJobTime(value: string | null | undefined, defaultOffset?: s
     value.trim(),
   );
   if (!m) return undefined;
-  const offset = m[3] ?? defaultOffset;
+  const offset = m[3] ?? defaultOffset ?? 'Z';
   const iso = `${m[1]}T${m[2]}${offset ? (offset === 'Z' ? 'Z' : offset.replace(/^([+-]\d{2})(\d{2})$/, '$1:$2')) : ''}`;
   const date = new Date(iso);
   return Number.isNaN(date.getTime()) ? undefined : date;

@@ -16,12 +16,18 @@ export function backoffDelay(
   return Math.round(step / 2 + random() * (step / 2));
 }
 
-/** Whether a failed read may be tried again: network trouble, timeouts, 5xx/429, ESB rate limits. */
+/**
+ * Whether a failed read may be tried again: network trouble, timeouts, 5xx/429, ESB rate limits, ESB
+ * not reaching JOB, JOB failing inside (1240002, its database or queue away).
+ */
 export function isTransient(err: unknown): boolean {
   if (err instanceof ConnectionError) return err.code === 'CORE_CONNECTION';
   if (err instanceof TimeoutError) return true;
   if (err instanceof HttpStatusError) return (err.status ?? 0) >= 500 || err.status === 429;
-  if (err instanceof EsbError) return err.code === 'CORE_RATE_LIMITED' || err.code === 'CORE_UPSTREAM';
+  if (err instanceof EsbError)
+    return (
+      err.code === 'CORE_RATE_LIMITED' || err.code === 'CORE_UPSTREAM' || err.code === 'CORE_JOB_INTERNAL'
+    );
   return false;
 }
 

@@ -14,6 +14,8 @@ import { maskText } from './redact.js';
 export interface SubmitContext {
   endpoint: string;
   bizId: number;
+  /** The scope as words: `business 2`, `business set 9000001`. */
+  scope: string;
   taskName: string | undefined;
   username: string | undefined;
   secrets: readonly string[];
@@ -44,12 +46,12 @@ export function mayHaveStarted(
   const who = ctx.username ? ` by ${ctx.username}` : '';
   const named = ctx.taskName ? `named "${ctx.taskName}"` : 'named "API Quick execution script…"';
   const check =
-    `open JOB (作业平台) → 执行历史 (job history) of business ${ctx.bizId} and look for a job ${named}` +
+    `open JOB (作业平台) → 执行历史 (job history) of ${ctx.scope} and look for a job ${named}` +
     ` started${who} around ${when}; if it is there, follow or stop that job instead of submitting again`;
   const because = maskText(reason, ctx.secrets);
   const message =
     `fast_execute_script may have started: the request was sent to ${ctx.endpoint} at ${when} ` +
-    `(bk_biz_id ${ctx.bizId}${ctx.taskName ? `, task_name "${ctx.taskName}"` : ''}) but ${because}. ` +
+    `(${ctx.scope}, bk_biz_id ${ctx.bizId}${ctx.taskName ? `, task_name "${ctx.taskName}"` : ''}) but ${because}. ` +
     `It was NOT sent again. Before retrying, ${check}.`;
   return new MayHaveStartedError(message, {
     call: 'fast_execute_script',

@@ -5,12 +5,25 @@ export interface IpTarget {
   ip: string;
 }
 
+/** JOB's resource scope types: a business, or a business set. */
+export type ScopeType = 'biz' | 'biz_set';
+
+/**
+ * Which business (set) a call is about. Give `bk_biz_id`, or `bk_scope_type` + `bk_scope_id`, or
+ * both; the client derives the rest (8000000–9999999 are business sets) and always sends all three.
+ */
+export interface ScopeFields {
+  bk_biz_id?: number;
+  bk_scope_type?: ScopeType;
+  /** The business (set) id as text, as JOB 3.x takes it. */
+  bk_scope_id?: string;
+}
+
 /** Script type codes: 1 shell, 2 bat, 3 perl, 4 python, 5 powershell. */
 export type ScriptType = 1 | 2 | 3 | 4 | 5;
 
 /** The business fields of `fast_execute_script` (the auth fields are added by the client). */
-export interface FastExecuteScriptRequest {
-  bk_biz_id: number;
+export interface FastExecuteScriptRequest extends ScopeFields {
   script_id?: number;
   task_name?: string;
   /** Base64 of the script's UTF-8 bytes. */
@@ -37,14 +50,24 @@ export interface FastExecuteScriptResult {
   job_request_id?: string;
 }
 
-export interface JobRef {
-  bk_biz_id: number;
+export interface JobRef extends ScopeFields {
   job_instance_id: number;
 }
 
-export interface HostStatus {
+/**
+ * A host as JOB names it in an answer. The client checks every host identity: an `ip` that is not an
+ * IPv4/IPv6 address or a `bk_cloud_id` that is not an integer 0–2147483647 is a protocol error for
+ * that host only. Such a host is kept, with `invalid` saying what was wrong, `ip` a printable and
+ * shortened form of what was sent and `bk_cloud_id` -1: show it, never use it as a name or a path.
+ */
+export interface HostIdentity {
   ip: string;
   bk_cloud_id: number;
+  /** Set when JOB's identity of this host is unusable: the reason. */
+  invalid?: string;
+}
+
+export interface HostStatus extends HostIdentity {
   status: number;
 }
 
@@ -94,10 +117,9 @@ export interface JobInstanceStatus {
   blocks: Block[];
 }
 
-export interface HostLog {
-  ip: string;
-  bk_cloud_id: number;
-  exit_code: number;
+export interface HostLog extends HostIdentity {
+  /** `null` when the host never ran its script (JOB 3.x sends null; anything not an integer becomes null). */
+  exit_code: number | null;
   error_code: number;
   retry_count?: number;
   execute_count?: number;
@@ -129,13 +151,21 @@ export interface OperateJobInstanceRequest extends JobRef {
 
 export interface OperateJobInstanceResult {
   job_instance_id: number;
+  /**
+   * `requested`: JOB accepted the terminate. `terminating` / `finished`: JOB refused it (1241003 or
+   * 1244015) and the job's status showed it already being terminated, or over: nothing left to stop.
+   */
+  outcome: 'requested' | 'terminating' | 'finished';
+  /** The job status read to tell those apart (absent for `requested`). */
+  status?: number;
 }
 
 /** The ESB envelope every answer comes in. */
 export interface EsbEnvelope<T> {
   result: boolean;
   code: number | string;
-  message: string;
+  /** JOB 3.x leaves it out of successful answers. */
+  message?: string;
   data: T;
   request_id?: string;
   job_request_id?: string;

@@ -1,6 +1,7 @@
 /** The client's own checks of request fields, before anything is sent. */
 
 import { RequestValidationError } from './errors.js';
+import { checkScope } from './scope.js';
 import type { FastExecuteScriptRequest, JobRef, OperateJobInstanceRequest } from './types.js';
 
 const IPV4 = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/;
@@ -32,7 +33,7 @@ export function checkFastExecuteScript(req: FastExecuteScriptRequest): string[] 
   const issues: string[] = [];
   const r = req as unknown as Record<string, unknown>;
   if (typeof r !== 'object' || r === null) return ['the request must be an object'];
-  intField(issues, 'bk_biz_id', r.bk_biz_id, 1);
+  issues.push(...checkScope(r));
   if (r.script_id !== undefined) intField(issues, 'script_id', r.script_id, 1);
   if (r.script_content !== undefined) base64Field(issues, 'script_content', r.script_content, false);
   if (r.script_id === undefined && (r.script_content === undefined || r.script_content === '')) {
@@ -99,7 +100,7 @@ function checkCallbackUrl(issues: string[], value: unknown): void {
 export function checkJobRef(ref: JobRef): string[] {
   const issues: string[] = [];
   if (typeof ref !== 'object' || ref === null) return ['the request must be an object'];
-  intField(issues, 'bk_biz_id', ref.bk_biz_id, 1);
+  issues.push(...checkScope(ref));
   intField(issues, 'job_instance_id', ref.job_instance_id, 1);
   return issues;
 }

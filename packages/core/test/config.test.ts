@@ -89,6 +89,8 @@ describe('authentication', () => {
       bk_username: 'u',
       bk_token: 't',
       ...REF,
+      bk_scope_type: 'biz',
+      bk_scope_id: String(REF.bk_biz_id),
     });
     expect(s.requests[0]?.headers['x-bkapi-authorization']).toBeUndefined();
   });
@@ -104,7 +106,7 @@ describe('authentication', () => {
       bk_app_secret: 'b',
       bk_username: 'u',
     });
-    expect(s.requests[0]?.body).toEqual(REF);
+    expect(s.requests[0]?.body).toEqual({ ...REF, bk_scope_type: 'biz', bk_scope_id: String(REF.bk_biz_id) });
   });
 
   it('keeps its own credentials even if a request carries auth fields', async () => {

@@ -109,11 +109,28 @@ describe('read calls retry transient faults', () => {
     expect(s.requests).toHaveLength(1);
   });
 
-  it('a terminate whose answer was lost and whose retry finds the job terminating succeeds', async () => {
-    const s = await server([{ reset: true }, { json: fail(1244015, '任务正在终止中，请不要重复操作') }]);
+  it('a terminate whose answer was lost and whose retry is refused (1241003) reads the status: terminating is success', async () => {
+    const terminating = {
+      ...STATUS_DATA,
+      is_finished: false,
+      job_instance: { ...STATUS_DATA.job_instance, status: 10 },
+    };
+    const s = await server([
+      { reset: true },
+      { json: fail(1241003, '不支持的操作') },
+      { json: ok(terminating) },
+    ]);
     const { c } = client(s.url);
-    expect(await c.operateJobInstance(REF)).toEqual({ job_instance_id: 7 });
-    expect(s.requests.map((r) => r.body.operation_code)).toEqual([1, 1]);
+    expect(await c.operateJobInstance(REF)).toEqual({
+      job_instance_id: 7,
+      outcome: 'terminating',
+      status: 10,
+    });
+    expect(s.requests.map((r) => r.path.split('/').at(-2))).toEqual([
+      'operate_job_instance',
+      'operate_job_instance',
+      'get_job_instance_status',
+    ]);
   });
 
   it('honours Retry-After within the delay cap', async () => {

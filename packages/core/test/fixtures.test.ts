@@ -79,7 +79,14 @@ describe('the shared test vectors', () => {
     });
     const sent = server.requests.at(-1)?.body;
     const seed = JSON.parse(read('fast_execute_script.request.json')) as Record<string, unknown>;
-    expect(sent).toEqual({ ...seed, bk_app_secret: 'xxx-fixture', bk_token: 'tok-fixture' });
+    // The seed's fields as they are, plus the JOB 3.x scope form of its bk_biz_id (JOB 2.x ignores it).
+    expect(sent).toEqual({
+      ...seed,
+      bk_app_secret: 'xxx-fixture',
+      bk_token: 'tok-fixture',
+      bk_scope_type: 'biz',
+      bk_scope_id: String(seed.bk_biz_id),
+    });
   });
 
   it('keep JOB 3.x extras of a submit answer', async () => {

@@ -37,6 +37,9 @@ Following jobs:
   --poll-max MS            then one call per this delay (default 5s)
   --terminate-on-interrupt on Ctrl-C or SIGTERM, ask JOB to terminate the running job
                            (by default it is left running and can be followed with --resume)
+  --quota-wait DURATION    when JOB's running-job quota is full (nothing was started), wait and
+                           submit again: 2 s, doubling to 30 s, for at most this long (default
+                           10m; 0 does not wait; at most 1h). Ctrl-C stops the wait
 
 Ctrl-C or SIGTERM once: no further step is submitted, the record is saved, the run id and the
 resume command are printed, exit 130. A second Ctrl-C exits at once.

@@ -28,6 +28,7 @@ const OPTIONS = {
   'from-step': { type: 'string' },
   'poll-initial': { type: 'string' },
   'poll-max': { type: 'string' },
+  'quota-wait': { type: 'string' },
   'terminate-on-interrupt': { type: 'boolean', default: false },
 } as const;
 
@@ -44,6 +45,7 @@ export async function apply(argv: string[]): Promise<number> {
     ? parseMs('--poll-initial', values['poll-initial'])
     : undefined;
   const pollMaxMs = values['poll-max'] ? parseMs('--poll-max', values['poll-max']) : undefined;
+  const quotaWaitMs = quotaWaitOf(values['quota-wait']);
   const ui = chooseUi(values.ui, env, process.stdout.isTTY === true);
   const root = runsDir(values['state-dir']);
 
@@ -174,6 +176,7 @@ hint: review it with runbook plan ${file}, then run again with --yes
       ...(previous ? { resumedFrom: previous.runId } : {}),
       ...(pollInitialMs ? { pollInitialMs } : {}),
       ...(pollMaxMs ? { pollMaxMs } : {}),
+      ...(quotaWaitMs === undefined ? {} : { quotaWait: { limitMs: quotaWaitMs } }),
     });
     view.setControl?.(handle.control);
     /** The first interrupt's signal; a second interrupt exits at once. */
@@ -229,6 +232,12 @@ hint: review it with runbook plan ${file}, then run again with --yes
     cleanup?.();
     await endpoint.close();
   }
+}
+
+/** `--quota-wait`: 0 (do not wait), or a duration up to 1 h; undefined: the engine's default (10 min). */
+function quotaWaitOf(text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  return /^0+(ms|s|m)?$/.test(text.trim()) ? 0 : parseMs('--quota-wait', text);
 }
 
 function alive(pid: number): boolean {

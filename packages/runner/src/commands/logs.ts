@@ -1,8 +1,7 @@
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { onePositional, parseCommand } from '../cli/args.js';
 import { CliError, EXIT } from '../exit.js';
-import { readRecord, runDir, runsDir } from '../record/store.js';
+import { insideDir, readRecord, runDir, runsDir } from '../record/store.js';
 
 export const LOGS_HELP = `Usage: runbook logs RUN [options]
 
@@ -42,14 +41,10 @@ export async function logs(argv: string[]): Promise<number> {
   let printed = 0;
   for (const s of steps) {
     for (const h of (s.hosts ?? []).filter(matches)) {
-      process.stdout.write(`==> ${s.name} ${h.cloud}:${h.ip} (status ${h.status}, exit ${h.exitCode}) <==\n`);
-      let text: string;
-      try {
-        text = readFileSync(join(dir, h.log), 'utf8');
-      } catch {
-        text = '(log file missing)\n';
-      }
-      process.stdout.write(text.endsWith('\n') || text === '' ? text : `${text}\n`);
+      const exit = h.exitCode === null || h.exitCode === undefined ? 'no exit code' : `exit ${h.exitCode}`;
+      const label = h.invalid ? `host named unusably by JOB (${h.invalid})` : `${h.cloud}:${h.ip}`;
+      process.stdout.write(`==> ${s.name} ${label} (status ${h.status}, ${exit}) <==\n`);
+      process.stdout.write(`${readLog(dir, h.log)}`);
       printed++;
     }
   }
@@ -60,4 +55,21 @@ export async function logs(argv: string[]): Promise<number> {
     return values.host !== undefined ? EXIT.usage : EXIT.ok;
   }
   return EXIT.ok;
+}
+
+/** A saved log as text ending in a newline; a record naming a file outside its run folder is refused. */
+function readLog(dir: string, log: unknown): string {
+  let path: string;
+  try {
+    path = insideDir(dir, String(log));
+  } catch {
+    return `(refused: the record names ${JSON.stringify(String(log)).slice(0, 120)} for this log, which is not inside the run folder)\n`;
+  }
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch {
+    return '(log file missing)\n';
+  }
+  return text.endsWith('\n') || text === '' ? text : `${text}\n`;
 }

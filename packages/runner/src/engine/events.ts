@@ -21,8 +21,14 @@ export interface HostResult {
   cloud: number;
   /** JOB per-host status (9 ok, 104 non-zero exit, 102 timeout, 1 agent error, …). */
   status: number;
-  exitCode: number;
+  /** `null` when JOB gave none: the host never ran its script (never shown or recorded as 0). */
+  exitCode: number | null;
   tag: string;
+  /**
+   * Set when JOB's identity of this host (ip, cloud id) was unusable: the reason. `ip` is then a
+   * printable form of what JOB sent and `cloud` -1; show them, never use them as a name.
+   */
+  invalid?: string;
   /** The host's log, with secrets masked. */
   log: string;
 }
@@ -63,6 +69,22 @@ export type RunEvent = Base &
     | { type: 'confirm.answered'; step?: string; accepted: boolean; by: 'person' | 'flag' }
     | { type: 'step.skipped'; step: string; reason: string }
     | { type: 'step.submitting'; step: string }
+    /**
+     * JOB refused the submit with a definite "not now" that created nothing (a full running-job
+     * quota): the step waits `waitMs`, then is submitted again. `waitedMs` is the wait so far,
+     * `limitMs` the most it will wait (`--quota-wait`).
+     */
+    | {
+        type: 'step.waiting';
+        step: string;
+        reason: 'quota';
+        /** JOB's code and message, e.g. 1244032. */
+        code: number | string;
+        message: string;
+        waitMs: number;
+        waitedMs: number;
+        limitMs: number;
+      }
     | {
         type: 'step.submitted';
         step: string;

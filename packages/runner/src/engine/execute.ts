@@ -3,7 +3,16 @@ import type { Plan, PlannedStep } from '../plan/types.js';
 import { countHosts, hostSucceeded } from './counts.js';
 import type { ConfirmFn, ConfirmRequest, EventSink, RunControl, RunEvent } from './events.js';
 import { DEFAULT_POLL, followJob } from './poll.js';
-import { errorInfo, exitCodeOf, hostResults, hostsOfStatus, isMayHaveStarted } from './results.js';
+import { DEFAULT_QUOTA_WAIT, type QuotaWait, QuotaWaitStopped, submitWithinQuota } from './quota.js';
+import {
+  errorInfo,
+  exitCodeOf,
+  hostResults,
+  hostsOfStatus,
+  isMayHaveStarted,
+  jobElapsedMs,
+  jobRefOf,
+} from './results.js';
 
 type EventBody = RunEvent extends infer E ? (E extends RunEvent ? Omit<E, 'ts'> : never) : never;
 
@@ -33,6 +42,8 @@ export interface ExecuteOptions {
   pollMaxMs?: number;
   /** Extra time allowed beyond a step's script timeout before following gives up, in ms. */
   followGraceMs?: number;
+  /** How long a submit refused by JOB's running-job quota is retried (`--quota-wait`, default 10 min). */
+  quotaWait?: QuotaWait;
 }
 
 export interface RunHandle {
@@ -207,9 +218,13 @@ async function run(
     }
 
     const started = performance.now();
+    // A re-attached job started before this run: its duration comes from JOB's own times.
+    const elapsed = (st: JobInstanceStatus) =>
+      (directive.action === 'reattach' ? jobElapsedMs(st) : undefined) ??
+      Math.round(performance.now() - started);
     let ref: JobRef;
     if (directive.action === 'reattach') {
-      ref = { bk_biz_id: plan.biz, job_instance_id: directive.jobInstanceId };
+      ref = jobRefOf(step, plan.biz, directive.jobInstanceId);
       emit({
         type: 'step.submitted',
         step: step.name,
@@ -219,10 +234,28 @@ async function run(
       });
     } else {
       emit({ type: 'step.submitting', step: step.name });
+      const quotaWait = { ...DEFAULT_QUOTA_WAIT, ...options.quotaWait };
       try {
         // No abort signal: a submit that left must get its answer, or be reported as "may have started".
-        const sub = await client.fastExecuteScript(step.request);
-        ref = { bk_biz_id: plan.biz, job_instance_id: sub.job_instance_id };
+        // A quota refusal created nothing: wait (an interrupt stops the wait) and submit again.
+        const sub = await submitWithinQuota(
+          () => client.fastExecuteScript(step.request),
+          quotaWait,
+          signal,
+          (refusal, waitMs, waitedMs) =>
+            emit({
+              type: 'step.waiting',
+              step: step.name,
+              reason: 'quota',
+              code: refusal.code,
+              message: refusal.message,
+              waitMs,
+              waitedMs,
+              limitMs: quotaWait.limitMs,
+            }),
+          () => emit({ type: 'step.submitting', step: step.name }),
+        );
+        ref = jobRefOf(step, plan.biz, sub.job_instance_id);
         emit({
           type: 'step.submitted',
           step: step.name,
@@ -231,6 +264,7 @@ async function run(
           ...(sub.step_instance_id !== undefined ? { stepInstanceId: sub.step_instance_id } : {}),
         });
       } catch (err) {
+        if (err instanceof QuotaWaitStopped) return interruptedExit();
         const may = isMayHaveStarted(err);
         const info = errorInfo(err);
         if (may) {
@@ -261,7 +295,7 @@ async function run(
             step: step.name,
             status: st.job_instance.status,
             counts: countHosts(hostsOfStatus(st)),
-            elapsedMs: Math.round(performance.now() - started),
+            elapsedMs: elapsed(st),
           }),
       );
     } catch (err) {
@@ -292,7 +326,7 @@ async function run(
       ok,
       counts: countHosts(hosts),
       hosts,
-      elapsedMs: Math.round(performance.now() - started),
+      elapsedMs: elapsed(last),
     });
     if (!ok) {
       failed = true;

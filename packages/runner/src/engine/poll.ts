@@ -1,5 +1,12 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { JobClient, JobInstanceStatus, JobRef } from '@runbook/core';
+import {
+  isFinalJobStatus,
+  JOB_STATUS,
+  type JobClient,
+  type JobInstanceStatus,
+  type JobRef,
+  jobStatusName,
+} from '@runbook/core';
 import { RunnerError } from '../errors.js';
 
 export interface PollOptions {
@@ -40,7 +47,33 @@ export function nextPollDelay(
   return cap;
 }
 
-/** Calls `get_job_instance_status` until JOB says the job finished; reports every answer. */
+/**
+ * Whether an answer says the job is over, consistently: the finished flag and a final job status
+ * agree. `contradiction` describes an answer where they disagree (finished with a status that is not
+ * final, or the reverse); `unknown` a finished job with a status nobody documented.
+ */
+export function readAnswer(st: JobInstanceStatus): {
+  over: boolean;
+  contradiction?: string;
+  unknown?: number;
+} {
+  const status = Number(st.job_instance.status);
+  const final = isFinalJobStatus(status);
+  if (st.is_finished && final) return { over: true };
+  if (!st.is_finished && !final) return { over: false };
+  if (st.is_finished && !(status in JOB_STATUS)) return { over: false, unknown: status };
+  return {
+    over: false,
+    contradiction: `is_finished ${st.is_finished} with job status ${status} (${jobStatusName(status)})`,
+  };
+}
+
+/**
+ * Calls `get_job_instance_status` until JOB says, consistently, that the job is over; reports every
+ * answer. A contradictory answer is followed on to a consistent one or to the deadline; a job over
+ * with a status nobody documented, and the deadline, end following with an error (the step is then
+ * detached, re-attachable): never with a verdict on the step.
+ */
 export async function followJob(
   client: JobClient,
   ref: JobRef,
@@ -49,6 +82,7 @@ export async function followJob(
 ): Promise<JobInstanceStatus> {
   const started = performance.now();
   let delay: number | undefined;
+  let contradiction: string | undefined;
   if (!options.immediate) {
     delay = nextPollDelay(undefined, 0, options.initialMs, options.maxMs);
     await sleep(delay, undefined, { signal: options.signal });
@@ -56,17 +90,43 @@ export async function followJob(
   for (;;) {
     const st = await client.getJobInstanceStatus(ref, { signal: options.signal });
     onStatus(st);
-    if (st.is_finished) return st;
+    const read = readAnswer(st);
+    if (read.over) return st;
+    if (read.unknown !== undefined) throw unknownStatus(ref, read.unknown);
+    contradiction = read.contradiction;
     const elapsed = performance.now() - started;
-    if (elapsed > options.deadlineMs) {
-      throw new RunnerError(
-        'RUNNER_FOLLOW_TIMEOUT',
-        `job ${ref.job_instance_id} was still running after ${Math.round(options.deadlineMs / 1000)} s of following; it was left alone`,
-        3,
-        { hint: 'resume the run to follow it again, or look at the job in JOB' },
-      );
-    }
+    if (elapsed > options.deadlineMs) throw followTimeout(ref, options.deadlineMs, contradiction);
     delay = nextPollDelay(delay, elapsed, options.initialMs, options.maxMs);
     await sleep(delay, undefined, { signal: options.signal });
   }
+}
+
+function followTimeout(ref: JobRef, deadlineMs: number, contradiction: string | undefined): RunnerError {
+  const s = Math.round(deadlineMs / 1000);
+  return contradiction
+    ? new RunnerError(
+        'RUNNER_FOLLOW_TIMEOUT',
+        `JOB's answers about job ${ref.job_instance_id} still contradicted themselves after ${s} s of following (${contradiction}); the step was not marked failed and the job was left alone`,
+        3,
+        {
+          hint: 'look at the job in JOB, then resume the run to follow it again (it is not submitted again)',
+        },
+      )
+    : new RunnerError(
+        'RUNNER_FOLLOW_TIMEOUT',
+        `job ${ref.job_instance_id} was still running after ${s} s of following; it was left alone`,
+        3,
+        { hint: 'resume the run to follow it again, or look at the job in JOB' },
+      );
+}
+
+function unknownStatus(ref: JobRef, status: number): RunnerError {
+  return new RunnerError(
+    'RUNNER_UNKNOWN_STATUS',
+    `JOB says job ${ref.job_instance_id} finished with status ${status}, which no JOB document lists; the step was not marked failed or succeeded`,
+    3,
+    {
+      hint: 'look at the job in JOB to see how it ended; resuming the run follows it again, it is not submitted again',
+    },
+  );
 }

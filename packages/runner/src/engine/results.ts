@@ -1,15 +1,23 @@
-import type { JobInstanceStatus, StepLog } from '@runbook/core';
+import {
+  type HostStatus,
+  type JobInstanceStatus,
+  type JobRef,
+  parseJobTime,
+  type StepLog,
+} from '@runbook/core';
 import { RunnerError } from '../errors.js';
+import type { PlannedStep } from '../plan/types.js';
 import type { ErrorInfo, HostResult } from './events.js';
 
 /** Per-host statuses of the last status answer. */
-export function hostsOfStatus(
-  st: JobInstanceStatus,
-): Array<{ ip: string; bk_cloud_id: number; status: number }> {
+export function hostsOfStatus(st: JobInstanceStatus): HostStatus[] {
   return st.blocks.flatMap((b) => b.step_instances.flatMap((s) => s.step_ip_status));
 }
 
-/** Per-host results from the log answer; hosts the log omits keep their status with an empty log. */
+/**
+ * Per-host results from the log answer; hosts the log omits keep their status, an empty log and no
+ * exit code (`null`: JOB never said one). Hosts whose identity core found unusable keep `invalid`.
+ */
 export function hostResults(
   st: JobInstanceStatus,
   logs: StepLog[] | undefined,
@@ -21,9 +29,10 @@ export function hostResults(
       ip: h.ip,
       cloud: h.bk_cloud_id,
       status: h.status,
-      exitCode: -1,
+      exitCode: null,
       tag: '',
       log: logError ? `(log unavailable: ${logError})\n` : '',
+      ...(h.invalid ? { invalid: h.invalid } : {}),
     });
   }
   for (const step of logs ?? []) {
@@ -34,8 +43,9 @@ export function hostResults(
           cloud: l.bk_cloud_id,
           status: r.ip_status,
           exitCode: l.exit_code,
-          tag: r.tag,
+          tag: typeof r.tag === 'string' ? r.tag : '',
           log: l.log_content ?? '',
+          ...(l.invalid ? { invalid: l.invalid } : {}),
         });
       }
     }
@@ -71,4 +81,32 @@ export function isMayHaveStarted(err: unknown): boolean {
     ((err as { code?: unknown }).code === 'CORE_MAY_HAVE_STARTED' ||
       (err as { name?: unknown }).name === 'MayHaveStartedError')
   );
+}
+
+/** The reference of a step's job: the scope the step was submitted with, and the job id. */
+export function jobRefOf(step: PlannedStep, biz: number, jobInstanceId: number): JobRef {
+  const { bk_biz_id, bk_scope_type, bk_scope_id } = step.request;
+  return {
+    ...(bk_biz_id === undefined && bk_scope_id === undefined ? { bk_biz_id: biz } : {}),
+    ...(bk_biz_id !== undefined ? { bk_biz_id } : {}),
+    ...(bk_scope_type !== undefined ? { bk_scope_type } : {}),
+    ...(bk_scope_id !== undefined ? { bk_scope_id } : {}),
+    job_instance_id: jobInstanceId,
+  };
+}
+
+const MONTH_MS = 31 * 24 * 3600_000;
+
+/**
+ * How long the job has run by JOB's own times (read as UTC, as the client asks JOB to write them),
+ * until its end or `now`; undefined when JOB gave no usable times. For a re-attached job, whose start
+ * the runner did not see.
+ */
+export function jobElapsedMs(st: JobInstanceStatus, now = Date.now()): number | undefined {
+  const job = st.job_instance;
+  const start = parseJobTime(job.start_time ?? job.create_time ?? null)?.getTime();
+  if (start === undefined) return undefined;
+  const end = (st.is_finished ? parseJobTime(job.end_time ?? null)?.getTime() : undefined) ?? now;
+  const ms = end - start;
+  return ms >= 0 && ms < MONTH_MS ? ms : undefined;
 }

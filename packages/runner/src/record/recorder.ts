@@ -1,6 +1,6 @@
 import type { RunEvent } from '../engine/events.js';
 import type { Plan } from '../plan/types.js';
-import { createRunDir, logPath, writeLogs, writeRecord } from './store.js';
+import { createRunDir, invalidLogPath, logPath, writeLogs, writeRecord } from './store.js';
 import { RECORD_VERSION, type RunRecord, type StepRecord } from './types.js';
 
 export interface Recorder {
@@ -70,6 +70,14 @@ export function createRecorder(root: string, record: RunRecord): Recorder {
         }
         break;
       }
+      case 'step.waiting': {
+        // The refused submit created nothing: the step is pending again until the next submit.
+        const s = step(e.step);
+        if (!s) return;
+        s.state = 'pending';
+        s.note = `waiting for JOB's running-job quota (code ${e.code}): ${e.message}`;
+        break;
+      }
       case 'step.submitting': {
         const s = step(e.step);
         if (!s) return;
@@ -102,13 +110,15 @@ export function createRecorder(root: string, record: RunRecord): Recorder {
         s.status = e.status;
         s.counts = e.counts;
         s.finishedAt = e.ts;
-        s.hosts = e.hosts.map((h) => ({
+        s.hosts = e.hosts.map((h, i) => ({
           ip: h.ip,
           cloud: h.cloud,
           status: h.status,
           exitCode: h.exitCode,
           tag: h.tag,
-          log: logPath(e.step, h.cloud, h.ip),
+          // A host JOB named unusably is never named by what JOB sent: its log gets a number.
+          log: h.invalid ? invalidLogPath(e.step, i) : logPath(e.step, h.cloud, h.ip),
+          ...(h.invalid ? { invalid: h.invalid } : {}),
         }));
         writeLogs(
           dir,

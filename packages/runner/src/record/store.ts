@@ -8,7 +8,7 @@ import {
   renameSync,
   writeFileSync,
 } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { isAbsolute, join, relative, resolve } from 'node:path';
 import { RunnerError } from '../errors.js';
 import { RECORD_VERSION, type RunRecord } from './types.js';
 
@@ -34,7 +34,28 @@ export function checkRunId(id: string): string {
 }
 
 export function runDir(root: string, runId: string): string {
-  return join(root, checkRunId(runId));
+  return insideDir(root, checkRunId(runId));
+}
+
+/**
+ * `rel` resolved inside `dir`, or a `RUNNER_UNSAFE_PATH` error when it would land anywhere else
+ * (`..`, an absolute path, NUL). Every path the runner writes or reads in a run folder goes through it.
+ */
+export function insideDir(dir: string, rel: string): string {
+  const base = resolve(dir);
+  const full = resolve(base, rel);
+  const back = relative(base, full);
+  if (rel.includes('\0') || isAbsolute(rel) || back === '' || back.startsWith('..') || isAbsolute(back)) {
+    throw new RunnerError(
+      'RUNNER_UNSAFE_PATH',
+      `refused the path ${JSON.stringify(rel)}: it is not inside ${base}`,
+      3,
+      {
+        hint: 'a run record or a JOB answer named a file outside its run folder; nothing was read or written there',
+      },
+    );
+  }
+  return full;
 }
 
 /** Creates the run's folder (0700), and its parents. */
@@ -93,20 +114,43 @@ export function listRecords(root: string): RunRecord[] {
   return out;
 }
 
-/** File name of a host's log inside the run folder: `logs/<step>/<cloud>-<ip>.log`. */
+/** A file name piece made of what the runner itself checked: letters, digits, `.`, `_`, `-`, `:` only. */
+const SAFE_PIECE = /^[A-Za-z0-9_:.-]{1,100}$/;
+
+function safePiece(what: string, piece: string): string {
+  if (!SAFE_PIECE.test(piece) || /^\.+$/.test(piece)) {
+    throw new RunnerError(
+      'RUNNER_UNSAFE_PATH',
+      `refused to name a log file after ${what} ${JSON.stringify(piece)}`,
+      3,
+    );
+  }
+  return piece;
+}
+
+/**
+ * File name of a host's log inside the run folder: `logs/<step>/<cloud>-<ip>.log`. The ip and cloud id
+ * come from JOB's answer (checked by core); anything that could make a path is refused here again.
+ */
 export function logPath(step: string, cloud: number, ip: string): string {
-  return join('logs', step, `${cloud}-${ip}.log`);
+  const cloudText = Number.isInteger(cloud) && cloud >= 0 ? String(cloud) : `cloud ${cloud}`;
+  return join('logs', safePiece('step', step), `${safePiece('host', `${cloudText}-${ip}`)}.log`);
+}
+
+/** File name of the log of a host whose identity JOB sent unusably: by its position, never its name. */
+export function invalidLogPath(step: string, index: number): string {
+  return join('logs', safePiece('step', step), `invalid-${index}.log`);
 }
 
 /**
  * Writes the logs of one finished step: one file (0600) per host, in one folder made once. Plain
  * writes, not temp + rename: a log is written once, and a resume that finds the step unfinished
- * fetches and writes it again.
+ * fetches and writes it again. Every path is checked to stay inside the run folder first.
  */
 export function writeLogs(dir: string, files: Array<{ path: string; text: string }>): void {
   const made = new Set<string>();
   for (const f of files) {
-    const full = join(dir, f.path);
+    const full = insideDir(dir, f.path);
     const parent = join(full, '..');
     if (!made.has(parent)) {
       mkdirSync(parent, { recursive: true, mode: 0o700 });

@@ -21,10 +21,13 @@ export interface HostRecord {
   ip: string;
   cloud: number;
   status: number;
-  exitCode: number;
+  /** `null`: JOB gave no exit code (the host never ran its script). */
+  exitCode: number | null;
   tag: string;
-  /** Log file, relative to the run directory. */
+  /** Log file, relative to the run directory (`invalid-<n>.log` for a host whose identity was unusable). */
   log: string;
+  /** Why JOB's identity of this host (ip, cloud id) was unusable; `ip` is then only for showing. */
+  invalid?: string;
 }
 
 export interface StepRecord {

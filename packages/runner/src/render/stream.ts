@@ -52,6 +52,11 @@ export function createStreamRenderer(write: (text: string) => void, options: Str
       case 'step.submitting':
         out(`[${event.step}] submitting`);
         break;
+      case 'step.waiting':
+        out(
+          `[${event.step}] ${p.bad('waiting')} ${seconds(event.waitMs)}: JOB's running-job quota is full (code ${event.code}: ${event.message}); nothing was started, submitting again after the wait (waited ${seconds(event.waitedMs)} of at most ${seconds(event.limitMs)}, --quota-wait)`,
+        );
+        break;
       case 'step.submitted':
         out(
           `[${event.step}] ${event.reattached ? 're-attached to' : 'submitted:'} job ${event.jobInstanceId} (${event.jobInstanceName})`,
@@ -73,8 +78,10 @@ export function createStreamRenderer(write: (text: string) => void, options: Str
         const t = p.dim(stamp());
         const lines: string[] = [];
         for (const h of event.hosts) {
+          const host = h.invalid ? `host named unusably by JOB (${h.invalid})` : `${h.cloud}:${h.ip}`;
+          const exit = h.exitCode === null ? 'no exit code (did not run)' : `exit ${h.exitCode}`;
           lines.push(
-            `${t} [${event.step}] ${h.cloud}:${h.ip} status ${h.status} exit ${h.exitCode}${h.tag ? ` tag ${h.tag}` : ''}\n`,
+            `${t} [${event.step}] ${host} status ${h.status} ${exit}${h.tag ? ` tag ${h.tag}` : ''}\n`,
           );
           for (const line of h.log.replace(/\n$/, '').split('\n')) {
             if (line !== '') lines.push(`    ${line}\n`);
@@ -104,6 +111,8 @@ export function createStreamRenderer(write: (text: string) => void, options: Str
     }
   };
 }
+
+const seconds = (ms: number) => (ms < 1000 ? `${ms} ms` : `${(ms / 1000).toFixed(ms < 10_000 ? 1 : 0)} s`);
 
 function verdictOf(exitCode: number, p: Paint): string {
   if (exitCode === 0) return p.ok('run succeeded');

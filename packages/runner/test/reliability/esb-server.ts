@@ -6,13 +6,15 @@ export type Answer =
   | { status?: number; headers?: Record<string, string>; body: string | Buffer }
   | { reset: true };
 
-/** Decides the answer to the `n`-th request (from 1) of `call`. */
-export type Responder = (call: string, n: number) => Answer;
+/** Decides the answer to the `n`-th request (from 1) of `call`, whose JSON body is `body`. */
+export type Responder = (call: string, n: number, body: Record<string, unknown>) => Answer;
 
 export interface MisbehavingEsb {
   url: string;
   /** Requests per call name. */
   counts: Record<string, number>;
+  /** Every request since the last `setResponder`: call, JSON body (when it parses) and headers. */
+  requests: Array<{ call: string; body: Record<string, unknown>; headers: IncomingMessage['headers'] }>;
   setResponder(r: Responder): void;
   close(): Promise<void>;
 }
@@ -106,21 +108,31 @@ export function goodAnswer(call: string): Answer {
 }
 
 const drain = (req: IncomingMessage) =>
-  new Promise<void>((resolve) => {
-    req.on('data', () => {});
-    req.on('end', () => resolve());
-    req.on('error', () => resolve());
+  new Promise<Record<string, unknown>>((resolve) => {
+    const chunks: Buffer[] = [];
+    const done = () => {
+      try {
+        resolve(JSON.parse(Buffer.concat(chunks).toString('utf8')) as Record<string, unknown>);
+      } catch {
+        resolve({});
+      }
+    };
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', done);
+    req.on('error', done);
   });
 
 /** A loopback ESB that answers what the responder says, however wrong. */
 export async function startMisbehavingEsb(): Promise<MisbehavingEsb> {
   let responder: Responder = goodAnswer;
   const counts: Record<string, number> = {};
+  const requests: MisbehavingEsb['requests'] = [];
   const server: Server = createServer(async (req, res) => {
-    await drain(req);
+    const body = await drain(req);
     const call = /\/job\/([a-z_]+)\/?/.exec(req.url ?? '')?.[1] ?? 'unknown';
     counts[call] = (counts[call] ?? 0) + 1;
-    const answer = responder(call, counts[call]!);
+    requests.push({ call, body, headers: req.headers });
+    const answer = responder(call, counts[call]!, body);
     if ('reset' in answer) {
       req.socket.destroy();
       return;
@@ -133,9 +145,11 @@ export async function startMisbehavingEsb(): Promise<MisbehavingEsb> {
   return {
     url: `http://127.0.0.1:${port}`,
     counts,
+    requests,
     setResponder(r) {
       responder = r;
       for (const k of Object.keys(counts)) delete counts[k];
+      requests.length = 0;
     },
     close: () =>
       new Promise<void>((resolve) => {

@@ -1,13 +1,15 @@
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { createClient } from '@runbook/core';
+import { join, relative } from 'node:path';
+import { createClient, isHostIp, LATE_FAILURE_CODES } from '@runbook/core';
 import { loadRunbook } from '@runbook/schema';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunEvent } from '../../src/engine/events.js';
 import { startRun } from '../../src/engine/execute.js';
 import { resolvePlan } from '../../src/plan/resolve.js';
 import { createRecorder, newRecord } from '../../src/record/recorder.js';
+import type { RunRecord } from '../../src/record/types.js';
 import { runCli } from '../helpers.js';
 import {
   bounded,
@@ -30,18 +32,17 @@ import {
   startMisbehavingEsb,
 } from './esb-server.js';
 import { readRecordFile } from './invariants.js';
+import {
+  isQuotaAnswer,
+  job3Scenarios,
+  LOG,
+  randomJob3Scenario,
+  type Scenario,
+  STATUS,
+  SUBMIT,
+} from './job3-scenarios.js';
 
-const SUBMIT = 'fast_execute_script';
-const STATUS = 'get_job_instance_status';
-const LOG = 'get_job_instance_log';
 type Obj = Record<string, any>;
-
-/** A named misbehaviour of one call; the other calls answer well. */
-interface Scenario {
-  name: string;
-  call: string;
-  answer: (n: number) => Answer;
-}
 
 const good = (call: string): Obj =>
   call === SUBMIT ? GOOD.submit() : call === STATUS ? GOOD.status() : (GOOD.log() as Obj);
@@ -206,13 +207,16 @@ function randomScenario(rng: Rng): Scenario {
   };
 }
 
-/** A submit answer that definitely refused (nothing started): `result: false` with a code, or HTTP 4xx. */
+/**
+ * A submit answer that definitely refused (nothing started): `result: false` with a code JOB does not
+ * send after saving the job (1240002 and the like), or HTTP 4xx.
+ */
 function definiteRefusal(a: Answer): boolean {
   if ('reset' in a) return false;
   if ((a.status ?? 200) >= 400 && (a.status ?? 200) < 500) return true;
   try {
     const o = JSON.parse(a.body.toString());
-    return o?.result === false && Number.isInteger(o.code) && o.code !== 0;
+    return o?.result === false && Number.isInteger(o.code) && o.code !== 0 && !LATE_FAILURE_CODES.has(o.code);
   } catch {
     return false;
   }
@@ -246,13 +250,21 @@ afterAll(async () => {
 });
 
 /** Runs the two-step runbook in process against the scenario; returns the violations. */
-async function protocolRun(i: number, sc: Scenario): Promise<string[]> {
-  esb.setResponder((call, n) => (call === sc.call ? sc.answer(n) : goodAnswer(call)));
+async function protocolRun(i: number, sc: Scenario, runId = `pc-${i}`): Promise<string[]> {
+  let quotaAnswers = 0;
+  let lastSubmit: Answer | undefined;
+  esb.setResponder((call, n, body) => {
+    const a = sc.respond?.(call, n, body) ?? (call === sc.call ? sc.answer(n) : goodAnswer(call));
+    if (call === SUBMIT && isQuotaAnswer(a)) quotaAnswers++;
+    if (call === SUBMIT) lastSubmit = a;
+    return a;
+  });
   const loaded = await loadRunbook(join(dir, 'pc.yaml'));
   if (!loaded.ok) return ['fixture does not load'];
-  const runId = `pc-${i}`;
   const resolved = resolvePlan(loaded.runbook, { runId, requireSecrets: true });
   if (!resolved.ok) return ['fixture does not resolve'];
+  // The follow deadline is the step's timeout plus a grace: 1 s + 1 s here (the plan is plain data).
+  for (const step of resolved.plan.steps) step.timeoutSec = 1;
   const client = createClient({
     baseUrl: esb.url,
     appCode: 'app',
@@ -262,6 +274,7 @@ async function protocolRun(i: number, sc: Scenario): Promise<string[]> {
     timeouts: { connectMs: 2_000, headersMs: 2_000, bodyMs: 2_000, requestMs: 5_000 },
   });
   const root = join(dir, 'runs');
+  const before = sc.hostile ? snapshot() : undefined;
   const recorder = createRecorder(
     root,
     newRecord(resolved.plan, { url: esb.url, local: false }, join(dir, 'pc.yaml')),
@@ -285,7 +298,8 @@ async function protocolRun(i: number, sc: Scenario): Promise<string[]> {
         yes: true,
         pollInitialMs: 1,
         pollMaxMs: 5,
-        followGraceMs: 5_000,
+        followGraceMs: 1_000,
+        quotaWait: { limitMs: 40, firstMs: 1, maxMs: 8 },
       }).result,
     );
   } catch (err) {
@@ -300,17 +314,89 @@ async function protocolRun(i: number, sc: Scenario): Promise<string[]> {
     if (!/^(CORE|RUNNER)_[A-Z_]+$/.test(e.error.code)) v.push(`unclear error code ${e.error.code}`);
     if (!e.error.message || STACK.test(e.error.message)) v.push(`unclear message: ${e.error.message}`);
     const submitted = events.some((x) => x.type === 'step.submitted' && x.step === e.step);
-    if (sc.call === SUBMIT && !submitted && !e.mayHaveStarted && !definiteRefusal(sc.answer(1)))
+    if (lastSubmit && !submitted && !e.mayHaveStarted && !definiteRefusal(lastSubmit))
       v.push(`a garbled submit answer was reported as ${e.error.code}, not "may have started"`);
   }
-  if ((esb.counts[SUBMIT] ?? 0) > 2) v.push(`${esb.counts[SUBMIT]} submits for 2 steps`);
+  // A quota refusal created nothing; every other submit answer may have: at most one per step.
+  const submits = esb.counts[SUBMIT] ?? 0;
+  if (submits - quotaAnswers > 2)
+    v.push(`${submits} submits (${quotaAnswers} refused by a quota) for 2 steps`);
+  let rec: RunRecord | undefined;
   try {
-    const rec = readRecordFile(root, runId);
+    rec = readRecordFile(root, runId);
     if (rec.exitCode !== code) v.push(`record exit ${rec.exitCode}, run ${code}`);
   } catch (err) {
     v.push(`record unreadable: ${(err as Error).message}`);
   }
+  if (rec && sc.expect) v.push(...expected(sc.expect, code, events, rec));
+  if (rec && before) v.push(...outsideWrites(before, runId, rec));
   return v.map((x) => `${sc.call} ${sc.name}: ${x}`);
+}
+
+/** Whether the run came to what its scenario says it must. */
+function expected(
+  what: NonNullable<Scenario['expect']>,
+  code: number,
+  events: RunEvent[],
+  rec: RunRecord,
+): string[] {
+  const first = rec.steps[0]?.state;
+  const failed = rec.steps.filter((s) => s.state === 'failed').map((s) => s.name);
+  const may = events.some((e) => e.type === 'step.error' && e.mayHaveStarted);
+  const out: string[] = [];
+  if (what === 'success' && code !== 0) out.push(`expected success, got exit ${code} (${rec.reason})`);
+  if (what === 'may-have-started' && (!may || first !== 'may-have-started'))
+    out.push(`expected "may have started", got step state ${first}, exit ${code}`);
+  if (what === 'refused' && (may || first !== 'error' || code !== 3))
+    out.push(`expected a definite refusal (exit 3, step error), got step state ${first}, exit ${code}`);
+  if (what === 'detached' && (first !== 'detached' || code !== 3))
+    out.push(`expected the step detached (exit 3), got step state ${first}, exit ${code}`);
+  if ((what === 'detached' || what === 'no-failed-step') && failed.length > 0)
+    out.push(`steps ${failed.join(', ')} marked failed on a contradictory or unusable answer`);
+  return out;
+}
+
+const ESCAPES = [
+  `/tmp/runbook-protocol-escape-${process.pid}`,
+  `/tmp/runbook-protocol-escape-${process.pid}.log`,
+];
+/** What a run folder may hold: the record, other top-level files (not logs), and logs named by checked hosts. */
+const RUN_FILE =
+  /^(record\.json|[^/]+(?<!\.log)|logs|logs\/(one|two)|logs\/(one|two)\/(invalid-\d+|\d+-[0-9A-Fa-f.:]+)\.log)$/;
+/^(record\.json|logs\/(one|two)\/(invalid-\d+|\d+-[0-9A-Fa-f.:]+)\.log|logs|logs\/(one|two))$/;
+
+/** Names in the campaign folder and in its runs folder, to find anything written outside a run. */
+function snapshot(): Set<string> {
+  const names = new Set(readdirSync(dir).map((n) => n));
+  const runs = join(dir, 'runs');
+  if (existsSync(runs)) for (const n of readdirSync(runs)) names.add(`runs/${n}`);
+  return names;
+}
+
+/** Files a run wrote outside its own folder, or inside it under a name no host should give. */
+function outsideWrites(before: Set<string>, runId: string, rec: RunRecord): string[] {
+  const out: string[] = [];
+  for (const n of snapshot())
+    if (!before.has(n) && n !== 'runs' && n !== `runs/${runId}`)
+      out.push(`wrote ${n} outside its run folder`);
+  for (const e of ESCAPES) if (existsSync(e)) out.push(`wrote ${e}`);
+  const runDir = join(dir, 'runs', runId);
+  const walk = (d: string) => {
+    for (const n of readdirSync(d)) {
+      const full = join(d, n);
+      const rel = relative(runDir, full);
+      if (!RUN_FILE.test(rel)) out.push(`wrote ${JSON.stringify(rel).slice(0, 100)} in its run folder`);
+      if (statSync(full).isDirectory()) walk(full);
+    }
+  };
+  walk(runDir);
+  for (const s of rec.steps)
+    for (const h of s.hosts ?? [])
+      if (h.invalid ? !/^logs\/[a-z]+\/invalid-\d+\.log$/.test(h.log) : !isHostIp(h.ip))
+        out.push(
+          `host ${JSON.stringify(h.ip).slice(0, 60)} recorded with log ${JSON.stringify(h.log).slice(0, 60)}`,
+        );
+  return out;
 }
 
 describe('protocol campaign: a loopback ESB answering malformed envelopes', () => {
@@ -334,6 +420,26 @@ describe('protocol campaign: a loopback ESB answering malformed envelopes', () =
       expect(violations.list, violations.summary()).toEqual([]);
     },
     size(120_000, 900_000),
+  );
+
+  it(
+    'JOB 3.x answers and a hostile server: late failures, quotas, scope-required servers, contradictions, host fields that are paths, control characters or odd values; 0 double submissions, 0 writes outside the run folder',
+    async () => {
+      const violations = new Violations('protocol-job3');
+      const all = job3Scenarios(dir);
+      for (const i of cases(size(30, 600)))
+        all.push(randomJob3Scenario(createRng(caseSeed('protocol-job3', i)), dir));
+      for (const [i, sc] of all.entries()) {
+        counts.runs++;
+        counts.faults++;
+        for (const x of await protocolRun(i, sc, `pj-${i}`)) {
+          counts.violations++;
+          violations.add(i, x);
+        }
+      }
+      expect(violations.list, violations.summary()).toEqual([]);
+    },
+    size(180_000, 1_200_000),
   );
 
   it(

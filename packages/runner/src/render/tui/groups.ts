@@ -40,7 +40,7 @@ export function outputKeys(log: string): { shape: string; exact: string } {
 export function groupFailures(hosts: readonly HostResult[]): FailureGroup[] {
   interface Acc {
     status: number;
-    exitCode: number;
+    exitCode: number | null;
     log: string;
     hosts: string[];
     outputs: Set<string>;
@@ -59,7 +59,10 @@ export function groupFailures(hosts: readonly HostResult[]): FailureGroup[] {
     g.outputs.add(keys.exact);
   }
   return [...groups.values()]
-    .sort((a, b) => b.hosts.length - a.hosts.length || a.status - b.status || a.exitCode - b.exitCode)
+    .sort(
+      (a, b) =>
+        b.hosts.length - a.hosts.length || a.status - b.status || (a.exitCode ?? -1) - (b.exitCode ?? -1),
+    )
     .map((g) => ({
       status: g.status,
       exitCode: g.exitCode,

@@ -1,9 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import * as E from '../../../test/tui/events.js';
 import type { RunEvent } from '../../engine/events.js';
+import { stepLines } from './components/StepRow.js';
 import { groupFailures, outputKeys } from './groups.js';
 import { focusedStep, reduce, selectedGroup } from './reducer.js';
 import { type Action, initialState, type ViewState } from './state.js';
+import { createTheme } from './theme.js';
 
 /** A number written in letters only, so that outputs differ in more than digits. */
 const letters = (n: number) => n.toString(26).replace(/\d/g, (d) => 'qrstuvwxyz'[Number(d)]!);
@@ -23,6 +25,38 @@ const failing = () => [
 ];
 
 describe('reduce', () => {
+  it("shows a wait for JOB's quota on the submitting step, and forgets it at the next submit", () => {
+    const waiting: RunEvent = {
+      type: 'step.waiting',
+      ts: E.at(2),
+      step: 'prepare',
+      reason: 'quota',
+      code: 1244032,
+      message: 'quota full',
+      waitMs: 2000,
+      waitedMs: 0,
+      limitMs: 600_000,
+    };
+    const s = fold([three(), E.submitting('prepare', 1), waiting]);
+    expect(s.steps[0]).toMatchObject({
+      phase: 'submitting',
+      waiting: { code: 1244032, message: 'quota full', waitMs: 2000 },
+    });
+    expect(fold([E.submitting('prepare', 4)], s).steps[0]?.waiting).toBeUndefined();
+    const row = stepLines(s.steps[0]!, {
+      now: E.T0 + 3000,
+      width: 200,
+      nameWidth: 8,
+      theme: createTheme(true),
+    });
+    expect(
+      row
+        .flat()
+        .map((seg) => seg.text)
+        .join(''),
+    ).toContain("JOB's running-job quota is full (code 1244032): submitting again in");
+  });
+
   it('starts with every announced step pending and the header for <Static>', () => {
     const s = fold([three()]);
     expect(s.steps.map((x) => [x.name, x.phase, x.hostCount])).toEqual([

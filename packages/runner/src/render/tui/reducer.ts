@@ -30,7 +30,16 @@ export function reduce(state: ViewState, action: Action): ViewState {
         action.step,
       );
     case 'step.submitting':
-      return updateStep(state, action.step, { phase: 'submitting', startedAt: Date.parse(action.ts) });
+      return updateStep(state, action.step, {
+        phase: 'submitting',
+        startedAt: Date.parse(action.ts),
+        waiting: undefined,
+      });
+    case 'step.waiting':
+      return updateStep(state, action.step, {
+        phase: 'submitting',
+        waiting: { code: action.code, message: action.message, waitMs: action.waitMs },
+      });
     case 'step.submitted': {
       const step = findStep(state, action.step);
       return updateStep(state, action.step, {

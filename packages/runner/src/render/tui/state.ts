@@ -14,7 +14,8 @@ export type StepPhase =
 /** Failed hosts that share a status, an exit code and an output. */
 export interface FailureGroup {
   status: number;
-  exitCode: number;
+  /** `null`: the hosts never ran (JOB gave no exit code). */
+  exitCode: number | null;
   /** The clean lines of the shared output. */
   lines: string[];
   /** Hosts as a person writes them (`ip`, or `cloud:ip`). */
@@ -41,6 +42,8 @@ export interface StepView {
   groups: FailureGroup[];
   error?: ErrorInfo & { mayHaveStarted?: boolean };
   skipReason?: string;
+  /** JOB's quota refused the submit: the step waits this long before submitting again. */
+  waiting?: { code: number | string; message: string; waitMs: number };
 }
 
 export interface RunInfo {

@@ -26,7 +26,10 @@ function hostsText(hosts: readonly string[]): string {
 function groupTitle(g: FailureGroup, selected: boolean, theme: Theme): LineSpec {
   return [
     { text: selected ? ' › ' : '   ', color: theme.accent, bold: true },
-    { text: `${hostStatusName(g.status)} (status ${g.status}), exit ${g.exitCode}`, color: theme.fail },
+    {
+      text: `${hostStatusName(g.status)} (status ${g.status}), ${g.exitCode === null ? 'no exit code' : `exit ${g.exitCode}`}`,
+      color: theme.fail,
+    },
     { text: ` · ${plural(g.hosts.length, 'host')}`, bold: true },
     ...(g.variants ? [{ text: ` (${formatCount(g.variants)} similar outputs)`, dim: theme.dim }] : []),
     { text: `: ${hostsText(g.hosts)}` },

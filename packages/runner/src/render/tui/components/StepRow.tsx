@@ -113,12 +113,19 @@ export function stepLines(step: StepView, o: StepRowOptions): LineSpec[] {
   const indent = ' '.repeat(4);
   const second: Seg[] = step.counts
     ? [{ text: indent }, ...counterSegs(step.counts, o.width - indent.length, o.theme)]
-    : [
-        {
-          text: `${indent}${step.phase === 'submitting' ? 'submitting to JOB' : 'waiting for JOB'} · ${plural(step.hostCount, 'host')}`,
-          dim: o.theme.dim,
-        },
-      ];
+    : step.waiting
+      ? [
+          {
+            text: `${indent}JOB's running-job quota is full (code ${step.waiting.code}): submitting again in ${formatDuration(step.waiting.waitMs)} · ${step.waiting.message}`,
+            color: o.theme.warn,
+          },
+        ]
+      : [
+          {
+            text: `${indent}${step.phase === 'submitting' ? 'submitting to JOB' : 'waiting for JOB'} · ${plural(step.hostCount, 'host')}`,
+            dim: o.theme.dim,
+          },
+        ];
   return [head, second];
 }
 
