@@ -3,14 +3,18 @@ import { join } from 'node:path';
 import { onePositional, parseCommand } from '../cli/args.js';
 import { CliError, EXIT } from '../exit.js';
 import { readRecord, runDir, runsDir } from '../record/store.js';
+import { escapeControls } from '../render/controls.js';
 
 export const LOGS_HELP = `Usage: runbook logs RUN [options]
 
 Prints the logs a run saved (secrets already masked), step by step and host by host.
+Control characters other than newline and tab are shown escaped (\x1b, \u009b) so a host's
+output cannot drive the terminal; --raw prints the saved bytes as they are.
 
 Options:
   --step NAME       only this step
   --host IP         only this host (IP or CLOUD:IP)
+  --raw             the saved bytes, control characters included
   --state-dir DIR   where the records are (default .runbook/runs in the working directory)
   -h, --help        this text
 `;
@@ -19,6 +23,7 @@ export async function logs(argv: string[]): Promise<number> {
   const { values, positionals } = parseCommand('logs', argv, {
     step: { type: 'string' },
     host: { type: 'string' },
+    raw: { type: 'boolean', default: false },
     'state-dir': { type: 'string' },
     help: { type: 'boolean', short: 'h', default: false },
   });
@@ -39,17 +44,22 @@ export async function logs(argv: string[]): Promise<number> {
   }
   const matches = (h: { ip: string; cloud: number }) =>
     values.host === undefined || values.host === h.ip || values.host === `${h.cloud}:${h.ip}`;
+  const show = values.raw ? (text: string) => text : escapeControls;
   let printed = 0;
   for (const s of steps) {
     for (const h of (s.hosts ?? []).filter(matches)) {
-      process.stdout.write(`==> ${s.name} ${h.cloud}:${h.ip} (status ${h.status}, exit ${h.exitCode}) <==\n`);
-      let text: string;
+      process.stdout.write(
+        show(`==> ${s.name} ${h.cloud}:${h.ip} (status ${h.status}, exit ${h.exitCode}) <==\n`),
+      );
+      let bytes: Buffer;
       try {
-        text = readFileSync(join(dir, h.log), 'utf8');
+        bytes = readFileSync(join(dir, h.log));
       } catch {
-        text = '(log file missing)\n';
+        bytes = Buffer.from('(log file missing)\n');
       }
-      process.stdout.write(text.endsWith('\n') || text === '' ? text : `${text}\n`);
+      if (values.raw) process.stdout.write(bytes);
+      else process.stdout.write(escapeControls(bytes.toString('utf8')));
+      if (bytes.length > 0 && bytes[bytes.length - 1] !== 0x0a) process.stdout.write('\n');
       printed++;
     }
   }
