@@ -1,7 +1,7 @@
 import { createRequire } from 'node:module';
 import { exitCodeFor, formatError, ReportedError } from './cli/report.js';
 import { CliError, EXIT } from './exit.js';
-import { maskSeen, rememberSecrets } from './secrets/mask.js';
+import { credentialValues, maskSeen, rememberSecrets } from './secrets/mask.js';
 
 const HELP = `runbook: declarative YAML runbooks for BlueKing JOB
 
@@ -60,11 +60,7 @@ main(argv).then(
   },
   (err: unknown) => {
     if (!(err instanceof ReportedError)) {
-      rememberSecrets(
-        [process.env.BK_APP_SECRET, process.env.BK_TOKEN].filter(
-          (v): v is string => !!v && v.trim().length >= 4,
-        ),
-      );
+      rememberSecrets(credentialValues(process.env));
       process.stderr.write(formatError(err, argv.includes('--debug'), maskSeen()));
     }
     process.exitCode = exitCodeFor(err);

@@ -1,5 +1,6 @@
 import { createInterface } from 'node:readline';
 import type { ConfirmFn } from '../engine/events.js';
+import { escapeControls } from '../render/controls.js';
 
 export interface PromptOptions {
   input: NodeJS.ReadStream;
@@ -11,16 +12,17 @@ export interface PromptOptions {
 /** Asks on the terminal, one line per question; anything but y/yes declines. */
 export function createPrompt(options: PromptOptions): ConfirmFn {
   return async (req) => {
+    const question = escapeControls(req.question);
     if (!options.input.isTTY) {
       options.output.write(
-        `runbook: "${req.question}" needs an answer and there is no terminal to ask; declined\n`,
+        `runbook: "${question}" needs an answer and there is no terminal to ask; declined\n`,
       );
       return false;
     }
     const rl = createInterface({ input: options.input, output: options.output, terminal: true });
     try {
       const expected = req.typeToConfirm;
-      const prompt = expected ? `${req.question} Type ${expected} to go on: ` : `${req.question} [y/N] `;
+      const prompt = expected ? `${question} Type ${expected} to go on: ` : `${question} [y/N] `;
       const answer = await new Promise<string | undefined>((resolve) => {
         rl.on('SIGINT', () => {
           options.onInterrupt();

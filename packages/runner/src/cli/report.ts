@@ -1,3 +1,4 @@
+import { escapeControls } from '../render/controls.js';
 import type { Mask } from '../secrets/mask.js';
 
 /** An error whose text was already written for the user; the CLI only exits with its code. */
@@ -20,7 +21,10 @@ export function exitCodeFor(err: unknown): number {
   return 3;
 }
 
-/** One clear message per error (with its hint), the stack only with `--debug`; every secret masked. */
+/**
+ * One clear message per error (with its hint), the stack only with `--debug`; every secret masked
+ * and every control character (JOB's text may carry some) shown escaped.
+ */
 export function formatError(err: unknown, debug: boolean, mask: Mask): string {
   const e = err as { message?: unknown; hint?: unknown; code?: unknown; stack?: unknown };
   const message = typeof e?.message === 'string' ? e.message : String(err);
@@ -35,5 +39,5 @@ export function formatError(err: unknown, debug: boolean, mask: Mask): string {
       cause = (cause as { cause?: unknown }).cause;
     }
   }
-  return mask(out);
+  return escapeControls(mask(out));
 }

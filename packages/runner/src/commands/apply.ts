@@ -3,15 +3,18 @@ import { onePositional, parseCommand, parseMs, RUNBOOK_OPTIONS } from '../cli/ar
 import { createPrompt } from '../cli/confirm.js';
 import { openEndpoint } from '../endpoint.js';
 import { planChanges, resumeDirectives, selectSteps } from '../engine/directives.js';
-import type { RunEvent } from '../engine/events.js';
+import type { ConfirmFn, RunEvent } from '../engine/events.js';
 import { type StepDirective, startRun } from '../engine/execute.js';
 import { RunnerError } from '../errors.js';
 import { EXIT } from '../exit.js';
 import { createRecorder, newRecord } from '../record/recorder.js';
 import { newRunId, readRecord, runsDir } from '../record/store.js';
 import type { RunRecord } from '../record/types.js';
+import { escapeControls } from '../render/controls.js';
 import { chooseUi, startUi } from '../render/select.js';
-import { createMask, maskDeep, rememberSecrets } from '../secrets/mask.js';
+import { maskConfirmText, maskEventText } from '../secrets/event-text.js';
+import { planIdentities } from '../secrets/identities.js';
+import { createMask, credentialValues, rememberIdentities, rememberSecrets } from '../secrets/mask.js';
 import { APPLY_HELP } from './apply-help.js';
 import { preparePlan } from './prepare.js';
 
@@ -131,20 +134,28 @@ hint: review it with runbook plan ${file}, then run again with --yes
     }
     return EXIT.declined;
   }
-  // Runbook secrets are masked whatever their length; ESB credentials from 4 characters, as core does.
-  const credentials = [env.BK_APP_SECRET, env.BK_TOKEN].filter(
-    (v): v is string => !!v && v.trim().length >= 4,
-  );
-  const secrets = [...secretValues, ...credentials.map((v) => v.trim())];
+  // Runbook secrets (4 characters or more, checked when resolved) and the ESB credentials; never
+  // inside the run's identities, which the operator reads and pastes.
+  const secrets = [...secretValues, ...credentialValues(env)];
+  const resumeCommand = resumeCommandOf(file, runId, values);
+  const identities = planIdentities(plan, [
+    file,
+    resolve(file),
+    resumeCommand,
+    values['state-dir'],
+    values['emulator-config'],
+    values['esb-url'] ?? env.BK_ESB_URL,
+  ]);
   rememberSecrets(secrets);
-  const mask = createMask(secrets);
+  rememberIdentities(identities);
+  const mask = createMask(secrets, identities);
   const endpoint = await openEndpoint({
     local: values.local,
     ...(values['emulator-config'] ? { emulatorConfig: values['emulator-config'] } : {}),
     ...(values['esb-url'] ? { esbUrl: values['esb-url'] } : {}),
     runbookPath: file,
     env,
-    ...(values.debug ? { onDebug: (line: string) => stderr(`${mask(line)}\n`) } : {}),
+    ...(values.debug ? { onDebug: (line: string) => stderr(`${escapeControls(mask(line))}\n`) } : {}),
   });
   let cleanup: (() => void) | undefined;
   try {
@@ -155,16 +166,17 @@ hint: review it with runbook plan ${file}, then run again with --yes
     if (previous) record.resumedAt = [...(previous.resumedAt ?? []), new Date().toISOString()];
     const recorder = createRecorder(root, record);
     const view = await startUi(ui, { stdout: process.stdout, stdin: process.stdin, env });
-    const resumeCommand = resumeCommandOf(file, runId, values);
+    // Only free text is masked; the recorder and the UI get the same masked copy.
     const emit = (event: RunEvent) => {
-      let e = maskDeep(event, mask);
+      let e = maskEventText(event, mask);
       if (e.type === 'run.finished' && (e.exitCode === 130 || e.exitCode === 3)) e = { ...e, resumeCommand };
       recorder.onEvent(e);
       view.emit(e);
     };
-    const confirm =
+    const ask =
       view.confirm ??
       createPrompt({ input: process.stdin, output: process.stderr, onInterrupt: () => interrupt('SIGINT') });
+    const confirm: ConfirmFn = (request) => ask(maskConfirmText(request, mask));
     const handle = startRun({
       client: endpoint.client,
       plan,

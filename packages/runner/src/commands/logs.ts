@@ -2,14 +2,18 @@ import { readFileSync } from 'node:fs';
 import { onePositional, parseCommand } from '../cli/args.js';
 import { CliError, EXIT } from '../exit.js';
 import { insideDir, readRecord, runDir, runsDir } from '../record/store.js';
+import { escapeControls } from '../render/controls.js';
 
 export const LOGS_HELP = `Usage: runbook logs RUN [options]
 
 Prints the logs a run saved (secrets already masked), step by step and host by host.
+Control characters other than newline and tab are shown escaped (\x1b, \u009b) so a host's
+output cannot drive the terminal; --raw prints the saved bytes as they are.
 
 Options:
   --step NAME       only this step
   --host IP         only this host (IP or CLOUD:IP)
+  --raw             the saved bytes, control characters included
   --state-dir DIR   where the records are (default .runbook/runs in the working directory)
   -h, --help        this text
 `;
@@ -18,6 +22,7 @@ export async function logs(argv: string[]): Promise<number> {
   const { values, positionals } = parseCommand('logs', argv, {
     step: { type: 'string' },
     host: { type: 'string' },
+    raw: { type: 'boolean', default: false },
     'state-dir': { type: 'string' },
     help: { type: 'boolean', short: 'h', default: false },
   });
@@ -38,13 +43,17 @@ export async function logs(argv: string[]): Promise<number> {
   }
   const matches = (h: { ip: string; cloud: number }) =>
     values.host === undefined || values.host === h.ip || values.host === `${h.cloud}:${h.ip}`;
+  const show = values.raw ? (text: string) => text : escapeControls;
   let printed = 0;
   for (const s of steps) {
     for (const h of (s.hosts ?? []).filter(matches)) {
       const exit = h.exitCode === null || h.exitCode === undefined ? 'no exit code' : `exit ${h.exitCode}`;
       const label = h.invalid ? `host named unusably by JOB (${h.invalid})` : `${h.cloud}:${h.ip}`;
-      process.stdout.write(`==> ${s.name} ${label} (status ${h.status}, ${exit}) <==\n`);
-      process.stdout.write(`${readLog(dir, h.log)}`);
+      process.stdout.write(show(`==> ${s.name} ${label} (status ${h.status}, ${exit}) <==\n`));
+      const bytes = readLog(dir, h.log);
+      if (values.raw) process.stdout.write(bytes);
+      else process.stdout.write(escapeControls(bytes.toString('utf8')));
+      if (bytes.length > 0 && bytes[bytes.length - 1] !== 0x0a) process.stdout.write('\n');
       printed++;
     }
   }
@@ -58,18 +67,18 @@ export async function logs(argv: string[]): Promise<number> {
 }
 
 /** A saved log as text ending in a newline; a record naming a file outside its run folder is refused. */
-function readLog(dir: string, log: unknown): string {
+function readLog(dir: string, log: unknown): Buffer {
   let path: string;
   try {
     path = insideDir(dir, String(log));
   } catch {
-    return `(refused: the record names ${JSON.stringify(String(log)).slice(0, 120)} for this log, which is not inside the run folder)\n`;
+    return Buffer.from(
+      `(refused: the record names ${JSON.stringify(String(log)).slice(0, 120)} for this log, which is not inside the run folder)\n`,
+    );
   }
-  let text: string;
   try {
-    text = readFileSync(path, 'utf8');
+    return readFileSync(path);
   } catch {
-    return '(log file missing)\n';
+    return Buffer.from('(log file missing)\n');
   }
-  return text.endsWith('\n') || text === '' ? text : `${text}\n`;
 }

@@ -139,4 +139,34 @@ describe('resolvePlan', () => {
       ]);
     }
   });
+
+  it('a secret shorter than 4 characters (blanks at its ends not counted) is refused at its declaration, by name only', async () => {
+    const dir = await fixture(false);
+    const loaded = await loadRunbook(join(dir, 'rb.yaml'));
+    if (!loaded.ok) throw new Error('does not load');
+    for (const value of ['abc', ' é9x ', '🔑🔑🔑']) {
+      for (const requireSecrets of [true, false]) {
+        const res = resolvePlan(loaded.runbook, {
+          runId: 'R1',
+          env: { RES_TOKEN: value, RES_USER: 'a' },
+          requireSecrets,
+        });
+        expect(res.ok).toBe(false);
+        if (res.ok) continue;
+        expect(res.issues).toEqual([
+          expect.objectContaining({
+            code: 'RUNNER_SECRET_SHORT',
+            line: 8,
+            source: '  token: RES_TOKEN',
+            message:
+              'secret token (RES_TOKEN) is shorter than 4 characters; use a longer value (nothing was sent)',
+          }),
+        ]);
+      }
+    }
+    for (const value of ['abcd', ' é9xy ', '🔑🔑🔑🔑'])
+      expect(resolvePlan(loaded.runbook, { runId: 'R1', env: { RES_TOKEN: value, RES_USER: 'a' } }).ok).toBe(
+        true,
+      );
+  });
 });

@@ -11,7 +11,7 @@ import {
   scriptTypeCode,
   secretEnvNames,
 } from '@runbook/schema';
-import { MASK } from '../secrets/mask.js';
+import { MASK, MIN_SECRET_LENGTH } from '../secrets/mask.js';
 import { gitInfo } from './git.js';
 import { expandTargets } from './hosts.js';
 import { requestLimitProblems } from './limits.js';
@@ -75,6 +75,14 @@ export function resolvePlan(loaded: LoadedRunbook, options: ResolveOptions): Res
     const envName = typeof decl === 'string' ? decl : decl.env;
     const value = env[envName] === '' ? undefined : env[envName];
     if (value === undefined && !options.requireSecrets) unset.add(name);
+    if (value !== undefined && [...value.trim()].length < MIN_SECRET_LENGTH) {
+      // Masking a shorter value would hide common words and digits everywhere; never print the value.
+      problem(
+        `/secrets/${name}`,
+        `secret ${name} (${envName}) is shorter than ${MIN_SECRET_LENGTH} characters; use a longer value (nothing was sent)`,
+        'RUNNER_SECRET_SHORT',
+      );
+    }
     // `runbook plan` shows `***` for a secret either way, so a missing one may stand in as `***`.
     secrets[name] = value ?? (options.requireSecrets ? undefined : MASK);
   }

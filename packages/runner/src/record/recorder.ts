@@ -6,7 +6,7 @@ import { RECORD_VERSION, type RunRecord, type StepRecord } from './types.js';
 export interface Recorder {
   dir: string;
   record: RunRecord;
-  /** Takes every (already masked) event and saves what changed. */
+  /** Takes every event, its free text already masked (`maskEventText`), and saves what changed. */
   onEvent(event: RunEvent): void;
 }
 

@@ -1,5 +1,6 @@
 import type { EventSink, HostCounts } from '../engine/events.js';
 import { type Paint, paint } from './color.js';
+import { escapeEvent } from './controls.js';
 
 export interface StreamOptions {
   color?: boolean;
@@ -8,14 +9,18 @@ export interface StreamOptions {
 const countsText = (c: HostCounts) =>
   `${c.succeeded}/${c.total} ok, ${c.failed} failed, ${c.running} running, ${c.waiting} waiting${c.agentError ? `, ${c.agentError} agent error` : ''}`;
 
-/** Plain timestamped lines: the default without a terminal, and in CI. */
+/**
+ * Plain timestamped lines: the default without a terminal, and in CI. Control characters in any
+ * text (host logs, JOB's errors) are shown escaped, never sent to the terminal.
+ */
 export function createStreamRenderer(write: (text: string) => void, options: StreamOptions = {}): EventSink {
   const p: Paint = paint(options.color ?? false);
   const stamp = () => new Date().toISOString().slice(11, 19);
   const out = (text: string) => write(`${p.dim(stamp())} ${text}\n`);
   const lastProgress = new Map<string, string>();
   let local = false;
-  return (event) => {
+  return (raw) => {
+    const event = escapeEvent(raw);
     switch (event.type) {
       case 'run.started': {
         local = event.endpoint.local;

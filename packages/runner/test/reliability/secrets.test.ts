@@ -1,12 +1,13 @@
 // biome-ignore-all lint/suspicious/noTemplateCurlyInString: runbook expressions are ${{ … }} text
 import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Emulator, startEmulator } from '@runbook/emulator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type CliResult, exited, runCli, spawnCli, waitFor } from '../helpers.js';
-import { report, tally, Violations } from './campaign.js';
+import { caseSeed, cases, createRng, report, size, tally, Violations } from './campaign.js';
+import { type WordsCase, wordsCase, wordsRunbook } from './own-words.js';
 
 /** Canaries: distinctive, with characters that JSON, HTML and shells escape. */
 const APP_SECRET = 'CANARY-app-7Hq2x9';
@@ -243,3 +244,126 @@ describe('secrets: canary bk_app_secret, bk_token and a runbook secret through e
     expect(violations.list, violations.summary()).toEqual([]);
   }, 240_000);
 });
+
+describe('secrets: the run’s own words as secrets never rewrite the run', () => {
+  const counts = tally();
+  afterAll(() => report('secrets-words', counts));
+
+  it(
+    'every step recorded with its state, a resume submits nothing again, no canary anywhere',
+    async () => {
+      const violations = new Violations('secrets-words');
+      for (const i of cases(size(3, 80))) {
+        for (const v of await wordsRun(i, counts)) violations.add(i, v);
+      }
+      counts.violations += violations.list.length;
+      expect(violations.list, violations.summary()).toEqual([]);
+    },
+    size(90_000, 900_000),
+  );
+});
+
+/** One case: apply with two word secrets and the canary, check the record, resume, search for leaks. */
+async function wordsRun(i: number, counts: ReturnType<typeof tally>): Promise<string[]> {
+  const c = wordsCase(createRng(caseSeed('secrets-words', i)));
+  const problems: string[] = [];
+  const say = (what: string) =>
+    problems.push(`${what} (words ${JSON.stringify(c.words)}: ${c.kinds.join(', ')})`);
+  const cwd = join(dir, `words-${i}`);
+  await mkdir(cwd, { recursive: true });
+  await writeFile(join(cwd, 'rb.yaml'), wordsRunbook(c));
+  const e = c.job3 ? emu3 : emu;
+  const runEnv = { ...env(e), RB_W1: c.words[0], RB_W2: c.words[1] };
+  const submits = () => e.calls().fast_execute_script ?? 0;
+  const calls = () => Object.values(e.calls()).reduce((a, b) => a + b, 0);
+  const outputs: CliResult[] = [];
+  const before = { submits: submits(), calls: calls() };
+  const flags = ['--ui', c.ui, ...(c.debug ? ['--debug'] : [])];
+  const first = await runCli(['apply', 'rb.yaml', '--yes', ...flags], {
+    cwd,
+    env: runEnv,
+    timeoutMs: 60_000,
+  });
+  outputs.push(first);
+  counts.runs++;
+  const failing = c.steps.filter((s) => s.fails).map((s) => s.name);
+  if (c.short) {
+    if (first.code !== 2) say(`a secret shorter than 4 characters: exit ${first.code}, not 2`);
+    if (!first.stderr.includes('(RB_W2) is shorter than 4 characters'))
+      say('the refusal does not name RB_W2');
+    if (calls() !== before.calls) say('a call was sent although a secret was refused');
+  } else {
+    const expected = failing.length > 0 ? 1 : 0;
+    if (first.code !== expected)
+      say(`apply exited ${first.code}, not ${expected}: ${first.stderr.slice(0, 300)}`);
+    if (submits() - before.submits !== c.steps.length)
+      say(`${submits() - before.submits} submits for ${c.steps.length} steps`);
+    const { runId, problems: recorded } = checkWordsRecord(c, cwd);
+    for (const p of recorded) say(p);
+    const jobsOf = (step: string) =>
+      e.jobs().filter((j) => j.name.split('@')[0] === `${c.name}/${step}`).length;
+    const jobsBefore = c.steps.map((s) => jobsOf(s.name));
+    const resumed = await runCli(['apply', 'rb.yaml', '--resume', runId, '--yes', ...flags], {
+      cwd,
+      env: runEnv,
+      timeoutMs: 60_000,
+    });
+    outputs.push(resumed);
+    counts.runs++;
+    if (resumed.code !== expected) say(`the resume exited ${resumed.code}, not ${expected}`);
+    c.steps.forEach((s, k) => {
+      const again = jobsOf(s.name) - jobsBefore[k]!;
+      // Only a failed step runs again; a succeeded one is never submitted twice.
+      if (again !== (s.fails ? 1 : 0)) say(`the resume submitted step ${s.name} ${again} time(s)`);
+    });
+  }
+  for (const out of outputs) {
+    for (const x of [
+      ...findCanaries(`case ${i} stdout`, Buffer.from(out.stdout)),
+      ...findCanaries(`case ${i} stderr`, Buffer.from(out.stderr)),
+    ]) {
+      counts.secrets++;
+      problems.push(x);
+    }
+  }
+  const state = join(cwd, '.runbook');
+  for (const f of c.short ? [] : filesUnder(state)) {
+    for (const x of findCanaries(f, readFileSync(f))) {
+      counts.secrets++;
+      problems.push(x);
+    }
+  }
+  return problems;
+}
+
+/** The record lists every step, in order, with the state its script gave it, its job and its hosts. */
+function checkWordsRecord(c: WordsCase, cwd: string): { runId: string; problems: string[] } {
+  const problems: string[] = [];
+  const runs = join(cwd, '.runbook', 'runs');
+  const ids = readdirSync(runs);
+  if (ids.length !== 1) return { runId: '', problems: [`${ids.length} run folders`] };
+  const record = JSON.parse(readFileSync(join(runs, ids[0]!, 'record.json'), 'utf8'));
+  if (record.runId !== ids[0])
+    problems.push(`the record's run id ${record.runId} is not its folder ${ids[0]}`);
+  const failed = c.steps.some((s) => s.fails);
+  if (record.state !== (failed ? 'failed' : 'succeeded'))
+    problems.push(`the run is recorded ${record.state}`);
+  const names = (record.steps ?? []).map((s: { name: string }) => s.name);
+  if (JSON.stringify(names) !== JSON.stringify(c.steps.map((s) => s.name)))
+    problems.push(`the record lists steps ${JSON.stringify(names)}`);
+  c.steps.forEach((s, k) => {
+    const r = record.steps?.[k];
+    if (!r) return;
+    const want = s.fails ? 'failed' : 'succeeded';
+    if (r.state !== want) problems.push(`step ${s.name} recorded ${r.state}, not ${want}`);
+    if (typeof r.jobInstanceId !== 'number') problems.push(`step ${s.name} has no job id`);
+    const ips = (r.hosts ?? []).map((h: { ip: string }) => h.ip).sort();
+    if (JSON.stringify(ips) !== JSON.stringify([...s.hosts].sort()))
+      problems.push(`step ${s.name} recorded hosts ${JSON.stringify(ips)}`);
+    for (const h of r.hosts ?? []) {
+      if (!statSync(join(runs, ids[0]!, h.log), { throwIfNoEntry: false })?.isFile())
+        problems.push(`step ${s.name}: no saved log ${h.log}`);
+    }
+  });
+  return { runId: record.runId, problems };
+}

@@ -242,4 +242,34 @@ describe('startTui', () => {
     await expect(answer).resolves.toBe(true);
     await tui.done();
   });
+
+  it("shows hosts' escape sequences and JOB's control characters as text, never sends them to the terminal", async () => {
+    const { tui, stdin, output } = setup();
+    const hostile = `before\x1b]0;pwned\x07 \x1b[8mhidden \x9b2J \x1b[?1049h after\n`;
+    tui.emit(
+      E.started([
+        ['cleanup', 1],
+        ['deploy', 1],
+      ]),
+    );
+    const question = tui.confirm({ question: `Go? \x1b]2;asked\x07`, hostCount: 1 });
+    await settle();
+    stdin.write('y');
+    await expect(question).resolves.toBe(true);
+    tui.emit({
+      ts: E.at(6),
+      type: 'step.error',
+      step: 'cleanup',
+      error: { code: 'CORE_ESB', message: 'JOB said \x1b]0;job\x07\x9b2J', hint: 'hint \x1b[2J' },
+    });
+    tui.emit(E.finished('deploy', 5, [E.host('10.0.0.1', 104, 3, hostile)], 4));
+    tui.emit(E.runFinished(7, 1, 'a step failed \x1b]0;reason\x07'));
+    await tui.done();
+    const out = output();
+    // Ink draws with CSI sequences of its own; nothing else reaches the terminal raw. The focused
+    // step (the last failure) shows its hosts' log; the error shows in its row.
+    expect(out).not.toMatch(/\x1b\]|\x9b|\x07|\x1b\[\?1049h|\x1b\[8m/);
+    expect(out).toContain('before\\x1b]0;pwned\\x07');
+    expect(out).toContain('JOB said \\x1b]0;job\\x07\\u009b2J');
+  });
 });

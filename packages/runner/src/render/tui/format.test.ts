@@ -17,7 +17,9 @@ describe('format', () => {
     expect(cleanLine('\x1b[31mred\x1b[0m\tdone')).toBe('red  done');
     expect(cleanLine('10%\r50%\r100%')).toBe('100%');
     expect(cleanLine('windows line\r')).toBe('windows line');
-    expect(cleanLine('title\x1b]0;pwned\x07 bell\x07')).toBe('title bell');
+    // Anything but colours is shown, escaped, instead of acting on the terminal.
+    expect(cleanLine('title\x1b]0;pwned\x07 bell\x07')).toBe('title\\x1b]0;pwned\\x07 bell\\x07');
+    expect(cleanLine('\x1b[8mhidden \x1b[2J\x9b2J \x00\x7f')).toBe('hidden \\x1b[2J\\u009b2J \\x00\\x7f');
     expect(logLines('a\nb\n')).toEqual(['a', 'b']);
     expect(logLines('')).toEqual([]);
   });

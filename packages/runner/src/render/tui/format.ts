@@ -1,5 +1,7 @@
 /** Small text helpers of the terminal UI: durations, counts, names of JOB statuses, exit codes. */
 
+import { escapeControls } from '../controls.js';
+
 /** `12s`, `3m05s`, `1h02m`: short enough for a step row. */
 export function formatDuration(ms: number): string {
   const s = Math.max(0, Math.floor(ms / 1000));
@@ -90,18 +92,22 @@ export function resumeCommand(
   return parts.join(' ');
 }
 
+/** Colour and style sequences (SGR): dropped from log lines, they would only be noise here. */
+const SGR = /\x1b\[[0-9;:]*m/g;
+
 /**
- * Makes a line of a host's log safe to draw: no escape sequences, no control characters, tabs as
- * spaces, and only what a terminal would show after the last carriage return.
+ * Makes a line of a host's log safe to draw: what a terminal would show after the last carriage
+ * return, colours dropped, tabs as spaces, and every other control character shown escaped
+ * (`\x1b`, `\u009b`), so a host cannot clear the screen, set the title or move the cursor.
  */
 export function cleanLine(line: string): string {
-  const afterCr = line.includes('\r') ? line.slice(line.lastIndexOf('\r', line.length - 2) + 1) : line;
-  return afterCr
-    .replace(/\x1b\[[0-?]*[ -/]*[@-~]/g, '')
-    .replace(/\x1b[\]PX^_][^\x07\x1b]*(?:\x07|\x1b\\)?/g, '')
-    .replace(/\x1b./g, '')
-    .replaceAll('\t', '  ')
-    .replace(/[\x00-\x1f\x7f\x9b]/g, '');
+  const text = line.endsWith('\r') ? line.slice(0, -1) : line;
+  return escapeControls(
+    text
+      .slice(text.lastIndexOf('\r') + 1)
+      .replace(SGR, '')
+      .replaceAll('\t', '  '),
+  );
 }
 
 /** Splits a log into clean lines, without the empty line after a final newline. */

@@ -1,5 +1,6 @@
 import { render } from 'ink';
 import type { ConfirmFn, ConfirmRequest, EventSink, RunControl, RunEvent } from '../../engine/events.js';
+import { escapeConfirm, escapeEvent } from '../controls.js';
 import { App } from './components/App.js';
 import { resumeCommand } from './format.js';
 import { type Command, type KeyInfo, keyCommand } from './keys.js';
@@ -193,7 +194,9 @@ export function startTui(options: TuiOptions): Tui {
   }
 
   return {
-    emit(event: RunEvent) {
+    emit(raw: RunEvent) {
+      // Text is shown escaped; host logs are cleaned line by line when a step's failures are grouped.
+      const event = escapeEvent(raw, { keepLogs: true });
       apply(event);
       if (event.type === 'run.finished' || event.type === 'run.interrupted') {
         // The engine stopped waiting for an answer (a signal, say): the question is moot.
@@ -204,7 +207,7 @@ export function startTui(options: TuiOptions): Tui {
     confirm(request) {
       if (!interactive || closed) return Promise.resolve(false);
       return new Promise<boolean>((resolve) => {
-        questions.push({ request, resolve });
+        questions.push({ request: escapeConfirm(request), resolve });
         ask();
       });
     },
