@@ -42,7 +42,9 @@ export async function logs(argv: string[]): Promise<number> {
   let printed = 0;
   for (const s of steps) {
     for (const h of (s.hosts ?? []).filter(matches)) {
-      process.stdout.write(`==> ${s.name} ${h.cloud}:${h.ip} (status ${h.status}, exit ${h.exitCode}) <==\n`);
+      process.stdout.write(
+        `==> ${s.name} ${h.cloud}:${h.ip} (status ${h.status}, exit ${h.exitCode ?? '-'}) <==\n`,
+      );
       let text: string;
       try {
         text = readFileSync(join(dir, h.log), 'utf8');
