@@ -20,6 +20,7 @@ const runbook = (name) =>
 async function job(durationMs, i, dir, file) {
   const { emu, env, flags } = await startEmu({ exec: 'simulate', simulate: { durationMs, failRate: 0 } });
   try {
+    // Its own working folder, so its own state folder and locks (these jobs run at the same time).
     const cwd = join(dir, `run-${durationMs}-${i}`);
     await mkdir(cwd, { recursive: true });
     const r = await measure(NODE, [RUNBOOK_BIN, 'apply', file, ...flags, '--yes', '--ui', 'json'], {

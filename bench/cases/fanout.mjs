@@ -26,6 +26,8 @@ async function one(hosts, ui, { reps, durationMs, log }) {
   try {
     const runs = await Promise.all(
       Array.from({ length: reps }, async (_, i) => {
+        // Each repetition has its own working folder, so its own state folder (.runbook/runs) and
+        // locks: the same runbook applied at once from one state folder would be refused.
         const cwd = join(dir, `run-${i}`);
         await mkdir(cwd, { recursive: true });
         return measure(NODE, [RUNBOOK_BIN, 'apply', file, ...flags, '--yes', '--ui', ui], {

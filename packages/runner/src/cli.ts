@@ -15,8 +15,9 @@ Usage:
   runbook COMMAND --help                  the options of a command
   runbook --version                       print the version
 
-Exit codes: 0 ok, 1 a step failed, 2 invalid runbook or command line (nothing sent),
-3 JOB/ESB unusable, 4 confirmation declined or needed, 130 interrupted.
+Exit codes: 0 ok, 1 a step failed, 2 invalid runbook or command line, or the run is busy
+(nothing sent), 3 JOB/ESB unusable, 4 confirmation declined or needed, 5 a local problem (state
+folder, disk, permissions), 130 interrupted (Ctrl-C, SIGTERM, SIGHUP).
 `;
 
 /** Each command lives in its own module, loaded only when used (so `validate` never loads React). */
@@ -45,11 +46,11 @@ async function main(argv: string[]): Promise<number> {
   return (await load())(rest);
 }
 
-// A reader that went away (`runbook runs | head`) must not crash a run with a stack trace: output
-// stops, the run and its record go on.
+// A reader that went away (`runbook runs | head`) or a terminal that hung up (an SSH session that
+// dropped: EIO) must not crash a run with a stack trace: output stops, the run and its record go on.
 for (const stream of [process.stdout, process.stderr]) {
   stream.on('error', (err: NodeJS.ErrnoException) => {
-    if (err.code !== 'EPIPE') throw err;
+    if (err.code !== 'EPIPE' && err.code !== 'EIO') throw err;
   });
 }
 

@@ -5,6 +5,8 @@ export const EXIT = {
   usage: 2,
   unusable: 3,
   declined: 4,
+  /** A local problem: the state directory, the disk, permissions. */
+  local: 5,
   interrupted: 130,
 } as const;
 

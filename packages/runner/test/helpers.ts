@@ -16,11 +16,17 @@ export interface CliOptions {
   cwd?: string;
   env?: NodeJS.ProcessEnv;
   timeoutMs?: number;
+  /** A command the CLI runs under, e.g. `unshare -rm sh -c '…' sh` (the CLI's argv is appended). */
+  prefix?: string[];
 }
 
-/** Environment of a spawned CLI: no TTY-dependent defaults, no inherited JOB credentials. */
+/**
+ * Environment of a spawned CLI: no TTY-dependent defaults, no inherited JOB credentials, and the
+ * test-only `RUNBOOK_TEST_FAST_POLL=1` so that tests may poll faster than the floors users get
+ * (pass `RUNBOOK_TEST_FAST_POLL: ''` to see the floors).
+ */
 function cliEnv(extra: NodeJS.ProcessEnv | undefined): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { ...process.env, CI: '1' };
+  const env: NodeJS.ProcessEnv = { ...process.env, CI: '1', RUNBOOK_TEST_FAST_POLL: '1' };
   for (const k of Object.keys(env)) if (k.startsWith('BK_') || k.startsWith('RUNBOOK_VAR_')) delete env[k];
   return { ...env, ...extra };
 }
@@ -30,7 +36,8 @@ export function spawnCli(
   args: string[],
   opts: CliOptions = {},
 ): ChildProcessWithoutNullStreams & { output(): CliResult } {
-  const child = spawn(process.execPath, [CLI, ...args], {
+  const [command, ...rest] = [...(opts.prefix ?? []), process.execPath, CLI, ...args];
+  const child = spawn(command!, rest, {
     cwd: opts.cwd,
     env: cliEnv(opts.env),
     stdio: ['pipe', 'pipe', 'pipe'],
@@ -98,7 +105,8 @@ export async function onlyRecord(cwd: string): Promise<any | undefined> {
   const { readdir } = await import('node:fs/promises');
   let names: string[];
   try {
-    names = await readdir(join(cwd, '.runbook', 'runs'));
+    // `.locks` (held while a run goes on) is not a run.
+    names = (await readdir(join(cwd, '.runbook', 'runs'))).filter((n) => !n.startsWith('.'));
   } catch {
     return undefined;
   }

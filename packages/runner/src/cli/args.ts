@@ -25,13 +25,51 @@ export function parseCommand<O extends Options>(
   }
 }
 
-/** Milliseconds from `500`, `500ms`, `2s` or `1m`. */
-export function parseMs(name: string, text: string): number {
-  const m = /^(\d+(?:\.\d+)?)(ms|s|m)?$/.exec(text.trim());
-  if (!m) throw new CliError(`${name} ${text}: give milliseconds (500), or 500ms, 2s, 1m`, EXIT.usage);
-  const n = Number(m[1]) * (m[2] === 's' ? 1000 : m[2] === 'm' ? 60_000 : 1);
-  if (n < 1 || n > 3_600_000) throw new CliError(`${name} ${text}: must be between 1 ms and 1 h`, EXIT.usage);
+/** Milliseconds from `500`, `500ms`, `2s`, `1m` or `1h`, between `minMs` and `maxMs` (exit 2 otherwise). */
+export function parseMs(name: string, text: string, minMs = 1, maxMs = 3_600_000): number {
+  const m = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/.exec(text.trim());
+  if (!m) throw new CliError(`${name} ${text}: give milliseconds (500), or 500ms, 2s, 1m, 1h`, EXIT.usage);
+  const n = Number(m[1]) * (UNIT_MS[m[2] ?? 'ms'] ?? 1);
+  if (n < minMs || n > maxMs) {
+    throw new CliError(
+      `${name} ${text}: must be between ${formatMs(minMs)} and ${formatMs(maxMs)} (500, 500ms, 2s, 1m, 1h)`,
+      EXIT.usage,
+    );
+  }
   return Math.round(n);
+}
+
+const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+
+/** `100ms`, `1s`, `1h`: a bound written in the largest unit `parseMs` accepts that fits it. */
+function formatMs(ms: number): string {
+  const [unit, size] = Object.entries(UNIT_MS)
+    .reverse()
+    .find(([, size]) => ms % size === 0)!;
+  return `${ms / size}${unit}`;
+}
+
+/**
+ * The least delays a user may ask for: the first status call 100 ms after a submit, then at least
+ * one second between calls, so that no flag can turn following a job into a flood of status calls.
+ * `RUNBOOK_TEST_FAST_POLL=1` lowers both to 1 ms: for the project's own tests only.
+ */
+export function pollFloors(env: Record<string, string | undefined>): { initialMs: number; maxMs: number } {
+  return env.RUNBOOK_TEST_FAST_POLL === '1' ? { initialMs: 1, maxMs: 1 } : { initialMs: 100, maxMs: 1000 };
+}
+
+/** `--poll-initial` and `--poll-max`, each checked against its floor and one hour. */
+export function pollOptions(
+  values: { 'poll-initial'?: string; 'poll-max'?: string },
+  env: Record<string, string | undefined>,
+): { pollInitialMs?: number; pollMaxMs?: number } {
+  const floors = pollFloors(env);
+  const initial = values['poll-initial'];
+  const max = values['poll-max'];
+  return {
+    ...(initial !== undefined ? { pollInitialMs: parseMs('--poll-initial', initial, floors.initialMs) } : {}),
+    ...(max !== undefined ? { pollMaxMs: parseMs('--poll-max', max, floors.maxMs) } : {}),
+  };
 }
 
 /** The one positional a command needs (`what`: "a runbook file", `name`: FILE), or a usage error. */

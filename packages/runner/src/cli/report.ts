@@ -1,3 +1,5 @@
+import { EXIT } from '../exit.js';
+import { isLocalProblem } from '../record/local.js';
 import { escapeControls } from '../render/controls.js';
 import type { Mask } from '../secrets/mask.js';
 
@@ -12,12 +14,17 @@ export class ReportedError extends Error {
   }
 }
 
-/** Exit code for any error reaching the top: CLI and runner errors carry one; core's mean JOB/ESB trouble. */
+/**
+ * Exit code for any error reaching the top: CLI and runner errors carry one; a file-system error is
+ * a local problem (5); anything else (core's errors) means JOB/ESB trouble.
+ */
 export function exitCodeFor(err: unknown): number {
   const e = err as { exitCode?: unknown; code?: unknown; name?: unknown };
   if (typeof e?.exitCode === 'number') return e.exitCode;
   if (typeof e?.code === 'string' && e.code.startsWith('SCHEMA_')) return 2;
   if (typeof e?.code === 'string' && e.code.startsWith('EMU')) return 2;
+  // A file-system error nobody turned into a runner error is still a local problem, not JOB's.
+  if (isLocalProblem(err)) return EXIT.local;
   return 3;
 }
 

@@ -25,6 +25,12 @@ Which steps:
                            running instead of submitting it again, ask about a submit whose answer
                            was lost; refused when the runbook changed since (says what changed)
 
+At the same time:
+  --allow-concurrent       apply this runbook although another apply of it to the same JOB (ESB
+                           URL and business) is running from the same state folder; without it
+                           the second apply is refused at once (exit 2), naming the process that
+                           holds it. Two processes never continue one run: --resume is exclusive.
+
 Output:
   --ui stream|json|tui     plain timestamped lines (default without a terminal or with CI set),
                            NDJSON events (each with "v"), or the terminal UI (default on a terminal)
@@ -32,20 +38,26 @@ Output:
   --debug                  show HTTP calls and stack traces (secrets masked)
 
 Following jobs:
-  --poll-initial MS        first status call this long after the submit (default 100ms); during
-                           the job's first 2.5 s calls stay at most 450 ms apart
-  --poll-max MS            then one call per this delay (default 5s)
-  --terminate-on-interrupt on Ctrl-C or SIGTERM, ask JOB to terminate the running job
+  --poll-initial MS        first status call this long after the submit (default and least
+                           100ms); during the job's first 2.5 s calls stay at most 450 ms apart
+  --poll-max MS            then one call per this delay (default 5s, least 1s, most 1h); both
+                           accept 500, 500ms, 2s, 1m, 1h
+  --terminate-on-interrupt on Ctrl-C, SIGTERM or SIGHUP, ask JOB to terminate the running job
                            (by default it is left running and can be followed with --resume)
   --quota-wait DURATION    when JOB's running-job quota is full (nothing was started), wait and
                            submit again: 2 s, doubling to 30 s, for at most this long (default
                            10m; 0 does not wait; at most 1h). Ctrl-C stops the wait
 
-Ctrl-C or SIGTERM once: no further step is submitted, the record is saved, the run id and the
-resume command are printed, exit 130. A second Ctrl-C exits at once.
+Ctrl-C, SIGTERM or SIGHUP (the terminal or SSH session went away) once: no further step is
+submitted, the record is saved, the run id and the resume command are printed, exit 130. A second
+one exits at once, the record still saved. A SIGKILL cannot be handled: the record stays "running"
+(runbook runs shows it as interrupted) and --resume takes the run over.
 
 Environment: BK_ESB_URL, BK_APP_CODE, BK_APP_SECRET, BK_USERNAME or BK_TOKEN, HTTPS_PROXY,
 HTTP_PROXY, NO_PROXY, RUNBOOK_VAR_<NAME>, the runbook's secrets, CI, NO_COLOR, FORCE_COLOR.
-Exit codes: 0 every step succeeded, 1 a step failed, 2 invalid runbook or command line (nothing
-sent), 3 JOB/ESB unusable, 4 confirmation declined or needed, 130 interrupted.
+Exit codes: 0 every step succeeded, 1 a step failed, 2 invalid runbook or command line, or the
+run or runbook is busy in another process (nothing sent), 3 JOB/ESB unusable, 4 confirmation
+declined or needed, 5 a local problem: the state folder, the disk, permissions (found before the
+first submit: nothing sent; later: no further step is submitted, and if the record cannot be saved
+the job id of every submitted step is printed), 130 interrupted.
 `;

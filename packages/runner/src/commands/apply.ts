@@ -1,14 +1,16 @@
 import { resolve } from 'node:path';
-import { onePositional, parseCommand, parseMs, RUNBOOK_OPTIONS } from '../cli/args.js';
+import { onePositional, parseCommand, parseMs, pollOptions, RUNBOOK_OPTIONS } from '../cli/args.js';
 import { createPrompt } from '../cli/confirm.js';
 import { openEndpoint } from '../endpoint.js';
-import { planChanges, resumeDirectives, selectSteps } from '../engine/directives.js';
+import { resumeDirectives, selectSteps } from '../engine/directives.js';
 import type { ConfirmFn, RunEvent } from '../engine/events.js';
 import { type StepDirective, startRun } from '../engine/execute.js';
-import { RunnerError } from '../errors.js';
 import { EXIT } from '../exit.js';
-import { createRecorder, newRecord } from '../record/recorder.js';
-import { newRunId, readRecord, runsDir } from '../record/store.js';
+import { openRecorder, unsavedReport } from '../record/durable.js';
+import { localError } from '../record/local.js';
+import { newRecord } from '../record/recorder.js';
+import { applyLockPath, endpointKey, runLockPath, takeLock } from '../record/run-locks.js';
+import { checkRunId, newRunId, readRecord, runsDir } from '../record/store.js';
 import type { RunRecord } from '../record/types.js';
 import { escapeControls } from '../render/controls.js';
 import { chooseUi, startUi } from '../render/select.js';
@@ -16,7 +18,10 @@ import { maskConfirmText, maskEventText } from '../secrets/event-text.js';
 import { planIdentities } from '../secrets/identities.js';
 import { createMask, credentialValues, rememberIdentities, rememberSecrets } from '../secrets/mask.js';
 import { APPLY_HELP } from './apply-help.js';
+import { type Lifecycle, startLifecycle } from './apply-lifecycle.js';
 import { preparePlan } from './prepare.js';
+import { createRecordGuard } from './record-guard.js';
+import { checkResumable } from './resume-checks.js';
 
 const OPTIONS = {
   ...RUNBOOK_OPTIONS,
@@ -33,7 +38,21 @@ const OPTIONS = {
   'poll-max': { type: 'string' },
   'quota-wait': { type: 'string' },
   'terminate-on-interrupt': { type: 'boolean', default: false },
+  'allow-concurrent': { type: 'boolean', default: false },
 } as const;
+
+type Values = ReturnType<typeof parseCommand<typeof OPTIONS>>['values'];
+
+interface Context {
+  file: string;
+  values: Values;
+  env: NodeJS.ProcessEnv;
+  stderr: (text: string) => void;
+  root: string;
+  life: Lifecycle;
+  /** The command line, for the person who finds a lock. */
+  command: string;
+}
 
 export async function apply(argv: string[]): Promise<number> {
   const { values, positionals } = parseCommand('apply', argv, OPTIONS);
@@ -42,28 +61,44 @@ export async function apply(argv: string[]): Promise<number> {
     return EXIT.ok;
   }
   const file = onePositional('apply', positionals, 'a runbook file', 'FILE');
-  const env = process.env;
+  if (values.resume) checkRunId(values.resume);
   const stderr = (t: string) => process.stderr.write(t);
-  const pollInitialMs = values['poll-initial']
-    ? parseMs('--poll-initial', values['poll-initial'])
-    : undefined;
-  const pollMaxMs = values['poll-max'] ? parseMs('--poll-max', values['poll-max']) : undefined;
+  const ctx = {
+    file,
+    values,
+    env: process.env,
+    stderr,
+    root: runsDir(values['state-dir']),
+    command: ['runbook', 'apply', ...argv].map(shellWord).join(' '),
+  };
+  // Before anything else: from here on a signal never kills the process unhandled, every exit path
+  // finishes the record, and the locks are released.
+  const life = startLifecycle(stderr);
+  try {
+    return await applyWithLocks({ ...ctx, life });
+  } finally {
+    life.dispose();
+  }
+}
+
+async function applyWithLocks(ctx: Context): Promise<number> {
+  const { file, values, env, stderr, root, life } = ctx;
+  const poll = pollOptions(values, env);
   const quotaWaitMs = quotaWaitOf(values['quota-wait']);
   const ui = chooseUi(values.ui, env, process.stdout.isTTY === true);
-  const root = runsDir(values['state-dir']);
-
-  let previous: RunRecord | undefined;
-  if (values.resume) {
-    previous = readRecord(root, values.resume);
-    if (previous.state === 'running' && previous.pid !== undefined && alive(previous.pid)) {
-      throw new RunnerError(
-        'RUNNER_RUN_BUSY',
-        `run ${previous.runId} is still going in process ${previous.pid}`,
-        2,
-      );
-    }
-  }
-  const runId = previous?.runId ?? newRunId();
+  // The run's lock comes before its record is read: of two resumes of one run, one goes on.
+  const runId = values.resume ?? newRunId();
+  life.hold(
+    takeLock({
+      path: runLockPath(root, runId),
+      what: `run ${runId}`,
+      busyCode: 'RUNNER_RUN_BUSY',
+      busyHint: 'wait for it to end (runbook runs shows it), or stop that process first',
+      command: ctx.command,
+      stderr,
+    }),
+  );
+  const previous: RunRecord | undefined = values.resume ? readRecord(root, values.resume) : undefined;
   const { plan, secretValues } = await preparePlan({
     file,
     runId,
@@ -74,38 +109,24 @@ export async function apply(argv: string[]): Promise<number> {
     requireSecrets: true,
     stderr,
   });
+  const esbUrl = values['esb-url'] ?? env.BK_ESB_URL;
+  if (!values['allow-concurrent']) {
+    const endpoint = endpointKey(values.local, esbUrl);
+    life.hold(
+      takeLock({
+        path: applyLockPath(root, resolve(file), endpoint, plan.biz),
+        what: `runbook ${resolve(file)} on ${values.local ? 'the local emulator' : endpoint} (biz ${plan.biz})`,
+        busyCode: 'RUNNER_RUNBOOK_BUSY',
+        busyHint:
+          'wait for it to end, or add --allow-concurrent to apply it twice at the same time on purpose',
+        command: ctx.command,
+        stderr,
+      }),
+    );
+  }
   const directives: Record<string, StepDirective> = selectSteps(plan, values.only, values['from-step']);
   if (previous) {
-    const changes = planChanges(previous, plan);
-    if (changes.length > 0) {
-      throw new RunnerError(
-        'RUNNER_RESUME_CHANGED',
-        `cannot resume run ${previous.runId}: the runbook changed since (${changes.join('; ')})`,
-        2,
-        { hint: 'start a new run without --resume, or restore the runbook as it was' },
-      );
-    }
-    if (previous.endpoint.local !== values.local) {
-      throw new RunnerError(
-        'RUNNER_RESUME_ENDPOINT',
-        previous.endpoint.local
-          ? `run ${previous.runId} ran on the embedded emulator; resume it with --local`
-          : `run ${previous.runId} talked to ${previous.endpoint.url}; resume it against that ESB, without --local`,
-        2,
-      );
-    }
-    const bare = (url: string | undefined) => (url ?? '').trim().replace(/\/+$/, '');
-    if (
-      !previous.endpoint.local &&
-      !values.local &&
-      bare(previous.endpoint.url) !== bare(values['esb-url'] ?? env.BK_ESB_URL)
-    ) {
-      throw new RunnerError(
-        'RUNNER_RESUME_ENDPOINT',
-        `run ${previous.runId} talked to ${previous.endpoint.url}; resume it against the same ESB (--esb-url)`,
-        2,
-      );
-    }
+    checkResumable(previous, plan, { local: values.local, esbUrl });
     Object.assign(directives, resumeDirectives(previous, !previous.endpoint.local));
   }
   const needsPerson = !values.yes || Object.values(directives).some((d) => d.action === 'ask');
@@ -123,7 +144,8 @@ hint: review it with runbook plan ${file}, then run again with --yes
     );
     // The record tells what happened last to this run: nobody could decide, nothing was sent.
     if (previous) {
-      createRecorder(root, previous).onEvent({
+      const recorder = openRecorder(root, previous);
+      recorder.onEvent({
         type: 'run.finished',
         ts: new Date().toISOString(),
         ok: false,
@@ -131,6 +153,8 @@ hint: review it with runbook plan ${file}, then run again with --yes
         reason: 'resume needed a person to answer and there was no terminal; nothing was sent',
         runId: previous.runId,
       });
+      if (recorder.problem() !== undefined)
+        throw localError(recorder.problem(), `cannot save the record of run ${runId} in ${root}`);
     }
     return EXIT.declined;
   }
@@ -149,6 +173,7 @@ hint: review it with runbook plan ${file}, then run again with --yes
   rememberSecrets(secrets);
   rememberIdentities(identities);
   const mask = createMask(secrets, identities);
+  if (life.interruptedBy()) return stoppedBeforeStart(life, stderr);
   const endpoint = await openEndpoint({
     local: values.local,
     ...(values['emulator-config'] ? { emulatorConfig: values['emulator-config'] } : {}),
@@ -157,25 +182,37 @@ hint: review it with runbook plan ${file}, then run again with --yes
     env,
     ...(values.debug ? { onDebug: (line: string) => stderr(`${escapeControls(mask(line))}\n`) } : {}),
   });
-  let cleanup: (() => void) | undefined;
   try {
+    if (life.interruptedBy()) return stoppedBeforeStart(life, stderr);
     const record = previous ?? newRecord(plan, endpoint.info, resolve(file));
     record.state = 'running';
     record.pid = process.pid;
     record.endpoint = { url: endpoint.info.url, local: endpoint.info.local };
     if (previous) record.resumedAt = [...(previous.resumedAt ?? []), new Date().toISOString()];
-    const recorder = createRecorder(root, record);
+    // A state folder that cannot take the record stops the run here, before anything is sent (exit 5).
+    const recorder = openRecorder(root, record);
+    const guard = createRecordGuard(recorder);
     const view = await startUi(ui, { stdout: process.stdout, stdin: process.stdin, env });
+    let exitCode: number | undefined;
     // Only free text is masked; the recorder and the UI get the same masked copy.
     const emit = (event: RunEvent) => {
       let e = maskEventText(event, mask);
-      if (e.type === 'run.finished' && (e.exitCode === 130 || e.exitCode === 3)) e = { ...e, resumeCommand };
+      if (e.type === 'run.finished') {
+        e = guard.finishing(e, life.interruptedBy() !== '');
+        if (e.exitCode === 130 || e.exitCode === 3 || e.exitCode === 5) e = { ...e, resumeCommand };
+        exitCode = e.exitCode;
+      }
       recorder.onEvent(e);
       view.emit(e);
+      guard.after(e);
     };
     const ask =
       view.confirm ??
-      createPrompt({ input: process.stdin, output: process.stderr, onInterrupt: () => interrupt('SIGINT') });
+      createPrompt({
+        input: process.stdin,
+        output: process.stderr,
+        onInterrupt: () => life.interrupt('SIGINT'),
+      });
     const confirm: ConfirmFn = (request) => ask(maskConfirmText(request, mask));
     const handle = startRun({
       client: endpoint.client,
@@ -186,89 +223,67 @@ hint: review it with runbook plan ${file}, then run again with --yes
       yes: values.yes,
       directives,
       ...(previous ? { resumedFrom: previous.runId } : {}),
-      ...(pollInitialMs ? { pollInitialMs } : {}),
-      ...(pollMaxMs ? { pollMaxMs } : {}),
+      ...poll,
       ...(quotaWaitMs === undefined ? {} : { quotaWait: { limitMs: quotaWaitMs } }),
     });
     view.setControl?.(handle.control);
-    /** The first interrupt's signal; a second interrupt exits at once. */
-    let interruptedBy = '';
-    const interrupt = (signal: string) => {
-      const second = interruptedBy !== '';
-      interruptedBy = signal;
-      if (second) {
-        stderr(`\nrunbook: second ${signal}: exiting now. Run id ${runId}; resume with: ${resumeCommand}\n`);
-        process.exit(EXIT.interrupted);
-      }
-      if (values['terminate-on-interrupt']) handle.control.terminate(signal);
-      else handle.control.detach(signal);
-    };
-    const onSigint = () => interrupt('SIGINT');
-    const onSigterm = () => interrupt('SIGTERM');
-    // Any exit before the run finished (a second Ctrl-C here or in the TUI, a crash) still leaves a
-    // consistent record: writes are synchronous, so they complete inside the 'exit' event.
-    const onExit = (exitCode: number) => {
-      if (record.state !== 'running') return;
-      const ts = new Date().toISOString();
-      if (interruptedBy)
-        recorder.onEvent({ type: 'run.interrupted', ts, signal: interruptedBy, action: 'detach' });
-      recorder.onEvent({
-        type: 'run.finished',
-        ts,
-        ok: false,
-        exitCode,
-        reason: `the runner exited (code ${exitCode}) before the run finished`,
-        runId,
-        resumeCommand,
-      });
-    };
-    process.on('SIGINT', onSigint);
-    process.on('SIGTERM', onSigterm);
-    process.on('exit', onExit);
-    cleanup = () => {
-      process.off('SIGINT', onSigint);
-      process.off('SIGTERM', onSigterm);
-      process.off('exit', onExit);
-    };
-    const code = await handle.result;
+    guard.setControl(handle.control);
+    life.attach({
+      recorder,
+      control: handle.control,
+      root,
+      resumeCommand,
+      terminateOnInterrupt: values['terminate-on-interrupt'],
+    });
+    const engineCode = await handle.result;
+    exitCode ??= engineCode;
     await view.done();
-    if (code === EXIT.interrupted)
+    if (!(await recorder.flush())) {
+      stderr(unsavedReport(recorder, root));
+      return life.interruptedBy() && exitCode === EXIT.interrupted ? exitCode : EXIT.local;
+    }
+    if (exitCode === EXIT.interrupted)
       stderr(`runbook: run ${runId} stopped; resume it with:\n  ${resumeCommand}\n`);
-    if (code === EXIT.unusable) {
+    if (exitCode === EXIT.unusable) {
       stderr(
         `runbook: run ${runId} could not go on; once JOB can be used again, resume it with:\n  ${resumeCommand}\n`,
       );
     }
-    return code;
+    if (exitCode === EXIT.local) {
+      stderr(
+        `runbook: run ${runId} stopped on a local problem (its record is saved); once it is fixed, resume it with:\n  ${resumeCommand}\n`,
+      );
+    }
+    return exitCode;
   } finally {
-    cleanup?.();
     await endpoint.close();
   }
+}
+
+/** A signal came while the run was being prepared: nothing was sent, the record was not touched. */
+function stoppedBeforeStart(life: Lifecycle, stderr: (text: string) => void): number {
+  stderr(`runbook: ${life.interruptedBy()} before the run started; nothing was sent\n`);
+  return EXIT.interrupted;
 }
 
 /** `--quota-wait`: 0 (do not wait), or a duration up to 1 h; undefined: the engine's default (10 min). */
 function quotaWaitOf(text: string | undefined): number | undefined {
   if (text === undefined) return undefined;
-  return /^0+(ms|s|m)?$/.test(text.trim()) ? 0 : parseMs('--quota-wait', text);
+  return /^0+(ms|s|m|h)?$/.test(text.trim()) ? 0 : parseMs('--quota-wait', text);
 }
 
-function alive(pid: number): boolean {
-  if (pid === process.pid) return false;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
+/** Quotes a word for a POSIX shell when it needs it, so a printed command can be pasted as is. */
+function shellWord(s: string): string {
+  return /^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`;
 }
 
-function resumeCommandOf(file: string, runId: string, values: Record<string, unknown>): string {
-  const q = (s: string) => (/^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`);
-  const parts = ['runbook', 'apply', q(file), '--resume', runId];
+function resumeCommandOf(file: string, runId: string, values: Values): string {
+  const parts = ['runbook', 'apply', shellWord(file), '--resume', runId];
   if (values.local) parts.push('--local');
   for (const flag of ['emulator-config', 'esb-url', 'state-dir'] as const) {
     const v = values[flag];
-    if (typeof v === 'string') parts.push(`--${flag}`, q(v));
+    if (typeof v === 'string') parts.push(`--${flag}`, shellWord(v));
   }
+  if (values['allow-concurrent']) parts.push('--allow-concurrent');
   return parts.join(' ');
 }

@@ -6,13 +6,17 @@ import {
   readdirSync,
   readFileSync,
   renameSync,
+  rmSync,
   writeFileSync,
 } from 'node:fs';
 import { isAbsolute, join, relative, resolve } from 'node:path';
 import { RunnerError } from '../errors.js';
-import { RECORD_VERSION, type RunRecord } from './types.js';
+import { makeDir } from './local.js';
+import type { RunRecord } from './types.js';
+import { parseRecord } from './validate.js';
 
 const RECORD = 'record.json';
+const RUN_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,80}$/;
 
 /** The folder holding every run: `--state-dir`, else `.runbook/runs` under the working directory. */
 export function runsDir(stateDir?: string, cwd = process.cwd()): string {
@@ -27,7 +31,7 @@ export function newRunId(now = new Date()): string {
 
 /** Only ids the runner makes, so a run id can never name a path outside the runs folder. */
 export function checkRunId(id: string): string {
-  if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,80}$/.test(id)) {
+  if (!RUN_ID.test(id)) {
     throw new RunnerError('RUNNER_BAD_RUN_ID', `"${id}" is not a run id; see runbook runs`, 2);
   }
   return id;
@@ -61,7 +65,7 @@ export function insideDir(dir: string, rel: string): string {
 /** Creates the run's folder (0700), and its parents. */
 export function createRunDir(root: string, runId: string): string {
   const dir = runDir(root, runId);
-  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  makeDir(dir);
   chmodSync(dir, 0o700);
   return dir;
 }
@@ -69,47 +73,69 @@ export function createRunDir(root: string, runId: string): string {
 /** Writes a file with mode 0600 through a temporary file and a rename, so a reader never sees half. */
 export function writeAtomic(path: string, text: string): void {
   const tmp = `${path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
-  writeFileSync(tmp, text, { mode: 0o600 });
-  renameSync(tmp, path);
+  try {
+    writeFileSync(tmp, text, { mode: 0o600 });
+    renameSync(tmp, path);
+  } catch (err) {
+    // A full disk leaves a partial temporary file: give its space back.
+    rmSync(tmp, { force: true });
+    throw err;
+  }
 }
 
 export function writeRecord(dir: string, record: RunRecord): void {
   writeAtomic(join(dir, RECORD), `${JSON.stringify(record, null, 2)}\n`);
 }
 
+/** The record of a run, checked against its format; `RUNNER_BAD_RECORD` (exit 2) says what is wrong. */
 export function readRecord(root: string, runId: string): RunRecord {
   const path = join(runDir(root, runId), RECORD);
   if (!existsSync(path)) {
     throw new RunnerError('RUNNER_NO_RUN', `no run "${runId}" in ${root}; see runbook runs`, 2);
   }
-  let record: RunRecord;
-  try {
-    record = JSON.parse(readFileSync(path, 'utf8')) as RunRecord;
-  } catch (err) {
-    throw new RunnerError('RUNNER_BAD_RECORD', `the record of run "${runId}" cannot be read: ${path}`, 2, {
-      cause: err,
-    });
-  }
-  if (record?.version !== RECORD_VERSION || !Array.isArray(record.steps)) {
+  const read = readRunFolder(root, runId);
+  if ('problem' in read) {
     throw new RunnerError(
       'RUNNER_BAD_RECORD',
-      `the record of run "${runId}" has format ${JSON.stringify(record?.version)}; this runbook reads format ${RECORD_VERSION}`,
+      `the record of run "${runId}" cannot be used: ${read.problem}`,
       2,
+      {
+        hint: `${path} was damaged or edited; start a new run, and check JOB for the jobs this run started`,
+      },
     );
   }
-  return record;
+  return read.record;
 }
 
-/** Every readable record under `root`, oldest first. */
-export function listRecords(root: string): RunRecord[] {
+/** A run folder's record, or why it cannot be used. */
+function readRunFolder(root: string, runId: string): { record: RunRecord } | { problem: string } {
+  let text: string;
+  try {
+    text = readFileSync(join(root, runId, RECORD), 'utf8');
+  } catch (err) {
+    const e = err as NodeJS.ErrnoException;
+    return {
+      problem: e.code === 'ENOENT' ? `no ${RECORD}` : `${RECORD} cannot be read (${e.code ?? e.message})`,
+    };
+  }
+  const parsed = parseRecord(text);
+  if ('record' in parsed && parsed.record.runId !== runId) {
+    return { problem: `runId: says ${JSON.stringify(parsed.record.runId)}, but the folder is ${runId}` };
+  }
+  return parsed;
+}
+
+/** A run folder as `runbook runs` lists it: its record, or why it cannot be used. */
+export type RunListing = { runId: string; record: RunRecord } | { runId: string; problem: string };
+
+/** Every run folder under `root`, oldest first; a broken record is listed with its problem, never dropped. */
+export function listRecords(root: string): RunListing[] {
   if (!existsSync(root)) return [];
-  const out: RunRecord[] = [];
-  for (const name of readdirSync(root).sort()) {
-    try {
-      out.push(JSON.parse(readFileSync(join(root, name, RECORD), 'utf8')) as RunRecord);
-    } catch {
-      // not a run folder, or a record being written for the first time
-    }
+  const out: RunListing[] = [];
+  for (const entry of readdirSync(root, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
+    // Run ids never start with a dot: `.locks` and the like are not runs.
+    if (!entry.isDirectory() || !RUN_ID.test(entry.name)) continue;
+    out.push({ runId: entry.name, ...readRunFolder(root, entry.name) });
   }
   return out;
 }

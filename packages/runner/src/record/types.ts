@@ -82,7 +82,7 @@ export interface RunRecord {
   vars: Record<string, string | number | boolean>;
   endpoint: { url: string; local: boolean };
   biz: number;
-  /** The process running it now, so a second resume of a live run is refused. */
+  /** The process that ran it last (for people; whether a run is live is told by its lock). */
   pid?: number;
   /** When the run was resumed, oldest first. */
   resumedAt?: string[];

@@ -18,12 +18,33 @@ const job = (id: number, step: string, status = 3, host = 9): EmulatedJobView =>
     hosts: [{ ip: '10.0.0.1', bk_cloud_id: 0, status: host, exitCode: 0, tag: '' }],
   }) as EmulatedJobView;
 
+const REQUEST = {
+  taskName: 'rb/x',
+  hosts: 1,
+  customQueries: [],
+  account: 'root',
+  timeoutSec: 60,
+  sensitive: false,
+};
+
 function record(runId: string, steps: object[], exitCode = 0, state = 'succeeded') {
   mkdirSync(join(root, runId, 'logs'), { recursive: true });
   writeFileSync(join(root, runId, 'logs', 'a.log'), '');
   writeFileSync(
     join(root, runId, 'record.json'),
-    JSON.stringify({ version: 1, runId, state, exitCode, steps }),
+    JSON.stringify({
+      version: 1,
+      runId,
+      state,
+      exitCode,
+      createdAt: '2026-11-27T10:00:00.000Z',
+      updatedAt: '2026-11-27T10:00:01.000Z',
+      runbook: { path: '/rb.yaml', name: 'rb', contentHash: 'h', files: {} },
+      vars: {},
+      endpoint: { url: 'http://127.0.0.1:1', local: false },
+      biz: 1,
+      steps: steps.map((s) => ({ request: REQUEST, fingerprint: {}, ...s })),
+    }),
     { mode: 0o600 },
   );
 }
@@ -64,6 +85,13 @@ describe('checkRun', () => {
       rerunFailed: true,
     });
     expect(rerun).toEqual([]);
+  });
+
+  it('sees a record that does not read as a record', () => {
+    record('broken', [{ ...ok('a', 1), request: { taskName: 'rb/a' } }]);
+    expect(
+      checkRun({ events, exitCode: 0, root, runId: 'broken', runbook: 'rb', jobs: [job(1, 'a')] }).join('\n'),
+    ).toMatch(/record.json does not read as a record: steps\[0\]\.request\.hosts: missing/);
   });
 
   it('sees a record that disagrees with JOB, an exit code that does not fit, and a job nobody reported', () => {

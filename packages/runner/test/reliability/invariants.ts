@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import type { EmulatedJobView } from '@runbook/emulator';
 import type { RunEvent } from '../../src/engine/events.js';
 import type { RunRecord } from '../../src/record/types.js';
+import { recordProblem } from '../../src/record/validate.js';
 
 /** Reads `<root>/<runId>/record.json` from disk, as `--resume` would. */
 export function readRecordFile(root: string, runId: string): RunRecord {
@@ -84,6 +85,8 @@ export function checkRun(f: RunFacts): string[] {
   }
   if (rec.version !== 1 || rec.runId !== f.runId)
     v.push(`record version/runId wrong: ${rec.version} ${rec.runId}`);
+  const problem = recordProblem(rec);
+  if (problem) v.push(`record.json does not read as a record: ${problem}`);
   if (rec.exitCode !== f.exitCode) v.push(`record exitCode ${rec.exitCode}, process exited ${f.exitCode}`);
   if (STATE_OF_EXIT[f.exitCode] && rec.state !== STATE_OF_EXIT[f.exitCode])
     v.push(`record state ${rec.state} for exit ${f.exitCode}`);

@@ -65,6 +65,7 @@ const EXIT_MEANING: Record<number, string> = {
   2: 'the runbook or the command line is invalid; nothing was sent',
   3: 'JOB or ESB could not be used',
   4: 'a confirmation was declined',
+  5: 'a local problem: the state folder, the disk or permissions',
   130: 'interrupted',
 };
 
