@@ -167,6 +167,8 @@ function checkSimulate(v: unknown, bad: (w: string, m: string) => never): void {
     if (s[k] !== undefined && !(nonNeg(s[k]) && (s[k] as number) <= 1)) bad(`simulate.${k}`, 'must be 0..1');
   if (s.logLines !== undefined && !(Number.isInteger(s.logLines) && (s.logLines as number) >= 0))
     bad('simulate.logLines', 'must be an integer >= 0');
+  if (s.terminatingMs !== undefined && !nonNeg(s.terminatingMs))
+    bad('simulate.terminatingMs', 'must be a number of ms >= 0');
 }
 
 /** `"0:10.0.0.1"` or `"10.0.0.1"` → `{ cloud, ip }`; undefined when malformed. */

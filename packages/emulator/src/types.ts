@@ -39,6 +39,8 @@ export interface SimulateConfig {
   agentErrorRate?: number;
   /** Synthetic log lines per host (default 3). */
   logLines?: number;
+  /** How long a terminated job shows status 10 (terminating) before 11, in ms (default 30). */
+  terminatingMs?: number;
 }
 
 /** Which JOB the emulator answers like, and the switches of that JOB. */

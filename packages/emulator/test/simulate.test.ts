@@ -14,7 +14,7 @@ beforeAll(async () => {
   emu = await startEmulator({
     exec: 'simulate',
     seed: 42,
-    config: { simulate: { durationMs: [50, 400], failRate: 0.1, agentErrorRate: 0.01, logLines: 2 } },
+    config: { simulate: { durationMs: [1500, 2500], failRate: 0.1, agentErrorRate: 0.01, logLines: 2 } },
   });
 });
 afterAll(() => emu.close());
@@ -59,7 +59,7 @@ describe('exec: simulate', () => {
     const again = await startEmulator({
       exec: 'simulate',
       seed: 42,
-      config: { simulate: { durationMs: [50, 400], failRate: 0.1, agentErrorRate: 0.01, logLines: 2 } },
+      config: { simulate: { durationMs: [1500, 2500], failRate: 0.1, agentErrorRate: 0.01, logLines: 2 } },
     });
     try {
       const s2 = await call(
@@ -75,7 +75,11 @@ describe('exec: simulate', () => {
   });
 
   it('terminate: 10, then 11 with unfinished hosts 403', async () => {
-    const slow = await startEmulator({ exec: 'simulate', config: { simulate: { durationMs: 60_000 } } });
+    // Terminating lasts long enough that the next status call sees it, however loaded the machine.
+    const slow = await startEmulator({
+      exec: 'simulate',
+      config: { simulate: { durationMs: 60_000, terminatingMs: 1500 } },
+    });
     try {
       const submit = await call(
         slow,

@@ -13,7 +13,7 @@ export interface SimulateOptions {
 
 /** Delay between accepting a job and its hosts starting, as a JOB dispatch takes. */
 const DISPATCH_MS = 10;
-/** How long terminating (status 10) lasts before the job shows 11. */
+/** How long terminating (status 10) lasts before the job shows 11, unless configured. */
 const TERMINATE_MS = 30;
 /** `plan.exit` of a host without an exit code (it never ran, or was killed). */
 const NO_EXIT = -2147483648;
@@ -87,7 +87,7 @@ export class SimulateExecutor {
     job.refresh?.(Date.now());
     job.status = JOB.terminating;
     this.opts.touch(job);
-    this.after(TERMINATE_MS, () => {
+    this.after(this.opts.config.terminatingMs ?? TERMINATE_MS, () => {
       const now = Date.now();
       job.refresh?.(now);
       for (const h of job.hosts) {
