@@ -40,8 +40,19 @@ export interface ProxyOptions {
   noProxy?: string;
 }
 
+/**
+ * How the client reaches JOB: `'v2'` the ESB gateway (`<baseUrl>/api/c/compapi/v2/job/<call>/`), `'v3'`
+ * the BlueKing API gateway (`<baseUrl>/api/v3/<call>`, credentials only in `X-Bkapi-Authorization`).
+ */
+export type TransportName = 'v2' | 'v3';
+
 export interface ClientOptions {
-  /** ESB base URL, e.g. `https://paas.example.com`. */
+  /** `'v2'` (default): ESB. `'v3'`: the JOB API gateway, `baseUrl` being its stage URL. */
+  transport?: TransportName;
+  /**
+   * v2: the ESB base URL, e.g. `https://paas.example.com`. v3: the JOB gateway stage URL, e.g.
+   * `https://bkapi.example.com/api/bk-job/prod` (a local emulator's root URL).
+   */
   baseUrl: string;
   appCode: string;
   appSecret: string;
@@ -49,7 +60,10 @@ export interface ClientOptions {
   username?: string;
   /** A user's `bk_token` (login cookie). */
   token?: string;
-  /** Where the credentials go: the JSON body (default, as the seed shows) or `X-Bkapi-Authorization`. */
+  /**
+   * Where the credentials go on v2: the JSON body (default, as the seed shows) or `X-Bkapi-Authorization`.
+   * v3 always uses the header (`'body'` is a configuration error there).
+   */
   authIn?: 'body' | 'header';
   timeouts?: Timeouts;
   retry?: RetryPolicy;
@@ -72,6 +86,7 @@ export interface ClientOptions {
 }
 
 export interface ResolvedOptions extends ClientOptions {
+  transport: TransportName;
   authIn: 'body' | 'header';
   timeouts: Required<Timeouts>;
   retry: Required<RetryPolicy>;
@@ -94,6 +109,11 @@ export const DEFAULT_RETRY: Required<RetryPolicy> = {
   submitOnConnectError: true,
 };
 
+const NO_URL: Record<TransportName, string> = {
+  v2: 'no ESB base URL given (baseUrl / BK_ESB_URL; or BK_APIGW_URL for the API gateway v3)',
+  v3: 'no API gateway URL given (baseUrl / BK_APIGW_URL: the JOB stage URL, e.g. https://bkapi.example.com/api/bk-job/prod)',
+};
+
 function checkNumber(issues: string[], name: string, value: number, min: number): void {
   if (!Number.isFinite(value) || value < min) issues.push(`${name} must be a number ≥ ${min} (got ${value})`);
 }
@@ -101,7 +121,11 @@ function checkNumber(issues: string[], name: string, value: number, min: number)
 /** Fills in defaults and checks the options; throws `ConfigError` (code `CORE_CONFIG`). */
 export function resolveOptions(options: ClientOptions): ResolvedOptions {
   const issues: string[] = [];
-  if (!options.baseUrl) issues.push('no ESB base URL given (baseUrl / BK_ESB_URL)');
+  const transport = options.transport ?? 'v2';
+  if (transport !== 'v2' && transport !== 'v3') {
+    issues.push(`transport must be 'v2' (ESB) or 'v3' (API gateway) (got ${JSON.stringify(transport)})`);
+  }
+  if (!options.baseUrl) issues.push(NO_URL[transport === 'v3' ? 'v3' : 'v2']);
   else {
     let url: URL | undefined;
     try {
@@ -117,8 +141,13 @@ export function resolveOptions(options: ClientOptions): ResolvedOptions {
   if (!options.appSecret) issues.push('no app secret given (appSecret / BK_APP_SECRET)');
   if (!options.username && !options.token)
     issues.push('give a user: username (BK_USERNAME) or token (BK_TOKEN)');
-  const authIn = options.authIn ?? 'body';
+  const authIn = options.authIn ?? (transport === 'v3' ? 'header' : 'body');
   if (authIn !== 'body' && authIn !== 'header') issues.push(`authIn must be 'body' or 'header'`);
+  if (transport === 'v3' && authIn === 'body') {
+    issues.push(
+      "authIn 'body' is not possible with transport 'v3': the API gateway takes credentials only in the X-Bkapi-Authorization header",
+    );
+  }
   const timeouts = { ...DEFAULT_TIMEOUTS, ...stripUndefined(options.timeouts) };
   for (const [k, v] of Object.entries(timeouts)) checkNumber(issues, `timeouts.${k}`, v, 1);
   const retry = { ...DEFAULT_RETRY, ...stripUndefined(options.retry) };
@@ -133,6 +162,7 @@ export function resolveOptions(options: ClientOptions): ResolvedOptions {
   }
   return {
     ...options,
+    transport,
     authIn,
     timeouts,
     retry,
@@ -146,9 +176,10 @@ function stripUndefined<T extends object>(value: T | undefined): Partial<T> {
 }
 
 /**
- * Client options from environment variables: `BK_ESB_URL`, `BK_APP_CODE`, `BK_APP_SECRET`,
- * `BK_USERNAME`, `BK_TOKEN`, plus proxies from `HTTPS_PROXY`, `HTTP_PROXY`, `NO_PROXY` (either
- * case). Missing values stay empty; `createClient` reports them all at once.
+ * Client options from environment variables: `BK_ESB_URL` (ESB, transport v2) or `BK_APIGW_URL` (the
+ * JOB API gateway stage URL, transport v3), `BK_APP_CODE`, `BK_APP_SECRET`, `BK_USERNAME`, `BK_TOKEN`,
+ * plus proxies from `HTTPS_PROXY`, `HTTP_PROXY`, `NO_PROXY` (either case). Missing values stay empty;
+ * `createClient` reports them all at once. Both URLs set is ambiguous: throws `ConfigError` naming both.
  */
 export function clientOptionsFromEnv(
   env: Readonly<Record<string, string | undefined>> = process.env,
@@ -157,11 +188,20 @@ export function clientOptionsFromEnv(
     const value = env[name] ?? env[name.toLowerCase()];
     return value === undefined || value.trim() === '' ? undefined : value.trim();
   };
+  const esbUrl = get('BK_ESB_URL');
+  const apigwUrl = get('BK_APIGW_URL');
+  if (esbUrl && apigwUrl) {
+    throw new ConfigError(
+      'CORE_CONFIG',
+      'invalid client configuration: both BK_ESB_URL (ESB v2) and BK_APIGW_URL (API gateway v3) are set; set only the one to use',
+    );
+  }
   const options: ClientOptions = {
-    baseUrl: get('BK_ESB_URL') ?? '',
+    baseUrl: apigwUrl ?? esbUrl ?? '',
     appCode: get('BK_APP_CODE') ?? '',
     appSecret: get('BK_APP_SECRET') ?? '',
   };
+  if (apigwUrl) options.transport = 'v3';
   const username = get('BK_USERNAME');
   const token = get('BK_TOKEN');
   if (username) options.username = username;

@@ -2,12 +2,15 @@
 
 import { mapCode } from './codes.js';
 import { EsbError, HttpStatusError, ProtocolError } from './errors.js';
+import type { HttpMethod } from './http.js';
 import { maskDeep, maskText } from './redact.js';
 import type { EsbEnvelope } from './types.js';
 
 export interface AnswerContext {
   call: string;
   endpoint: string;
+  /** The call's HTTP method; POST when absent. */
+  method?: HttpMethod;
   /** Values to mask in anything taken from the answer. */
   secrets: readonly string[];
   /** The business and job of the call, for hints. */
@@ -19,14 +22,22 @@ export interface AnswerContext {
 
 const SNIPPET = 200;
 
-function snippet(text: string, secrets: readonly string[]): string {
+/** How messages name the call: `[POST] "https://…/fast_execute_script/"`. */
+export function where(ctx: Pick<AnswerContext, 'method' | 'endpoint'>): string {
+  return `[${ctx.method ?? 'POST'}] "${ctx.endpoint}"`;
+}
+
+/** A short, masked, one-line piece of an answer for messages. */
+export function snippet(text: string, secrets: readonly string[]): string {
   const flat = maskText(text, secrets).replace(/\s+/g, ' ').trim();
   return flat.length > SNIPPET ? `${flat.slice(0, SNIPPET)}…` : flat;
 }
 
-/** Parses one HTTP answer into an envelope; throws for non-200 statuses, non-JSON and non-envelopes. */
+const ESB_NOT_JSON_HINT =
+  'is the base URL the ESB gateway (e.g. https://paas.example.com)? A login page or proxy answered instead';
+
+/** Parses one ESB answer into an envelope; throws for non-200 statuses, non-JSON and non-envelopes. */
 export function parseAnswer(ctx: AnswerContext, status: number, text: string): EsbEnvelope<unknown> {
-  const where = `[POST] "${ctx.endpoint}"`;
   if (status >= 400 && status < 500) {
     // JOB 3.x answers some parameter errors with 400 and a normal failure envelope: a definite refusal.
     const env = tryEnvelope(text);
@@ -35,7 +46,7 @@ export function parseAnswer(ctx: AnswerContext, status: number, text: string): E
   if (status !== 200) {
     throw new HttpStatusError(
       'CORE_HTTP_STATUS',
-      `${where}: HTTP ${status}${text ? `: ${snippet(text, ctx.secrets)}` : ''}`,
+      `${where(ctx)}: HTTP ${status}${text ? `: ${snippet(text, ctx.secrets)}` : ''}`,
       {
         call: ctx.call,
         endpoint: ctx.endpoint,
@@ -47,25 +58,29 @@ export function parseAnswer(ctx: AnswerContext, status: number, text: string): E
       },
     );
   }
+  return parseEnvelope(ctx, status, text, ESB_NOT_JSON_HINT);
+}
+
+/** An HTTP 200 answer as an envelope; `notJsonHint` says what a non-JSON answer probably means. */
+export function parseEnvelope(
+  ctx: AnswerContext,
+  status: number,
+  text: string,
+  notJsonHint: string,
+): EsbEnvelope<unknown> {
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
   } catch (err) {
     throw new ProtocolError(
       'CORE_NOT_JSON',
-      `${where}: the answer is not JSON: ${snippet(text, ctx.secrets)}`,
-      {
-        call: ctx.call,
-        endpoint: ctx.endpoint,
-        status,
-        hint: 'is the base URL the ESB gateway (e.g. https://paas.example.com)? A login page or proxy answered instead',
-        cause: err,
-      },
+      `${where(ctx)}: the answer is not JSON: ${snippet(text, ctx.secrets)}`,
+      { call: ctx.call, endpoint: ctx.endpoint, status, hint: notJsonHint, cause: err },
     );
   }
   const env = parsed as Partial<EsbEnvelope<unknown>> | null;
   if (typeof env !== 'object' || env === null || typeof env.result !== 'boolean') {
-    throw new ProtocolError('CORE_BAD_ANSWER', `${where}: the answer is JSON but not an ESB envelope`, {
+    throw new ProtocolError('CORE_BAD_ANSWER', `${where(ctx)}: the answer is JSON but not an ESB envelope`, {
       call: ctx.call,
       endpoint: ctx.endpoint,
       status,
@@ -74,7 +89,8 @@ export function parseAnswer(ctx: AnswerContext, status: number, text: string): E
   return env as EsbEnvelope<unknown>;
 }
 
-function tryEnvelope(text: string): EsbEnvelope<unknown> | undefined {
+/** The answer as an envelope (`result` a boolean), or undefined when it is not one. */
+export function tryEnvelope(text: string): EsbEnvelope<unknown> | undefined {
   try {
     const env = JSON.parse(text) as Partial<EsbEnvelope<unknown>> | null;
     return env && typeof env === 'object' && typeof env.result === 'boolean'
@@ -93,7 +109,7 @@ export function isSuccess(env: EsbEnvelope<unknown>): boolean {
 export function inconsistentEnvelope(ctx: AnswerContext, env: EsbEnvelope<unknown>): ProtocolError {
   return new ProtocolError(
     'CORE_BAD_ANSWER',
-    `[POST] "${ctx.endpoint}": result ${env.result} with code ${JSON.stringify(env.code)}`,
+    `${where(ctx)}: result ${env.result} with code ${JSON.stringify(env.code)}`,
     { call: ctx.call, endpoint: ctx.endpoint, esbCode: env.code, requestId: env.request_id },
   );
 }
@@ -118,14 +134,10 @@ export function esbFailure(ctx: AnswerContext, env: EsbEnvelope<unknown>): EsbEr
 }
 
 export function badData(ctx: AnswerContext, expected: string): ProtocolError {
-  return new ProtocolError(
-    'CORE_BAD_ANSWER',
-    `[POST] "${ctx.endpoint}": success without ${expected} in data`,
-    {
-      call: ctx.call,
-      endpoint: ctx.endpoint,
-    },
-  );
+  return new ProtocolError('CORE_BAD_ANSWER', `${where(ctx)}: success without ${expected} in data`, {
+    call: ctx.call,
+    endpoint: ctx.endpoint,
+  });
 }
 
 /** `Retry-After` in seconds or as an HTTP date, in ms; undefined when absent or unreadable. */

@@ -71,10 +71,14 @@ export function createDispatchers(o: ResolvedOptions): Dispatchers {
   return { read, submit, owned: [read, submit] };
 }
 
+export type HttpMethod = 'GET' | 'POST';
+
 export interface AttemptRequest {
+  method: HttpMethod;
   url: string;
   headers: Record<string, string>;
-  body: string;
+  /** The JSON body of a POST; a GET carries its fields in the URL's query. */
+  body?: string;
   dispatcher: Dispatcher;
   /** Whole-attempt limit in ms. */
   timeoutMs: number;
@@ -120,8 +124,14 @@ class LocalStop extends Error {
 }
 
 /** Turns an undici/system error into the client's error class. */
-export function transportError(err: unknown, call: string, url: string, timeoutMs: number): CoreError {
-  const where = `[POST] "${url}"`;
+export function transportError(
+  err: unknown,
+  call: string,
+  url: string,
+  timeoutMs: number,
+  method: HttpMethod = 'POST',
+): CoreError {
+  const where = `[${method}] "${url}"`;
   if (err instanceof LocalStop && err.kind === 'aborted') {
     return new AbortedError('CORE_ABORTED', `${where}: aborted by the caller`, { call, endpoint: url });
   }
@@ -151,7 +161,7 @@ export function transportError(err: unknown, call: string, url: string, timeoutM
   return new ConnectionError('CORE_CONNECTION', message, { call, endpoint: url, cause: err });
 }
 
-/** One HTTP POST. Rejects with a CoreError; `state.sent` tells whether any byte may have left. */
+/** One HTTP request. Rejects with a CoreError; `state.sent` tells whether any byte may have left. */
 export function attempt(req: AttemptRequest, state: AttemptState, call: string): Promise<AttemptAnswer> {
   const url = new URL(req.url);
   return new Promise<AttemptAnswer>((resolve, reject) => {
@@ -167,7 +177,7 @@ export function attempt(req: AttemptRequest, state: AttemptState, call: string):
       clearTimeout(timer);
       req.signal?.removeEventListener('abort', onAbort);
       if (err === undefined && answer) resolve(answer);
-      else reject(transportError(err, call, req.url, req.timeoutMs));
+      else reject(transportError(err, call, req.url, req.timeoutMs, req.method));
     };
     const stop = (kind: 'aborted' | 'timeout') => {
       const reason = new LocalStop(kind);
@@ -210,9 +220,9 @@ export function attempt(req: AttemptRequest, state: AttemptState, call: string):
         {
           origin: url.origin,
           path: `${url.pathname}${url.search}`,
-          method: 'POST',
+          method: req.method,
           headers: req.headers,
-          body: req.body,
+          ...(req.body === undefined ? {} : { body: req.body }),
           reset: req.reset,
         },
         handler,

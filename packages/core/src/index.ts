@@ -8,6 +8,7 @@ export {
   type ProxyOptions,
   type RetryPolicy,
   type Timeouts,
+  type TransportName,
 } from './config.js';
 export { decodeBase64, encodeBase64, encodeParams } from './encode.js';
 export * from './errors.js';
@@ -22,5 +23,7 @@ export {
 export { redactBody } from './redact.js';
 export { BIZ_SET_MAX, BIZ_SET_MIN, resolveScope, type Scope, scopeText, scopeTypeOf } from './scope.js';
 export { TERMINATE_ROUNDS } from './terminate.js';
+export { LOG_BATCH_HOSTS } from './transport/v3-answers.js';
+export { toV3FastExecuteBody } from './transport/v3-body.js';
 export type * from './types.js';
-export { checkFastExecuteScript, checkJobRef } from './validate.js';
+export { checkFastExecuteScript, checkJobRef, checkV2Targets } from './validate.js';

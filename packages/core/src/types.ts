@@ -1,4 +1,7 @@
-/** Types of the JOB v2 script API as the ESB gateway serves it (see shared/spec/job-api.md). */
+/**
+ * Types of the JOB script API as the client hands them out: the ESB v2 shapes, which the API gateway
+ * v3 transport's answers are normalised into (see docs/job-api.md).
+ */
 
 export interface IpTarget {
   bk_cloud_id: number;
@@ -19,6 +22,13 @@ export interface ScopeFields {
   bk_scope_id?: string;
 }
 
+/** A CMDB topology node (`bk_obj_id` + `bk_inst_id`): `{ node_type: 'module', id: 12 }`. API gateway v3 only. */
+export interface TopoNode {
+  id: number;
+  /** CMDB object id: `biz`, `set`, `module`, or a custom level. */
+  node_type: string;
+}
+
 /** Script type codes: 1 shell, 2 bat, 3 perl, 4 python, 5 powershell. */
 export type ScriptType = 1 | 2 | 3 | 4 | 5;
 
@@ -36,6 +46,10 @@ export interface FastExecuteScriptRequest extends ScopeFields {
   script_type?: ScriptType;
   custom_query_id?: string[];
   ip_list?: IpTarget[];
+  /** CMDB host ids (`bk_host_id`). API gateway v3 only: the v2 transport refuses a request with them. */
+  host_id_list?: number[];
+  /** Topology nodes whose hosts are targets. API gateway v3 only: the v2 transport refuses them. */
+  topo_node_list?: TopoNode[];
   bk_callback_url?: string;
 }
 
@@ -63,6 +77,8 @@ export interface JobRef extends ScopeFields {
 export interface HostIdentity {
   ip: string;
   bk_cloud_id: number;
+  /** The host's CMDB id, when JOB sent one (API gateway v3 answers). */
+  bk_host_id?: number;
   /** Set when JOB's identity of this host is unusable: the reason. */
   invalid?: string;
 }

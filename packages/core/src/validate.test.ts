@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { FastExecuteScriptRequest } from './types.js';
-import { checkFastExecuteScript, checkJobRef, checkOperate } from './validate.js';
+import { checkFastExecuteScript, checkJobRef, checkOperate, checkV2Targets } from './validate.js';
 
 const SEED: FastExecuteScriptRequest = {
   bk_biz_id: 1,
@@ -58,6 +58,37 @@ describe('fast_execute_script checks', () => {
     expect(issuesOf({ bk_callback_url: '' })).toEqual([]);
     expect(issuesOf({ bk_callback_url: 'https://cb.example.com/done?x=1' })).toEqual([]);
     expect(issuesOf({ ip_list: [{ bk_cloud_id: 2, ip: '255.255.255.255' }] })).toEqual([]);
+  });
+});
+
+describe('targets of the API gateway v3', () => {
+  const only = (patch: Record<string, unknown>) =>
+    issuesOf({ ip_list: undefined, custom_query_id: undefined, ...patch });
+
+  it('host ids or topology nodes alone are targets', () => {
+    expect(only({ host_id_list: [101, 102] })).toEqual([]);
+    expect(only({ topo_node_list: [{ node_type: 'set', id: 3 }] })).toEqual([]);
+    expect(only({ host_id_list: [] }).join('\n')).toContain('at least one target');
+  });
+
+  it.each([
+    [{ host_id_list: 101 }, 'host_id_list must be an array'],
+    [{ host_id_list: [0] }, 'host_id_list[0]'],
+    [{ host_id_list: [1.5] }, 'host_id_list[0]'],
+    [{ topo_node_list: [{ node_type: 'module' }] }, 'topo_node_list[0].id'],
+    [{ topo_node_list: [{ node_type: '', id: 1 }] }, 'topo_node_list[0].node_type'],
+    [{ topo_node_list: [{ node_type: 'a b', id: 1 }] }, 'topo_node_list[0].node_type'],
+    [{ topo_node_list: ['module:12'] }, 'topo_node_list[0].id'],
+  ])('reject %j', (patch, fragment) => {
+    expect(only(patch).join('\n')).toContain(fragment);
+  });
+
+  it('ESB v2 cannot send them', () => {
+    expect(checkV2Targets(SEED)).toEqual([]);
+    expect(checkV2Targets({ ...SEED, host_id_list: [1], topo_node_list: [] })).toEqual([
+      expect.stringContaining('host_id_list needs the API gateway v3 transport'),
+      expect.stringContaining('topo_node_list needs the API gateway v3 transport'),
+    ]);
   });
 });
 

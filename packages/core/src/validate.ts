@@ -5,6 +5,8 @@ import { checkScope } from './scope.js';
 import type { FastExecuteScriptRequest, JobRef, OperateJobInstanceRequest } from './types.js';
 
 const IPV4 = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/;
+/** A CMDB object id (`bk_obj_id`): `biz`, `set`, `module` or a custom level's id. */
+const NODE_TYPE = /^[A-Za-z][A-Za-z0-9_]{0,63}$/;
 const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
 
 const isInt = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v);
@@ -54,32 +56,79 @@ export function checkFastExecuteScript(req: FastExecuteScriptRequest): string[] 
   if (r.account !== undefined && (typeof r.account !== 'string' || r.account === '')) {
     issues.push('account must be a non-empty string');
   }
-  let targets = 0;
-  if (r.ip_list !== undefined) {
-    if (!Array.isArray(r.ip_list)) issues.push('ip_list must be an array of {bk_cloud_id, ip}');
-    else {
-      r.ip_list.forEach((t: unknown, i: number) => {
-        const host = (t ?? {}) as Record<string, unknown>;
-        if (typeof host.ip !== 'string' || !IPV4.test(host.ip)) {
-          issues.push(`ip_list[${i}].ip must be an IPv4 address (got ${JSON.stringify(host.ip)})`);
-        }
-        intField(issues, `ip_list[${i}].bk_cloud_id`, host.bk_cloud_id, 0);
-      });
-      targets += r.ip_list.length;
-    }
-  }
-  if (r.custom_query_id !== undefined) {
-    if (
-      !Array.isArray(r.custom_query_id) ||
-      r.custom_query_id.some((q) => typeof q !== 'string' || q === '')
-    ) {
-      issues.push('custom_query_id must be an array of non-empty strings');
-    } else targets += r.custom_query_id.length;
-  }
-  if (targets === 0) issues.push('give at least one target in ip_list or custom_query_id');
+  checkTargets(issues, r);
   if (r.bk_callback_url !== undefined && r.bk_callback_url !== '')
     checkCallbackUrl(issues, r.bk_callback_url);
   return issues;
+}
+
+const fieldsOf = (item: unknown): Record<string, unknown> =>
+  typeof item === 'object' && item !== null ? (item as Record<string, unknown>) : {};
+
+/** Checks each element of a list field; → how many targets it names (0 when absent or not a list). */
+function eachOf(
+  issues: string[],
+  name: string,
+  value: unknown,
+  shape: string,
+  check: (item: unknown, i: number) => void,
+): number {
+  if (value === undefined) return 0;
+  if (!Array.isArray(value)) {
+    issues.push(`${name} must be an array of ${shape}`);
+    return 0;
+  }
+  value.forEach((item: unknown, i) => {
+    check(item, i);
+  });
+  return value.length;
+}
+
+/** The target fields: each well formed, and at least one target among them. */
+function checkTargets(issues: string[], r: Record<string, unknown>): void {
+  const targets =
+    eachOf(issues, 'ip_list', r.ip_list, '{bk_cloud_id, ip}', (item, i) => {
+      const host = fieldsOf(item);
+      if (typeof host.ip !== 'string' || !IPV4.test(host.ip)) {
+        issues.push(`ip_list[${i}].ip must be an IPv4 address (got ${JSON.stringify(host.ip)})`);
+      }
+      intField(issues, `ip_list[${i}].bk_cloud_id`, host.bk_cloud_id, 0);
+    }) +
+    eachOf(issues, 'custom_query_id', r.custom_query_id, 'non-empty strings', (q, i) => {
+      if (typeof q !== 'string' || q === '') {
+        issues.push(`custom_query_id[${i}] must be a non-empty string (got ${JSON.stringify(q)})`);
+      }
+    }) +
+    eachOf(issues, 'host_id_list', r.host_id_list, 'CMDB host ids', (id, i) =>
+      intField(issues, `host_id_list[${i}]`, id, 1),
+    ) +
+    eachOf(issues, 'topo_node_list', r.topo_node_list, '{id, node_type}', (item, i) => {
+      const node = fieldsOf(item);
+      intField(issues, `topo_node_list[${i}].id`, node.id, 1);
+      if (typeof node.node_type !== 'string' || !NODE_TYPE.test(node.node_type)) {
+        issues.push(
+          `topo_node_list[${i}].node_type must be a CMDB object id such as "module" or "set" (got ${JSON.stringify(node.node_type)})`,
+        );
+      }
+    });
+  if (targets === 0) {
+    issues.push('give at least one target in ip_list, custom_query_id, host_id_list or topo_node_list');
+  }
+}
+
+/**
+ * Fields the ESB v2 transport cannot send: v2's `fast_execute_script` addresses hosts only by
+ * `ip_list` and `custom_query_id`. Empty when the request may go through ESB.
+ */
+export function checkV2Targets(req: FastExecuteScriptRequest): string[] {
+  const r = req as unknown as Record<string, unknown>;
+  if (typeof r !== 'object' || r === null) return [];
+  return (['host_id_list', 'topo_node_list'] as const)
+    .filter((k) => r[k] !== undefined)
+    .map(
+      (k) =>
+        `${k} needs the API gateway v3 transport (BK_APIGW_URL): ESB v2 addresses hosts only by ip_list and custom_query_id`,
+    );
 }
 
 function checkCallbackUrl(issues: string[], value: unknown): void {

@@ -66,6 +66,58 @@ describe('configuration', () => {
     expect(() => createClient({ ...base, baseUrl: 'https://x', authIn: 'query' as never })).toThrow(/authIn/);
   });
 
+  it('reads BK_APIGW_URL as the API gateway v3 stage URL; both URLs set is an error naming both', () => {
+    const env = { BK_APP_CODE: 'runbook', BK_APP_SECRET: 's3cret', BK_TOKEN: 'tok' };
+    expect(
+      clientOptionsFromEnv({ ...env, BK_APIGW_URL: 'https://bkapi.example.com/api/bk-job/prod' }),
+    ).toEqual({
+      transport: 'v3',
+      baseUrl: 'https://bkapi.example.com/api/bk-job/prod',
+      appCode: 'runbook',
+      appSecret: 's3cret',
+      token: 'tok',
+    });
+    expect(
+      clientOptionsFromEnv({ ...env, BK_ESB_URL: 'https://paas.example.com' }).transport,
+    ).toBeUndefined();
+    let err: unknown;
+    try {
+      clientOptionsFromEnv({
+        ...env,
+        BK_ESB_URL: 'https://paas.example.com',
+        BK_APIGW_URL: 'https://bkapi.example.com',
+      });
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(ConfigError);
+    expect((err as ConfigError).code).toBe('CORE_CONFIG');
+    expect((err as ConfigError).message).toMatch(/BK_ESB_URL.*BK_APIGW_URL/);
+    expect((err as ConfigError).message).not.toContain('s3cret');
+  });
+
+  it('v3: a client says its transport and URLs; no URL names BK_APIGW_URL; credentials never in the body', () => {
+    const base = { appCode: 'a', appSecret: 'b', username: 'u' };
+    const c = createClient({
+      ...base,
+      transport: 'v3',
+      baseUrl: 'https://bkapi.example.com/api/bk-job/prod/',
+    });
+    closers.push(() => c.close());
+    expect(c.transport).toBe('v3');
+    expect(c.endpoint('get_job_instance_status')).toBe(
+      'https://bkapi.example.com/api/bk-job/prod/api/v3/get_job_instance_status',
+    );
+    expect(c.toJSON()).toMatchObject({ transport: 'v3', authIn: 'header', appSecret: '***' });
+    expect(() => createClient({ ...base, transport: 'v3', baseUrl: '' })).toThrow(/BK_APIGW_URL/);
+    expect(() => createClient({ ...base, transport: 'v3', baseUrl: 'https://x', authIn: 'body' })).toThrow(
+      /X-Bkapi-Authorization/,
+    );
+    expect(() => createClient({ ...base, transport: 'v4' as never, baseUrl: 'https://x' })).toThrow(
+      /transport/,
+    );
+  });
+
   it('keeps a path prefix of the base URL', async () => {
     const s = await startScripted([{ json: ok(STATUS_DATA) }]);
     closers.push(() => s.close());

@@ -10,7 +10,15 @@ import {
   encodeParams,
   type JobClient,
 } from '../src/index.js';
-import { type Action, closedPort, fail, ok, startScripted } from './helpers/scripted-server.js';
+import {
+  type Action,
+  closedPort,
+  fail,
+  ok,
+  type Recorded,
+  startScripted,
+} from './helpers/scripted-server.js';
+import { gatewayError, htmlPage, v3Call, v3Fail, v3Status } from './helpers/v3-gateway.js';
 
 const SECRET = 'CANARY-SECRET-5b1e0c';
 const TOKEN = 'CANARY-TOKEN-77ac31';
@@ -95,6 +103,47 @@ describe('credentials and sensitive parameters never show', () => {
       }
     }
     expect(errors.length).toBeGreaterThan(30);
+  });
+
+  it('over the API gateway v3: only in X-Bkapi-Authorization, never in a body or query; echoes masked', async () => {
+    const v3Echoes: Array<(raw: string) => Action> = [
+      ...echoes,
+      (raw) => gatewayError(401, 1640101, 'UNAUTHORIZED', `App authentication failed: ${raw}`),
+      (raw) => gatewayError(400, 1640001, 'INVALID_ARGS', `Parameters error [reason="${raw}"]`),
+      (raw) => gatewayError(502, 1650200, 'BAD_GATEWAY', `Bad Gateway ${raw}`),
+      (raw) => ({ ...htmlPage(403, 'Forbidden'), text: `<html>${raw}</html>` }),
+      (raw) => ({ json: v3Fail(1244006, `no job ${raw}`) }),
+    ];
+    const seen: Recorded[] = [];
+    for (const echo of v3Echoes) {
+      // The status answers, so that the log call gets to its batch call, which echoes.
+      const s = await startScripted((req) =>
+        v3Call(req.path) === 'get_job_instance_status' && req.path.includes('job_instance_id=2')
+          ? { json: v3Status([{ bk_host_id: 101, ip: '127.0.0.1' }]) }
+          : echo(`${req.path} ${req.raw} ${JSON.stringify(req.headers)}`),
+      );
+      closers.push(() => s.close());
+      const c = make(s.url, { transport: 'v3' });
+      await collect(c.fastExecuteScript({ ...SENSITIVE, host_id_list: [101] }));
+      await collect(c.getJobInstanceStatus(REF));
+      await collect(c.getJobInstanceLog({ ...REF, job_instance_id: 2 }));
+      await collect(c.operateJobInstance(REF));
+      seen.push(...s.requests);
+    }
+    expect(seen.length).toBeGreaterThan(v3Echoes.length * 4);
+    for (const r of seen) {
+      for (const credential of [SECRET, TOKEN, 'bk_app_secret', 'bk_token', 'bk_app_code', 'bk_username']) {
+        expect(`${r.path} ${r.raw}`).not.toContain(credential);
+      }
+      expect(JSON.parse(String(r.headers['x-bkapi-authorization']))).toEqual({
+        bk_app_code: 'app',
+        bk_app_secret: SECRET,
+        bk_username: 'alice',
+        bk_token: TOKEN,
+      });
+    }
+    expect(seen.some((r) => r.method === 'GET' && r.path.includes('return_ip_result=true'))).toBe(true);
+    expect(seen.some((r) => v3Call(r.path) === 'batch_get_job_instance_ip_log')).toBe(true);
   });
 
   it('in validation, configuration and connection errors', async () => {

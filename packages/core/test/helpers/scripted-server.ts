@@ -19,6 +19,8 @@ export type Action =
   | { stallBody: true };
 
 export interface Recorded {
+  method: string;
+  /** The request target: path and query. */
   path: string;
   headers: IncomingHttpHeaders;
   body: Record<string, unknown>;
@@ -62,6 +64,7 @@ export async function startScripted(
         body = {};
       }
       const rec: Recorded = {
+        method: req.method ?? '',
         path: req.url ?? '',
         headers: req.headers,
         body,
