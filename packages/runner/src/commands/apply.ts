@@ -12,9 +12,11 @@ import { newRunId, readRecord, runsDir } from '../record/store.js';
 import type { RunRecord } from '../record/types.js';
 import { escapeControls } from '../render/controls.js';
 import { chooseUi, startUi } from '../render/select.js';
+import { checkResumeEndpoint } from '../resume-endpoint.js';
 import { maskConfirmText, maskEventText } from '../secrets/event-text.js';
 import { planIdentities } from '../secrets/identities.js';
 import { createMask, credentialValues, rememberIdentities, rememberSecrets } from '../secrets/mask.js';
+import { chooseTransport } from '../transport.js';
 import { APPLY_HELP } from './apply-help.js';
 import { preparePlan } from './prepare.js';
 
@@ -23,6 +25,8 @@ const OPTIONS = {
   local: { type: 'boolean', default: false },
   'emulator-config': { type: 'string' },
   'esb-url': { type: 'string' },
+  'apigw-url': { type: 'string' },
+  transport: { type: 'string' },
   yes: { type: 'boolean', short: 'y', default: false },
   ui: { type: 'string' },
   'state-dir': { type: 'string' },
@@ -51,6 +55,13 @@ export async function apply(argv: string[]): Promise<number> {
   const quotaWaitMs = quotaWaitOf(values['quota-wait']);
   const ui = chooseUi(values.ui, env, process.stdout.isTTY === true);
   const root = runsDir(values['state-dir']);
+  const choice = chooseTransport({
+    local: values.local,
+    transport: values.transport,
+    esbUrl: values['esb-url'],
+    apigwUrl: values['apigw-url'],
+    env,
+  });
 
   let previous: RunRecord | undefined;
   if (values.resume) {
@@ -72,6 +83,7 @@ export async function apply(argv: string[]): Promise<number> {
     ...(previous ? { baseVars: previous.vars } : {}),
     env,
     requireSecrets: true,
+    transport: choice.transport,
     stderr,
   });
   const directives: Record<string, StepDirective> = selectSteps(plan, values.only, values['from-step']);
@@ -85,27 +97,7 @@ export async function apply(argv: string[]): Promise<number> {
         { hint: 'start a new run without --resume, or restore the runbook as it was' },
       );
     }
-    if (previous.endpoint.local !== values.local) {
-      throw new RunnerError(
-        'RUNNER_RESUME_ENDPOINT',
-        previous.endpoint.local
-          ? `run ${previous.runId} ran on the embedded emulator; resume it with --local`
-          : `run ${previous.runId} talked to ${previous.endpoint.url}; resume it against that ESB, without --local`,
-        2,
-      );
-    }
-    const bare = (url: string | undefined) => (url ?? '').trim().replace(/\/+$/, '');
-    if (
-      !previous.endpoint.local &&
-      !values.local &&
-      bare(previous.endpoint.url) !== bare(values['esb-url'] ?? env.BK_ESB_URL)
-    ) {
-      throw new RunnerError(
-        'RUNNER_RESUME_ENDPOINT',
-        `run ${previous.runId} talked to ${previous.endpoint.url}; resume it against the same ESB (--esb-url)`,
-        2,
-      );
-    }
+    checkResumeEndpoint(previous, values.local, choice);
     Object.assign(directives, resumeDirectives(previous, !previous.endpoint.local));
   }
   const needsPerson = !values.yes || Object.values(directives).some((d) => d.action === 'ask');
@@ -144,7 +136,7 @@ hint: review it with runbook plan ${file}, then run again with --yes
     resumeCommand,
     values['state-dir'],
     values['emulator-config'],
-    values['esb-url'] ?? env.BK_ESB_URL,
+    choice.url,
   ]);
   rememberSecrets(secrets);
   rememberIdentities(identities);
@@ -152,7 +144,7 @@ hint: review it with runbook plan ${file}, then run again with --yes
   const endpoint = await openEndpoint({
     local: values.local,
     ...(values['emulator-config'] ? { emulatorConfig: values['emulator-config'] } : {}),
-    ...(values['esb-url'] ? { esbUrl: values['esb-url'] } : {}),
+    choice,
     runbookPath: file,
     env,
     ...(values.debug ? { onDebug: (line: string) => stderr(`${escapeControls(mask(line))}\n`) } : {}),
@@ -162,7 +154,11 @@ hint: review it with runbook plan ${file}, then run again with --yes
     const record = previous ?? newRecord(plan, endpoint.info, resolve(file));
     record.state = 'running';
     record.pid = process.pid;
-    record.endpoint = { url: endpoint.info.url, local: endpoint.info.local };
+    record.endpoint = {
+      url: endpoint.info.url,
+      local: endpoint.info.local,
+      transport: endpoint.info.transport,
+    };
     if (previous) record.resumedAt = [...(previous.resumedAt ?? []), new Date().toISOString()];
     const recorder = createRecorder(root, record);
     const view = await startUi(ui, { stdout: process.stdout, stdin: process.stdin, env });
@@ -266,7 +262,7 @@ function resumeCommandOf(file: string, runId: string, values: Record<string, unk
   const q = (s: string) => (/^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`);
   const parts = ['runbook', 'apply', q(file), '--resume', runId];
   if (values.local) parts.push('--local');
-  for (const flag of ['emulator-config', 'esb-url', 'state-dir'] as const) {
+  for (const flag of ['emulator-config', 'esb-url', 'apigw-url', 'transport', 'state-dir'] as const) {
     const v = values[flag];
     if (typeof v === 'string') parts.push(`--${flag}`, q(v));
   }

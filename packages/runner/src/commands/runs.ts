@@ -39,7 +39,7 @@ export async function runs(argv: string[]): Promise<number> {
       r.state,
       r.runbook.name,
       `${done}/${r.steps.length}`,
-      r.endpoint.local ? 'local' : r.endpoint.url,
+      `${r.endpoint.local ? 'local' : r.endpoint.url}${r.endpoint.transport === 'v3' ? ' (v3)' : ''}`,
       r.createdAt.replace('T', ' ').slice(0, 19),
     ];
   });

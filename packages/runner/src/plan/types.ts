@@ -1,4 +1,6 @@
 import type { FastExecuteScriptRequest } from '@runbook/core';
+import type { Transport } from '../transport.js';
+import type { TopoNode } from './hosts.js';
 import type { PlanScope } from './scope.js';
 
 export type ScriptTypeName = 'shell' | 'bat' | 'perl' | 'python' | 'powershell';
@@ -9,12 +11,22 @@ export type ScriptSource =
   | { kind: 'file'; path: string }
   | { kind: 'stored'; scriptId: number };
 
+/**
+ * Targets only the API gateway v3 addresses. (Core's `FastExecuteScriptRequest` carries them once its
+ * v3 transport is in; until then the plan adds them here.)
+ */
+export interface V3Targets {
+  host_id_list?: number[];
+  topo_node_list?: TopoNode[];
+}
+
 /** What a step sends: the scope in both forms (JOB 2.x reads `bk_biz_id`, JOB 3.x the scope fields). */
-export type PlannedRequest = FastExecuteScriptRequest & {
-  bk_biz_id: number;
-  bk_scope_type: PlanScope['type'];
-  bk_scope_id: string;
-};
+export type PlannedRequest = FastExecuteScriptRequest &
+  V3Targets & {
+    bk_biz_id: number;
+    bk_scope_type: PlanScope['type'];
+    bk_scope_id: string;
+  };
 
 /** One step, fully resolved: the exact request that will be sent, and what a person needs to read it. */
 export interface PlannedStep {
@@ -37,7 +49,12 @@ export interface PlannedStep {
   sensitive: boolean;
   /** `CLOUD:IP` of each target host after expansion and deduplication. */
   hosts: string[];
+  /** CMDB host ids of the other target hosts (API gateway v3 only). */
+  hostIds: number[];
   customQueries: string[];
+  /** Topology nodes as `module:12` (API gateway v3 only); JOB resolves their hosts. */
+  topoNodes: string[];
+  /** Hosts named one by one: `hosts` and `hostIds`. */
   hostCount: number;
   timeoutSec: number;
   account: string;
@@ -57,6 +74,8 @@ export interface Plan {
   biz: number;
   /** The JOB resource scope of every call: `biz: N` (a business set for 8000000–9999999) or `scope:`. */
   scope: PlanScope;
+  /** The transport the plan was made for: ESB v2 or the API gateway v3. */
+  transport: Transport;
   runId: string;
   git: { sha?: string; dirty?: boolean };
   /** SHA-256 of the runbook text and of every script file it reads. */
