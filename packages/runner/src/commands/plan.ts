@@ -21,9 +21,10 @@ lines, the account, timeout, task name and params (secrets and the BK_APP_SECRET
 credentials shown as ***).
 What the scripts do on the hosts cannot be previewed.
 
-The request is the one of the transport apply would use: the API gateway v3 when BK_APIGW_URL is
-set, ESB v2 when BK_ESB_URL is (both set: exit 2), else --transport. ESB v2 cannot target host
-ids ({ host_id: N }) or topology nodes (topo:): plan refuses them there (exit 2).
+The request is the one of the transport --transport names; without it, of the one apply would
+use: the API gateway v3 when BK_APIGW_URL is set, else ESB v2 (BK_ESB_URL and BK_APIGW_URL both
+set: exit 2). ESB v2 cannot target host ids ({ host_id: N }) or topology nodes (topo:): plan
+refuses them there (exit 2).
 
 Options:
   --json                 print the plan as JSON (secrets and sensitive params masked); each
