@@ -2,13 +2,14 @@ import { existsSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { clientOptionsFromEnv, createClient, type JobClient } from '@runbook/core';
 import { RunnerError } from './errors.js';
+import { type Transport, type TransportChoice, transportName, urlEnv, urlFlag } from './transport.js';
 
 export interface EndpointOptions {
   local: boolean;
   /** `--emulator-config FILE`; else `emulator.local.yaml` beside the runbook when there is one. */
   emulatorConfig?: string;
-  /** `--esb-url`, which wins over `BK_ESB_URL`. */
-  esbUrl?: string;
+  /** The transport and its URL (`chooseTransport`: `--esb-url` / `--apigw-url` / the environment). */
+  choice: TransportChoice;
   runbookPath: string;
   env: Record<string, string | undefined>;
   onDebug?: (line: string) => void;
@@ -16,8 +17,31 @@ export interface EndpointOptions {
 
 export interface Endpoint {
   client: JobClient;
-  info: { url: string; local: boolean; config?: string };
+  info: EndpointInfo;
   close(): Promise<void>;
+}
+
+/** Where a run talks to JOB: shown in the run's header and kept in its record. */
+export interface EndpointInfo {
+  url: string;
+  local: boolean;
+  transport: Transport;
+  config?: string;
+}
+
+/** The client of a transport (core's default is ESB v2). */
+function clientFor(options: Parameters<typeof createClient>[0], transport: Transport): JobClient {
+  return createClient({ ...options, transport });
+}
+
+/** The environment without the URL variables: the chosen URL is given explicitly. */
+function credentialsEnv(env: Record<string, string | undefined>): Record<string, string | undefined> {
+  const out = { ...env };
+  for (const name of ['BK_ESB_URL', 'BK_APIGW_URL']) {
+    delete out[name];
+    delete out[name.toLowerCase()];
+  }
+  return out;
 }
 
 /** The emulator configuration a `--local` run uses, if any. */
@@ -29,7 +53,10 @@ export function localConfigPath(
   return existsSync(beside) ? beside : undefined;
 }
 
-/** A JOB client for ESB (from the environment) or for the embedded emulator (`--local`). */
+/**
+ * A JOB client for ESB v2 or the API gateway v3 (URL chosen, credentials from the environment), or
+ * for the embedded emulator (`--local`), which serves both on one port.
+ */
 export async function openEndpoint(options: EndpointOptions): Promise<Endpoint> {
   const onDebug = options.onDebug
     ? (e: {
@@ -44,22 +71,27 @@ export async function openEndpoint(options: EndpointOptions): Promise<Endpoint> 
           `debug: ${e.call} attempt ${e.attempt} ${e.url} → ${e.status ?? e.error ?? '?'} in ${Math.round(e.durationMs)} ms`,
         )
     : undefined;
+  const { transport } = options.choice;
   if (!options.local) {
-    const fromEnv = clientOptionsFromEnv(options.env);
+    const fromEnv = clientOptionsFromEnv(credentialsEnv(options.env));
     let client: JobClient;
     try {
-      client = createClient({
-        ...fromEnv,
-        ...(options.esbUrl ? { baseUrl: options.esbUrl } : {}),
-        ...(onDebug ? { onDebug } : {}),
-      });
+      client = clientFor(
+        { ...fromEnv, baseUrl: options.choice.url ?? '', ...(onDebug ? { onDebug } : {}) },
+        transport,
+      );
     } catch (err) {
+      if (err instanceof RunnerError) throw err;
       throw new RunnerError('RUNNER_ENDPOINT', (err as Error).message, 3, {
         cause: err,
-        hint: 'set BK_ESB_URL (or --esb-url), BK_APP_CODE, BK_APP_SECRET and BK_USERNAME or BK_TOKEN; or try the runbook with --local',
+        hint: `set ${urlEnv(transport)} (or ${urlFlag(transport)}) for ${transportName(transport)}, BK_APP_CODE, BK_APP_SECRET and BK_USERNAME or BK_TOKEN; or try the runbook with --local`,
       });
     }
-    return { client, info: { url: client.baseUrl, local: false }, close: () => client.close() };
+    return {
+      client,
+      info: { url: client.baseUrl, local: false, transport },
+      close: () => client.close(),
+    };
   }
   const { startEmulator, loadEmulatorConfig } = await import('@runbook/emulator');
   const configPath = localConfigPath(options);
@@ -67,19 +99,29 @@ export async function openEndpoint(options: EndpointOptions): Promise<Endpoint> 
   const emulator = await startEmulator({ config });
   const [appCode, appSecret] = Object.entries(config.apps ?? {})[0] ?? ['runbook-local', 'local'];
   const [username, user] = Object.entries(config.users ?? {})[0] ?? ['runbook', undefined];
-  const client = createClient({
-    baseUrl: emulator.url,
-    appCode,
-    appSecret,
-    username,
-    ...(user?.token ? { token: user.token } : {}),
-    ...(onDebug ? { onDebug } : {}),
-  });
+  let client: JobClient;
+  try {
+    client = clientFor(
+      {
+        baseUrl: emulator.url,
+        appCode,
+        appSecret,
+        username,
+        ...(user?.token ? { token: user.token } : {}),
+        ...(onDebug ? { onDebug } : {}),
+      },
+      transport,
+    );
+  } catch (err) {
+    await emulator.close();
+    throw err;
+  }
   return {
     client,
     info: {
       url: emulator.url,
       local: true,
+      transport,
       ...(configPath ? { config: relative(process.cwd(), configPath) || configPath } : {}),
     },
     async close() {

@@ -30,7 +30,14 @@ export type { RunRecord, StepRecord, StepState } from './record/types.js';
 export { recordProblem } from './record/validate.js';
 export { escapeControls } from './render/controls.js';
 export { createJsonRenderer } from './render/json.js';
-export { displayPlan, formatPlan } from './render/plan.js';
+export { displayPlan, formatPlan, planJson } from './render/plan.js';
 export { createStreamRenderer } from './render/stream.js';
 export { maskEventText } from './secrets/event-text.js';
 export { createMask, MASK, maskDeep } from './secrets/mask.js';
+export {
+  chooseTransport,
+  type Transport,
+  type TransportChoice,
+  type TransportInput,
+  transportName,
+} from './transport.js';

@@ -55,7 +55,7 @@ describe('runbook apply against ESB (the emulator on loopback)', () => {
     });
     expect(res.stderr).toBe('');
     expect(res.code).toBe(0);
-    expect(res.stdout).toContain(`endpoint ${esb.emu.url}`);
+    expect(res.stdout).toContain(`endpoint ${esb.emu.url} (ESB v2)`);
     expect(res.stdout.split('hi there from 42').length - 1).toBe(3);
 
     const [job] = esb.emu.jobs();
@@ -234,7 +234,7 @@ describe('runbook apply against ESB (the emulator on loopback)', () => {
     expect(types.filter((t) => t === 'step.submitted')).toHaveLength(2);
     expect(types.indexOf('confirm.answered')).toBeLessThan(types.indexOf('step.submitting'));
     const started = events[0]!;
-    expect(started.endpoint).toEqual({ url: esb.emu.url, local: false });
+    expect(started.endpoint).toEqual({ url: esb.emu.url, local: false, transport: 'v2' });
     expect(started.steps.map((s: any) => [s.name, s.hostCount])).toEqual([
       ['one', 2],
       ['two', 1],

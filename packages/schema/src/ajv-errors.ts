@@ -1,4 +1,5 @@
 import { type CheckContext, label, show } from './context.js';
+import { parseTopoNode } from './hosts.js';
 import { runbookSchema } from './schema/index.js';
 import type { AjvError } from './schema-validator.js';
 import { joinPointer, pointerSegments, valueAt } from './source.js';
@@ -10,6 +11,7 @@ const NOUNS: Record<string, string> = {
   defaults: 'defaults',
   group: 'a group',
   hostEntry: 'a host mapping',
+  topoNode: 'a topology node',
   variable: 'a var',
   secret: 'a secret',
   scope: 'scope',
@@ -29,13 +31,17 @@ const TYPE_WORDS: Record<string, string> = {
 const TYPE_HINTS: Record<string, string> = {
   timeout: 'whole seconds or a duration such as 90s, 20m, 1h30m',
   variable: 'a string, number or boolean default, or a mapping {type, default, ...}',
-  hostEntry: 'an IP, CLOUD:IP, a group name, or a mapping {cloud, ip}',
+  hostEntry: 'an IP, CLOUD:IP, a group name, or a mapping {cloud, ip} or {host_id}',
+  topoNode: 'NODE_TYPE:ID such as module:12, or a mapping {node_type, id}',
 };
 
 type SchemaNode = Record<string, unknown>;
 const defs = runbookSchema.$defs as Record<string, SchemaNode>;
 
-/** The schema that applies at an instance pointer, and the name of the `$defs` entry it came from. */
+/**
+ * The schema that applies at an instance pointer, and the name of the `$defs` entry it is (`*` for a
+ * value inside one that is not itself an entry).
+ */
 function schemaFor(pointer: string): { schema: SchemaNode; def: string } {
   let schema: SchemaNode = runbookSchema;
   let def = '';
@@ -47,6 +53,8 @@ function schemaFor(pointer: string): { schema: SchemaNode; def: string } {
   };
   for (const seg of pointerSegments(pointer)) {
     deref();
+    // A value inside a `$defs` entry is not that entry: `host_id` of a host mapping is no host mapping.
+    def = '*';
     const props = schema.properties as Record<string, SchemaNode> | undefined;
     if (props && Object.hasOwn(props, seg)) schema = props[seg]!;
     else if (schema.items && /^\d+$/.test(seg)) schema = schema.items as SchemaNode;
@@ -138,6 +146,10 @@ export function reportSchemaErrors(ctx: CheckContext, all: readonly AjvError[]):
         const keys = missing.get(pointer);
         if (!keys) break;
         missing.delete(pointer);
+        if (def === 'hostEntry') {
+          ctx.report('SCHEMA_REQUIRED', 'a host mapping needs ip (and optionally cloud) or host_id', pointer);
+          break;
+        }
         const s = keys.length > 1 ? 's' : '';
         ctx.report(
           'SCHEMA_REQUIRED',
@@ -170,6 +182,12 @@ export function reportSchemaErrors(ctx: CheckContext, all: readonly AjvError[]):
         break;
       }
       case 'pattern': {
+        // A topology node's own parser says which part is wrong (the node type, with "did you mean").
+        const topo = def === 'topoNode' ? parseTopoNode(value) : undefined;
+        if (topo && 'error' in topo) {
+          ctx.report('SCHEMA_VALUE', topo.error, pointer);
+          break;
+        }
         const rule =
           (schema.patternErrorMessage as string | undefined) ?? `expected a match for ${String(p.pattern)}`;
         ctx.report('SCHEMA_VALUE', `${what} ${show(value)} is invalid; ${rule}`, pointer);
@@ -190,7 +208,16 @@ export function reportSchemaErrors(ctx: CheckContext, all: readonly AjvError[]):
         ctx.report('SCHEMA_VALUE', `${what} must not be empty`, pointer);
         break;
       case 'minProperties':
-        ctx.report('SCHEMA_VALUE', `${what} needs hosts, custom_query or both`, pointer);
+        ctx.report('SCHEMA_VALUE', `${what} needs hosts, custom_query or topo (or several)`, pointer);
+        break;
+      case 'false schema':
+        // Only a host mapping with host_id forbids keys: `ip` and `cloud` (the schema's `then`).
+        ctx.report(
+          'SCHEMA_HOST',
+          `${what} cannot be given with host_id: a host id names the host on its own; keep one of them`,
+          pointer,
+          'key',
+        );
         break;
       default:
         ctx.report('SCHEMA_VALUE', `${what} ${e.message ?? 'is invalid'}`, pointer);

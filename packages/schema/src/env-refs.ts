@@ -2,14 +2,14 @@
  * `${{ env.NAME }}` reads the operator's environment, and what it reads is sent in clear: JOB shows it
  * on its execution page and keeps it in its history. So `env` may not read a credential: the variable
  * of a declared secret (use `${{ secrets.NAME }}` in params instead), or any `BK_*` variable but the
- * few that name rather than authenticate (the ESB URL, the app code, the user name). Every other
+ * few that name rather than authenticate (the ESB and API gateway URLs, the app code, the user name). Every other
  * `BK_*` name is refused, known or not (BK_APP_SECRET, BK_TOKEN, and any a future version or a site
  * may add): the prefix is BlueKing's, and a credential that slips through cannot be taken back.
  * Names are compared without regard to case (Windows environments ignore it).
  */
 
 /** `BK_*` variables that `env` may read: they identify, they do not authenticate. */
-export const BK_ENV_READABLE = ['BK_ESB_URL', 'BK_APP_CODE', 'BK_USERNAME'] as const;
+export const BK_ENV_READABLE = ['BK_ESB_URL', 'BK_APIGW_URL', 'BK_APP_CODE', 'BK_USERNAME'] as const;
 
 /** The environment variable of each declared secret, by secret name. */
 export function secretEnvNames(secrets: unknown): Map<string, string> {

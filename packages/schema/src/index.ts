@@ -5,10 +5,16 @@ export { RunbookError } from './errors.js';
 export {
   GROUP_NAME,
   isCloudId,
+  isCmdbId,
   isIPv4,
   MAX_CLOUD_ID,
+  MAX_CMDB_ID,
   type ParsedHostEntry,
+  type ParsedTopoNode,
   parseHostEntry,
+  parseTopoNode,
+  TOPO_NODE_TYPES,
+  type TopoNodeType,
 } from './hosts.js';
 export { codePoints, JOB_LIMITS, type LimitedField, measure, overLimit, utf8Bytes } from './limits.js';
 export { loadRunbook, loadRunbookSync, type ParseOptions, parseRunbook } from './parse.js';

@@ -1,4 +1,5 @@
 /** A runbook, format version 1, as written (before resolution). See docs/runbook-format.md. */
+import type { TopoNodeType } from './hosts.js';
 import type { ScopeType } from './scope.js';
 
 export type ScriptTypeName = 'shell' | 'bat' | 'perl' | 'python' | 'powershell';
@@ -22,12 +23,16 @@ export interface SecretSpec {
   description?: string;
 }
 
-/** A host entry: `"1.2.3.4"`, `"CLOUD:1.2.3.4"`, `{cloud, ip}` or a group name. */
-export type HostEntry = string | { cloud?: number; ip: string };
+/** A host entry: `"1.2.3.4"`, `"CLOUD:1.2.3.4"`, `{cloud, ip}`, `{host_id}` or a group name. */
+export type HostEntry = string | { cloud?: number; ip: string } | { host_id: number };
+
+/** A topology node: `"module:12"` (NODE_TYPE:ID) or `{node_type, id}`. */
+export type TopoEntry = string | { node_type: TopoNodeType; id: number };
 
 export interface Group {
   hosts?: HostEntry[];
   custom_query?: Array<string | number>;
+  topo?: TopoEntry[];
 }
 
 export interface Defaults {
@@ -50,6 +55,7 @@ export interface Step {
   sensitive?: boolean;
   hosts?: HostEntry[];
   custom_query?: Array<string | number>;
+  topo?: TopoEntry[];
   timeout?: number | string;
   account?: string;
   task_name?: string;

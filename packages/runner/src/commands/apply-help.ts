@@ -8,7 +8,14 @@ Where it runs:
   --local                  start the embedded emulator (scripts run as local processes); uses
                            emulator.local.yaml beside the runbook when there is one
   --emulator-config FILE   shape the embedded emulator (businesses, hosts, custom queries)
-  --esb-url URL            the ESB gateway (else BK_ESB_URL); credentials from the environment
+  --esb-url URL            ESB v2 (else BK_ESB_URL); credentials from the environment
+  --apigw-url URL          the API gateway v3: JOB's stage URL, such as
+                           https://bkapi.example.com/api/bk-job/prod (else BK_APIGW_URL);
+                           credentials from the environment, sent only in a header
+  --transport v2|v3        with --local: the emulator's ESB v2 (default) or API gateway v3;
+                           against a server the URL decides (a --transport that does not fit it
+                           is refused). Both URLs given: exit 2. Host ids ({ host_id: N }) and
+                           topology nodes (topo:) need v3
 
 Answers:
   -y, --yes                answer yes to the run's question and to every step's confirm:
@@ -23,7 +30,8 @@ Which steps:
   --from-step NAME         skip the steps before this one
   --resume RUN             continue run RUN: skip its succeeded steps, follow a job that was still
                            running instead of submitting it again, ask about a submit whose answer
-                           was lost; refused when the runbook changed since (says what changed)
+                           was lost; refused when the runbook changed since (says what changed),
+                           or on another server or transport than the run's
 
 At the same time:
   --allow-concurrent       apply this runbook although another apply of it to the same JOB (ESB
@@ -53,7 +61,7 @@ submitted, the record is saved, the run id and the resume command are printed, e
 one exits at once, the record still saved. A SIGKILL cannot be handled: the record stays "running"
 (runbook runs shows it as interrupted) and --resume takes the run over.
 
-Environment: BK_ESB_URL, BK_APP_CODE, BK_APP_SECRET, BK_USERNAME or BK_TOKEN, HTTPS_PROXY,
+Environment: BK_ESB_URL or BK_APIGW_URL, BK_APP_CODE, BK_APP_SECRET, BK_USERNAME or BK_TOKEN, HTTPS_PROXY,
 HTTP_PROXY, NO_PROXY, RUNBOOK_VAR_<NAME>, the runbook's secrets, CI, NO_COLOR, FORCE_COLOR.
 Exit codes: 0 every step succeeded, 1 a step failed, 2 invalid runbook or command line, or the
 run or runbook is busy in another process (nothing sent), 3 JOB/ESB unusable, 4 confirmation

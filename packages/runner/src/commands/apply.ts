@@ -14,9 +14,11 @@ import { checkRunId, newRunId, readRecord, runsDir } from '../record/store.js';
 import type { RunRecord } from '../record/types.js';
 import { escapeControls } from '../render/controls.js';
 import { chooseUi, startUi } from '../render/select.js';
+import { checkResumeEndpoint } from '../resume-endpoint.js';
 import { maskConfirmText, maskEventText } from '../secrets/event-text.js';
 import { planIdentities } from '../secrets/identities.js';
 import { createMask, credentialValues, rememberIdentities, rememberSecrets } from '../secrets/mask.js';
+import { chooseTransport } from '../transport.js';
 import { APPLY_HELP } from './apply-help.js';
 import { type Lifecycle, startLifecycle } from './apply-lifecycle.js';
 import { preparePlan } from './prepare.js';
@@ -28,6 +30,8 @@ const OPTIONS = {
   local: { type: 'boolean', default: false },
   'emulator-config': { type: 'string' },
   'esb-url': { type: 'string' },
+  'apigw-url': { type: 'string' },
+  transport: { type: 'string' },
   yes: { type: 'boolean', short: 'y', default: false },
   ui: { type: 'string' },
   'state-dir': { type: 'string' },
@@ -86,6 +90,13 @@ async function applyWithLocks(ctx: Context): Promise<number> {
   const poll = pollOptions(values, env);
   const quotaWaitMs = quotaWaitOf(values['quota-wait']);
   const ui = chooseUi(values.ui, env, process.stdout.isTTY === true);
+  const choice = chooseTransport({
+    local: values.local,
+    transport: values.transport,
+    esbUrl: values['esb-url'],
+    apigwUrl: values['apigw-url'],
+    env,
+  });
   // The run's lock comes before its record is read: of two resumes of one run, one goes on.
   const runId = values.resume ?? newRunId();
   life.hold(
@@ -107,11 +118,11 @@ async function applyWithLocks(ctx: Context): Promise<number> {
     ...(previous ? { baseVars: previous.vars } : {}),
     env,
     requireSecrets: true,
+    transport: choice.transport,
     stderr,
   });
-  const esbUrl = values['esb-url'] ?? env.BK_ESB_URL;
   if (!values['allow-concurrent']) {
-    const endpoint = endpointKey(values.local, esbUrl);
+    const endpoint = endpointKey(values.local, choice.url);
     life.hold(
       takeLock({
         path: applyLockPath(root, resolve(file), endpoint, plan.biz),
@@ -126,7 +137,7 @@ async function applyWithLocks(ctx: Context): Promise<number> {
   }
   const directives: Record<string, StepDirective> = selectSteps(plan, values.only, values['from-step']);
   if (previous) {
-    checkResumable(previous, plan, { local: values.local, esbUrl });
+    checkResumable(previous, plan, values.local, choice);
     Object.assign(directives, resumeDirectives(previous, !previous.endpoint.local));
   }
   const needsPerson = !values.yes || Object.values(directives).some((d) => d.action === 'ask');
@@ -168,7 +179,7 @@ hint: review it with runbook plan ${file}, then run again with --yes
     resumeCommand,
     values['state-dir'],
     values['emulator-config'],
-    values['esb-url'] ?? env.BK_ESB_URL,
+    choice.url,
   ]);
   rememberSecrets(secrets);
   rememberIdentities(identities);
@@ -177,7 +188,7 @@ hint: review it with runbook plan ${file}, then run again with --yes
   const endpoint = await openEndpoint({
     local: values.local,
     ...(values['emulator-config'] ? { emulatorConfig: values['emulator-config'] } : {}),
-    ...(values['esb-url'] ? { esbUrl: values['esb-url'] } : {}),
+    choice,
     runbookPath: file,
     env,
     ...(values.debug ? { onDebug: (line: string) => stderr(`${escapeControls(mask(line))}\n`) } : {}),
@@ -187,7 +198,11 @@ hint: review it with runbook plan ${file}, then run again with --yes
     const record = previous ?? newRecord(plan, endpoint.info, resolve(file));
     record.state = 'running';
     record.pid = process.pid;
-    record.endpoint = { url: endpoint.info.url, local: endpoint.info.local };
+    record.endpoint = {
+      url: endpoint.info.url,
+      local: endpoint.info.local,
+      transport: endpoint.info.transport,
+    };
     if (previous) record.resumedAt = [...(previous.resumedAt ?? []), new Date().toISOString()];
     // A state folder that cannot take the record stops the run here, before anything is sent (exit 5).
     const recorder = openRecorder(root, record);
@@ -280,7 +295,7 @@ function shellWord(s: string): string {
 function resumeCommandOf(file: string, runId: string, values: Values): string {
   const parts = ['runbook', 'apply', shellWord(file), '--resume', runId];
   if (values.local) parts.push('--local');
-  for (const flag of ['emulator-config', 'esb-url', 'state-dir'] as const) {
+  for (const flag of ['emulator-config', 'esb-url', 'apigw-url', 'transport', 'state-dir'] as const) {
     const v = values[flag];
     if (typeof v === 'string') parts.push(`--${flag}`, shellWord(v));
   }

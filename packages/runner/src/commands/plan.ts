@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import { onePositional, parseCommand, RUNBOOK_OPTIONS } from '../cli/args.js';
 import { EXIT } from '../exit.js';
-import { displayPlan, formatPlan } from '../render/plan.js';
+import { displayPlan, formatPlan, planJson } from '../render/plan.js';
 import { planIdentities } from '../secrets/identities.js';
 import {
   createMask,
@@ -10,6 +10,7 @@ import {
   rememberIdentities,
   rememberSecrets,
 } from '../secrets/mask.js';
+import { chooseTransport } from '../transport.js';
 import { preparePlan } from './prepare.js';
 
 export const PLAN_HELP = `Usage: runbook plan FILE [options]
@@ -20,8 +21,16 @@ lines, the account, timeout, task name and params (secrets and the BK_APP_SECRET
 credentials shown as ***).
 What the scripts do on the hosts cannot be previewed.
 
+The request is the one of the transport --transport names; without it, of the one apply would
+use: the API gateway v3 when BK_APIGW_URL is set, else ESB v2 (BK_ESB_URL and BK_APIGW_URL both
+set: exit 2). ESB v2 cannot target host ids ({ host_id: N }) or topology nodes (topo:): plan
+refuses them there (exit 2).
+
 Options:
-  --json                 print the plan as JSON (secrets and sensitive params masked)
+  --json                 print the plan as JSON (secrets and sensitive params masked); each
+                         step's request is the body its transport sends
+  --transport v2|v3      show the request of ESB v2 or of the API gateway v3 (wins over the
+                         environment)
   --var NAME=VALUE       set a var (repeatable); wins over everything else
   --vars-file FILE       YAML mapping of var values
   --debug                show stack traces of errors
@@ -37,12 +46,19 @@ export async function plan(argv: string[]): Promise<number> {
   const { values, positionals } = parseCommand('plan', argv, {
     ...RUNBOOK_OPTIONS,
     json: { type: 'boolean', default: false },
+    transport: { type: 'string' },
   });
   if (values.help) {
     process.stdout.write(PLAN_HELP);
     return EXIT.ok;
   }
   const file = onePositional('plan', positionals, 'a runbook file', 'FILE');
+  const { transport } = chooseTransport({
+    local: false,
+    transport: values.transport,
+    env: process.env,
+    planOnly: true,
+  });
   const { plan, secretValues, warnings } = await preparePlan({
     file,
     runId: '<run id>',
@@ -50,6 +66,7 @@ export async function plan(argv: string[]): Promise<number> {
     ...(values['vars-file'] ? { varsFile: values['vars-file'] } : {}),
     env: process.env,
     requireSecrets: false,
+    transport,
     stderr: (t) => process.stderr.write(t),
   });
   // Runbook secrets and the ESB credentials, never inside the plan's identities (step names, hosts…).
@@ -59,7 +76,10 @@ export async function plan(argv: string[]): Promise<number> {
   rememberIdentities(identities);
   const mask = createMask(secrets, identities);
   for (const w of warnings) process.stderr.write(`warning: ${w}\n`);
-  const shown = maskDeep(displayPlan(plan), mask);
-  process.stdout.write(values.json ? `${JSON.stringify(shown, null, 2)}\n` : formatPlan(shown));
+  process.stdout.write(
+    values.json
+      ? `${JSON.stringify(maskDeep(planJson(plan), mask), null, 2)}\n`
+      : formatPlan(maskDeep(displayPlan(plan), mask)),
+  );
   return EXIT.ok;
 }

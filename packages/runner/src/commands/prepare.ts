@@ -7,6 +7,7 @@ import { resolvePlan } from '../plan/resolve.js';
 import type { Plan } from '../plan/types.js';
 import type { VarInputs } from '../plan/vars.js';
 import { formatIssues } from '../render/issues.js';
+import type { Transport } from '../transport.js';
 
 export interface PrepareOptions {
   file: string;
@@ -17,6 +18,8 @@ export interface PrepareOptions {
   baseVars?: Record<string, unknown>;
   env: Record<string, string | undefined>;
   requireSecrets: boolean;
+  /** The transport the plan is for (default v2). */
+  transport?: Transport;
   stderr: (text: string) => void;
 }
 
@@ -39,6 +42,7 @@ export async function preparePlan(
     vars,
     env: options.env,
     requireSecrets: options.requireSecrets,
+    ...(options.transport ? { transport: options.transport } : {}),
   });
   if (!resolved.ok) {
     options.stderr(formatIssues(resolved.issues));

@@ -75,7 +75,7 @@ function printTable(listed: RunListing[]): void {
       r.processGone ? 'interrupted (process gone)' : r.state,
       r.runbook.name,
       `${done}/${r.steps.length}`,
-      r.endpoint.local ? 'local' : r.endpoint.url,
+      `${r.endpoint.local ? 'local' : r.endpoint.url}${r.endpoint.transport === 'v3' ? ' (v3)' : ''}`,
       r.createdAt.replace('T', ' ').slice(0, 19),
     ];
   });

@@ -4,6 +4,8 @@
  * events, each with `v: EVENT_SCHEMA_VERSION` added by the json renderer.
  */
 
+import type { Transport } from '../transport.js';
+
 export const EVENT_SCHEMA_VERSION = 1;
 
 /** Host counters of a step; `agentError` counts hosts whose agent failed (status 1, 310, 18). */
@@ -38,6 +40,8 @@ export interface StepSummary {
   description?: string;
   hostCount: number;
   customQueries: number;
+  /** Topology nodes whose hosts JOB resolves; absent when none. */
+  topoNodes?: number;
 }
 
 export interface ErrorInfo {
@@ -58,8 +62,11 @@ export type RunEvent = Base &
         type: 'run.started';
         runId: string;
         runbook: { path: string; name: string; gitSha?: string; dirty?: boolean };
-        /** `config`: the emulator configuration file a `--local` run uses. */
-        endpoint: { url: string; local: boolean; config?: string };
+        /**
+         * `transport`: ESB v2 or the API gateway v3; `config`: the emulator configuration file a
+         * `--local` run uses.
+         */
+        endpoint: { url: string; local: boolean; transport: Transport; config?: string };
         biz: number;
         steps: StepSummary[];
         resumedFrom?: string;

@@ -1,5 +1,6 @@
 import type { JobClient, JobInstanceStatus, JobRef, StepLog } from '@runbook/core';
 import type { Plan, PlannedStep } from '../plan/types.js';
+import type { Transport } from '../transport.js';
 import { countHosts, hostSucceeded } from './counts.js';
 import type { ConfirmFn, ConfirmRequest, EventSink, RunControl, RunEvent } from './events.js';
 import { DEFAULT_POLL, followJob } from './poll.js';
@@ -31,7 +32,8 @@ export interface ExecuteOptions {
   emit: EventSink;
   /** Asks a person; called only for questions `yes` does not answer. */
   confirm: ConfirmFn;
-  endpoint: { url: string; local: boolean };
+  /** Where the client talks to; `transport` defaults to what the client speaks. */
+  endpoint: { url: string; local: boolean; transport?: Transport; config?: string };
   /** Answer the run's question and every step's `confirm:` with yes (`--yes`). */
   yes?: boolean;
   /** By step name; absent means run. */
@@ -97,13 +99,14 @@ async function run(
       name: plan.name,
       ...(plan.git.sha !== undefined ? { gitSha: plan.git.sha, dirty: plan.git.dirty ?? false } : {}),
     },
-    endpoint: options.endpoint,
+    endpoint: { ...options.endpoint, transport: options.endpoint.transport ?? client.transport },
     biz: plan.biz,
     steps: plan.steps.map((s) => ({
       name: s.name,
       ...(s.description ? { description: s.description } : {}),
       hostCount: s.hostCount,
       customQueries: s.customQueries.length,
+      ...(s.topoNodes.length ? { topoNodes: s.topoNodes.length } : {}),
     })),
     ...(options.resumedFrom ? { resumedFrom: options.resumedFrom } : {}),
   });
@@ -147,11 +150,12 @@ async function run(
     }
     return finish(0, 'nothing to run: every step is skipped');
   }
-  const hostTotal = new Set(toRun.flatMap((s) => s.hosts)).size;
+  const hostTotal = new Set(toRun.flatMap((s) => [...s.hosts, ...s.hostIds.map((id) => `id:${id}`)])).size;
   const queries = new Set(toRun.flatMap((s) => s.customQueries)).size;
+  const nodes = new Set(toRun.flatMap((s) => s.topoNodes)).size;
   const go = await ask(
     {
-      question: `Run ${toRun.length} step${toRun.length === 1 ? '' : 's'} of ${plan.name} on ${hostTotal} host${hostTotal === 1 ? '' : 's'}${queries ? ` and ${queries} custom quer${queries === 1 ? 'y' : 'ies'}` : ''}?`,
+      question: `Run ${toRun.length} step${toRun.length === 1 ? '' : 's'} of ${plan.name} on ${hostTotal} host${hostTotal === 1 ? '' : 's'}${queries ? ` and ${queries} custom quer${queries === 1 ? 'y' : 'ies'}` : ''}${nodes ? ` and ${nodes} topology node${nodes === 1 ? '' : 's'}` : ''}?`,
       hostCount: hostTotal,
     },
     true,

@@ -1,5 +1,5 @@
 import type { IpTarget } from '@runbook/core';
-import { type Group, type HostEntry, parseHostEntry } from '@runbook/schema';
+import { type Group, type HostEntry, parseHostEntry, parseTopoNode, type TopoEntry } from '@runbook/schema';
 
 export interface TargetProblem {
   /** JSON pointer of the offending value. */
@@ -10,17 +10,35 @@ export interface TargetProblem {
 /** Renders expressions in a host string or custom query id; returns the problems instead of throwing. */
 export type Render = (text: string) => { ok: true; value: string } | { ok: false; messages: string[] };
 
-export interface Targets {
-  ipList: IpTarget[];
-  customQueries: string[];
+/** A CMDB topology node as `topo_node_list` carries it. */
+export interface TopoNode {
+  id: number;
+  node_type: string;
 }
 
+export interface Targets {
+  ipList: IpTarget[];
+  /** CMDB host ids (`host_id_list`): API gateway v3 only. */
+  hostIds: number[];
+  /** CMDB topology nodes (`topo_node_list`): API gateway v3 only. */
+  topoNodes: TopoNode[];
+  customQueries: string[];
+  /**
+   * The step's first entry that brings a host of each kind and a topology node (its own entry, or
+   * the group name that brought it), for messages about the step.
+   */
+  first: { ip?: string; hostId?: string; topo?: string };
+}
+
+type StepTargets = { hosts?: HostEntry[]; custom_query?: Array<string | number>; topo?: TopoEntry[] };
+
 /**
- * Expands a step's `hosts` (IPs, `CLOUD:IP`, `{cloud, ip}`, group names) and `custom_query` into the
- * deduplicated `ip_list` and `custom_query_id` that are sent, in first-seen order.
+ * Expands a step's `hosts` (IPs, `CLOUD:IP`, `{cloud, ip}`, `{host_id}`, group names), `custom_query`
+ * and `topo` into the deduplicated `ip_list`, `host_id_list`, `custom_query_id` and `topo_node_list`
+ * that are sent, in first-seen order.
  */
 export function expandTargets(
-  step: { hosts?: HostEntry[]; custom_query?: Array<string | number> },
+  step: StepTargets,
   pointer: string,
   groups: Record<string, Group>,
   defaultCloud: number,
@@ -28,18 +46,19 @@ export function expandTargets(
 ): { targets: Targets; problems: TargetProblem[] } {
   const problems: TargetProblem[] = [];
   const seen = new Set<string>();
-  const ipList: IpTarget[] = [];
-  const queries: string[] = [];
-  const addHost = (entry: HostEntry, at: string, inGroup: boolean) => {
-    let value: HostEntry = entry;
-    if (typeof entry === 'string') {
-      const r = render(entry);
-      if (!r.ok) {
-        for (const message of r.messages) problems.push({ pointer: at, message });
-        return;
-      }
-      value = r.value;
-    }
+  const t: Targets = { ipList: [], hostIds: [], topoNodes: [], customQueries: [], first: {} };
+  /** The entry's text with expressions filled in, or undefined (problems reported). */
+  const rendered = (text: string, at: string): string | undefined => {
+    const r = render(text);
+    if (r.ok) return r.value;
+    for (const message of r.messages) problems.push({ pointer: at, message });
+    return undefined;
+  };
+  /** `origin`: the step's own entry this one came through (a group's name), else the entry itself. */
+  const addHost = (entry: HostEntry, at: string, origin?: string) => {
+    const inGroup = origin !== undefined;
+    const value = typeof entry === 'string' ? rendered(entry, at) : entry;
+    if (value === undefined) return;
     const parsed = parseHostEntry(value, defaultCloud);
     if ('error' in parsed) {
       problems.push({ pointer: at, message: parsed.error });
@@ -54,38 +73,58 @@ export function expandTargets(
         });
         return;
       }
-      group.hosts?.forEach((h, i) => {
-        addHost(h, `/groups/${parsed.group}/hosts/${i}`, true);
-      });
-      group.custom_query?.forEach((q, i) => {
-        addQuery(q, `/groups/${parsed.group}/custom_query/${i}`);
-      });
+      const base = `/groups/${parsed.group}`;
+      for (const [i, h] of (group.hosts ?? []).entries()) addHost(h, `${base}/hosts/${i}`, at);
+      for (const [i, q] of (group.custom_query ?? []).entries()) addQuery(q, `${base}/custom_query/${i}`);
+      for (const [i, n] of (group.topo ?? []).entries()) addTopo(n, `${base}/topo/${i}`, at);
+    } else if ('hostId' in parsed) {
+      t.first.hostId ??= origin ?? at;
+      if (!seen.has(`id:${parsed.hostId}`)) {
+        seen.add(`id:${parsed.hostId}`);
+        t.hostIds.push(parsed.hostId);
+      }
     } else {
+      t.first.ip ??= origin ?? at;
       const key = `${parsed.cloud}:${parsed.ip}`;
       if (!seen.has(key)) {
         seen.add(key);
-        ipList.push({ bk_cloud_id: parsed.cloud, ip: parsed.ip });
+        t.ipList.push({ bk_cloud_id: parsed.cloud, ip: parsed.ip });
       }
     }
   };
   const addQuery = (q: string | number, at: string) => {
-    const r = render(String(q));
-    if (!r.ok) {
-      for (const message of r.messages) problems.push({ pointer: at, message });
+    const id = rendered(String(q), at)?.trim();
+    if (id === undefined) return;
+    if (id === '') problems.push({ pointer: at, message: 'a custom query id cannot be empty' });
+    else if (!t.customQueries.includes(id)) t.customQueries.push(id);
+  };
+  const addTopo = (entry: TopoEntry, at: string, origin?: string) => {
+    const value = typeof entry === 'string' ? rendered(entry, at) : entry;
+    if (value === undefined) return;
+    const parsed = parseTopoNode(value);
+    if ('error' in parsed) {
+      problems.push({ pointer: at, message: parsed.error });
       return;
     }
-    const id = r.value.trim();
-    if (id === '') problems.push({ pointer: at, message: 'a custom query id cannot be empty' });
-    else if (!queries.includes(id)) queries.push(id);
+    t.first.topo ??= origin ?? at;
+    const key = `topo:${parsed.node_type}:${parsed.id}`;
+    if (!seen.has(key)) {
+      seen.add(key);
+      t.topoNodes.push({ id: parsed.id, node_type: parsed.node_type });
+    }
   };
-  step.hosts?.forEach((h, i) => {
-    addHost(h, `${pointer}/hosts/${i}`, false);
-  });
-  step.custom_query?.forEach((q, i) => {
-    addQuery(q, `${pointer}/custom_query/${i}`);
-  });
-  if (problems.length === 0 && ipList.length === 0 && queries.length === 0) {
-    problems.push({ pointer, message: 'the step has no target: give it hosts or a custom query' });
+  for (const [i, h] of (step.hosts ?? []).entries()) addHost(h, `${pointer}/hosts/${i}`);
+  for (const [i, q] of (step.custom_query ?? []).entries()) addQuery(q, `${pointer}/custom_query/${i}`);
+  for (const [i, n] of (step.topo ?? []).entries()) addTopo(n, `${pointer}/topo/${i}`);
+  const none = t.ipList.length + t.hostIds.length + t.topoNodes.length + t.customQueries.length === 0;
+  if (problems.length === 0 && none) {
+    problems.push({
+      pointer,
+      message: 'the step has no target: give it hosts, a custom query or a topology node',
+    });
   }
-  return { targets: { ipList, customQueries: queries }, problems };
+  return { targets: t, problems };
 }
+
+/** `module:12`: how a person reads a topology node. */
+export const topoText = (n: TopoNode): string => `${n.node_type}:${n.id}`;

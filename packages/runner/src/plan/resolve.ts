@@ -12,12 +12,14 @@ import {
   secretEnvNames,
 } from '@runbook/schema';
 import { MASK, MIN_SECRET_LENGTH } from '../secrets/mask.js';
+import type { Transport } from '../transport.js';
 import { gitInfo } from './git.js';
-import { expandTargets } from './hosts.js';
+import { expandTargets, topoText } from './hosts.js';
 import { requestLimitProblems } from './limits.js';
 import { resolveScope, scopeFields, scopeFingerprint } from './scope.js';
 import { defaultTaskName } from './task-name.js';
 import { renderTemplate, type Scope } from './template.js';
+import { transportTargetProblems } from './transport-targets.js';
 import type { Plan, PlannedRequest, PlannedStep, ScriptSource } from './types.js';
 import { resolveVars, type VarInputs } from './vars.js';
 
@@ -31,6 +33,8 @@ export interface ResolveOptions {
   env?: Record<string, string | undefined>;
   /** When false (`runbook plan`), a missing secret becomes a warning and `***` stands in for it. */
   requireSecrets?: boolean;
+  /** The transport the plan is for (default v2): ESB v2 cannot target host ids or topology nodes. */
+  transport?: Transport;
 }
 
 export type ResolveResult =
@@ -44,6 +48,7 @@ const short = (text: string) => sha256(text).slice(0, 16);
 export function resolvePlan(loaded: LoadedRunbook, options: ResolveOptions): ResolveResult {
   const rb = loaded.runbook;
   const env = options.env ?? {};
+  const transport = options.transport ?? 'v2';
   const lines = loaded.text.split(/\r?\n/);
   const issues: Issue[] = [];
   const warnings: string[] = [];
@@ -164,6 +169,8 @@ export function resolvePlan(loaded: LoadedRunbook, options: ResolveOptions): Res
       return r.ok ? { ok: true, value: r.rendered.value } : r;
     });
     for (const p of problems) problem(p.pointer, p.message);
+    for (const p of transportTargetProblems(step.name, targets, transport))
+      problem(p.pointer, p.message, p.code);
 
     let source: ScriptSource = { kind: 'inline' };
     let script: string | undefined;
@@ -201,7 +208,7 @@ export function resolvePlan(loaded: LoadedRunbook, options: ResolveOptions): Res
       ...(step.script_file !== undefined ? { scriptFile: step.script_file } : {}),
       ...(explicitName ? { taskName: explicitName.value } : {}),
       ...(callback !== undefined ? { callback } : {}),
-      hostCount: targets.ipList.length,
+      hostCount: targets.ipList.length + targets.hostIds.length,
     };
     for (const p of requestLimitProblems(sized, (name) => secretEnvs.get(name)))
       problem(p.pointer, p.message, 'RUNNER_JOB_LIMIT');
@@ -219,10 +226,20 @@ export function resolvePlan(loaded: LoadedRunbook, options: ResolveOptions): Res
       is_param_sensitive: sensitive ? 1 : 0,
       ...(typeName ? { script_type: scriptTypeCode(typeName)! } : {}),
       ...(targets.ipList.length ? { ip_list: targets.ipList } : {}),
+      ...(targets.hostIds.length ? { host_id_list: targets.hostIds } : {}),
+      ...(targets.topoNodes.length ? { topo_node_list: targets.topoNodes } : {}),
       ...(targets.customQueries.length ? { custom_query_id: targets.customQueries } : {}),
       ...(callback ? { bk_callback_url: callback } : {}),
     };
     const hosts = targets.ipList.map((t) => `${t.bk_cloud_id}:${t.ip}`);
+    const topoNodes = targets.topoNodes.map(topoText);
+    // Host ids and topology nodes join the fingerprint only when present: runs recorded before them
+    // keep their fingerprint, and resume.
+    const targetText = JSON.stringify(
+      targets.hostIds.length || topoNodes.length
+        ? [hosts, targets.customQueries, targets.hostIds, topoNodes]
+        : [hosts, targets.customQueries],
+    );
     const pos = loaded.positions.get(at);
     return {
       name: step.name,
@@ -237,8 +254,10 @@ export function resolvePlan(loaded: LoadedRunbook, options: ResolveOptions): Res
       ...(params ? { paramsDisplay: step.sensitive === true ? MASK : params.display } : {}),
       sensitive,
       hosts,
+      hostIds: targets.hostIds,
       customQueries: targets.customQueries,
-      hostCount: hosts.length,
+      topoNodes,
+      hostCount: hosts.length + targets.hostIds.length,
       timeoutSec: timeoutSec!,
       account,
       taskName,
@@ -252,7 +271,7 @@ export function resolvePlan(loaded: LoadedRunbook, options: ResolveOptions): Res
         sensitive: short(String(sensitive)),
         account: short(account),
         timeout: short(String(timeoutSec)),
-        targets: short(JSON.stringify([hosts, targets.customQueries])),
+        targets: short(targetText),
         callback: short(callback ?? ''),
       },
     };
@@ -278,6 +297,7 @@ export function resolvePlan(loaded: LoadedRunbook, options: ResolveOptions): Res
     ...(rb.description ? { description: rb.description } : {}),
     biz,
     scope: jobScope!,
+    transport,
     runId: options.runId,
     git,
     contentHash,

@@ -59,7 +59,7 @@ describe('the scope of a plan', () => {
       bk_scope_type: 'biz_set',
       bk_scope_id: '12',
     });
-    expect(formatPlan(res.plan).split('\n')[0]).toMatch(/, scope biz_set 12$/);
+    expect(formatPlan(res.plan).split('\n')[0]).toMatch(/, scope biz_set 12, over ESB v2$/);
     // A business set outside the reserved range is not what bk_biz_id 12 alone means: a resume notices.
     const biz12 = await plan('biz: 12\n');
     expect(biz12.ok && biz12.plan.steps[0]!.fingerprint.biz).not.toBe(res.plan.steps[0]!.fingerprint.biz);

@@ -1,4 +1,6 @@
 import type { FastExecuteScriptRequest } from '@runbook/core';
+import type { Transport } from '../transport.js';
+import type { TopoNode } from './hosts.js';
 import type { PlanScope } from './scope.js';
 
 export type ScriptTypeName = 'shell' | 'bat' | 'perl' | 'python' | 'powershell';
@@ -37,7 +39,12 @@ export interface PlannedStep {
   sensitive: boolean;
   /** `CLOUD:IP` of each target host after expansion and deduplication. */
   hosts: string[];
+  /** CMDB host ids of the other target hosts (API gateway v3 only). */
+  hostIds: number[];
   customQueries: string[];
+  /** Topology nodes as `module:12` (API gateway v3 only); JOB resolves their hosts. */
+  topoNodes: string[];
+  /** Hosts named one by one: `hosts` and `hostIds`. */
   hostCount: number;
   timeoutSec: number;
   account: string;
@@ -57,6 +64,8 @@ export interface Plan {
   biz: number;
   /** The JOB resource scope of every call: `biz: N` (a business set for 8000000–9999999) or `scope:`. */
   scope: PlanScope;
+  /** The transport the plan was made for: ESB v2 or the API gateway v3. */
+  transport: Transport;
   runId: string;
   git: { sha?: string; dirty?: boolean };
   /** SHA-256 of the runbook text and of every script file it reads. */

@@ -1,5 +1,6 @@
 import type { RunEvent } from '../engine/events.js';
 import type { Plan } from '../plan/types.js';
+import type { Transport } from '../transport.js';
 import { createRunDir, invalidLogPath, logPath, writeLogs, writeRecord } from './store.js';
 import { RECORD_VERSION, type RunRecord, type StepRecord } from './types.js';
 
@@ -11,7 +12,11 @@ export interface Recorder {
 }
 
 /** The record of a new run, steps pending. */
-export function newRecord(plan: Plan, endpoint: { url: string; local: boolean }, absPath: string): RunRecord {
+export function newRecord(
+  plan: Plan,
+  endpoint: { url: string; local: boolean; transport?: Transport },
+  absPath: string,
+): RunRecord {
   const now = new Date().toISOString();
   return {
     version: RECORD_VERSION,
@@ -27,7 +32,7 @@ export function newRecord(plan: Plan, endpoint: { url: string; local: boolean },
       files: plan.files,
     },
     vars: plan.vars,
-    endpoint,
+    endpoint: { url: endpoint.url, local: endpoint.local, transport: endpoint.transport ?? plan.transport },
     biz: plan.biz,
     steps: plan.steps.map(
       (s): StepRecord => ({
@@ -37,6 +42,7 @@ export function newRecord(plan: Plan, endpoint: { url: string; local: boolean },
           taskName: s.taskName,
           hosts: s.hostCount,
           customQueries: s.customQueries,
+          ...(s.topoNodes.length ? { topoNodes: s.topoNodes } : {}),
           account: s.account,
           timeoutSec: s.timeoutSec,
           ...(s.scriptType ? { type: s.scriptType } : {}),

@@ -1,4 +1,5 @@
 import type { ErrorInfo, HostCounts } from '../engine/events.js';
+import type { Transport } from '../transport.js';
 
 export const RECORD_VERSION = 1;
 
@@ -38,6 +39,8 @@ export interface StepRecord {
     taskName: string;
     hosts: number;
     customQueries: string[];
+    /** Topology nodes (`module:12`), when the step has any. */
+    topoNodes?: string[];
     account: string;
     timeoutSec: number;
     type?: string;
@@ -80,7 +83,8 @@ export interface RunRecord {
     files: Record<string, string>;
   };
   vars: Record<string, string | number | boolean>;
-  endpoint: { url: string; local: boolean };
+  /** Where the run talked to JOB; `transport` is absent in records older than it (they ran over ESB v2). */
+  endpoint: { url: string; local: boolean; transport?: Transport };
   biz: number;
   /** The process that ran it last (for people; whether a run is live is told by its lock). */
   pid?: number;

@@ -1,5 +1,7 @@
+import { toV3FastExecuteBody } from '@runbook/core';
 import type { Plan, PlannedStep } from '../plan/types.js';
 import { MASK } from '../secrets/mask.js';
+import { transportName } from '../transport.js';
 
 const SCRIPT_LINES = 5;
 
@@ -17,12 +19,38 @@ export function displayPlan(plan: Plan): Plan {
   };
 }
 
+/**
+ * The plan as `plan --json` shows it: each step's `request` is the body its transport sends (over
+ * the API gateway v3, core's v3 body), sensitive params as `***`.
+ */
+export function planJson(plan: Plan): unknown {
+  const shown = displayPlan(plan);
+  if (plan.transport !== 'v3') return shown;
+  return {
+    ...shown,
+    steps: shown.steps.map((s, i) => {
+      // Built from the request as sent, then masked: the conversion never sees `***` as base64.
+      const body = toV3FastExecuteBody(plan.steps[i]!.request);
+      return {
+        ...s,
+        request: s.sensitive && 'script_param' in body ? { ...body, script_param: MASK } : body,
+      };
+    }),
+  };
+}
+
 function targetsText(s: PlannedStep): string {
   const parts: string[] = [];
   if (s.hostCount > 0) {
-    const shown = s.hosts.slice(0, 8).join(', ');
+    const named = [...s.hosts, ...s.hostIds.map((id) => `host_id ${id}`)];
+    const shown = named.slice(0, 8).join(', ');
     parts.push(
       `${s.hostCount} host${s.hostCount === 1 ? '' : 's'} (${shown}${s.hostCount > 8 ? `, … ${s.hostCount - 8} more` : ''})`,
+    );
+  }
+  if (s.topoNodes.length > 0) {
+    parts.push(
+      `${s.topoNodes.length} topology node${s.topoNodes.length === 1 ? '' : 's'} (${s.topoNodes.join(', ')}; JOB resolves the hosts)`,
     );
   }
   if (s.customQueries.length > 0) {
@@ -40,7 +68,9 @@ export function formatPlan(plan: Plan): string {
     ? ` at ${plan.git.sha}${plan.git.dirty ? '+dirty (uncommitted changes)' : ''}`
     : ' (not in git)';
   // JOB's own words for the scope: `biz 2`, `biz_set 9991001` (bk_scope_type and bk_scope_id).
-  out.push(`Plan for ${plan.name} (${plan.runbookPath}${git}), scope ${plan.scope.type} ${plan.scope.id}`);
+  out.push(
+    `Plan for ${plan.name} (${plan.runbookPath}${git}), scope ${plan.scope.type} ${plan.scope.id}, over ${transportName(plan.transport)}`,
+  );
   if (plan.description) out.push(`  ${plan.description}`);
   const vars = Object.entries(plan.vars);
   if (vars.length) out.push(`vars: ${vars.map(([k, v]) => `${k}=${JSON.stringify(v)}`).join(', ')}`);

@@ -1,4 +1,5 @@
 import type { EventSink, HostCounts } from '../engine/events.js';
+import { transportName } from '../transport.js';
 import { type Paint, paint } from './color.js';
 import { escapeEvent } from './controls.js';
 
@@ -24,9 +25,10 @@ export function createStreamRenderer(write: (text: string) => void, options: Str
     switch (event.type) {
       case 'run.started': {
         local = event.endpoint.local;
+        const over = transportName(event.endpoint.transport ?? 'v2');
         const where = event.endpoint.local
-          ? `the local emulator at ${event.endpoint.url}`
-          : event.endpoint.url;
+          ? `the local emulator at ${event.endpoint.url} (${over})`
+          : `${event.endpoint.url} (${over})`;
         const git = event.runbook.gitSha
           ? ` @ ${event.runbook.gitSha}${event.runbook.dirty ? '+dirty' : ''}`
           : '';
@@ -34,9 +36,9 @@ export function createStreamRenderer(write: (text: string) => void, options: Str
         out(`runbook ${event.runbook.path}${git}: ${event.steps.length} step(s), biz ${event.biz}`);
         out(`endpoint ${where}${event.endpoint.config ? ` (config ${event.endpoint.config})` : ''}`);
         event.steps.forEach((s, i) => {
-          const queries = s.customQueries
-            ? ` + ${s.customQueries} custom quer${s.customQueries === 1 ? 'y' : 'ies'}`
-            : '';
+          const queries = `${
+            s.customQueries ? ` + ${s.customQueries} custom quer${s.customQueries === 1 ? 'y' : 'ies'}` : ''
+          }${s.topoNodes ? ` + ${s.topoNodes} topology node${s.topoNodes === 1 ? '' : 's'}` : ''}`;
           out(
             `  ${i + 1}. ${s.name}: ${s.hostCount} host${s.hostCount === 1 ? '' : 's'}${queries}${s.description ? ` (${s.description})` : ''}`,
           );

@@ -16,7 +16,7 @@ export function started(steps: [string, number][], local = true): RunEvent {
       gitSha: '3f2a9c1d5e6f7a8b',
       dirty: true,
     },
-    endpoint: { url: local ? 'http://127.0.0.1:40123' : 'https://esb.example.com', local },
+    endpoint: { url: local ? 'http://127.0.0.1:40123' : 'https://esb.example.com', local, transport: 'v2' },
     biz: 2,
     steps: steps.map(([name, hostCount]) => ({ name, hostCount, customQueries: 0 })),
   };

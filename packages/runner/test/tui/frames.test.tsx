@@ -61,7 +61,7 @@ describe('frames', () => {
     ]);
     expect(frame(view)).toMatchInlineSnapshot(`
       "runbook maintenance runbooks/maintenance.yaml · git 3f2a9c1+dirty
-      endpoint local emulator http://127.0.0.1:40123 · biz 2 · run 7c1e2a3b-0d4f-4e5a-9b6c-1d2e3f405162
+      endpoint local emulator http://127.0.0.1:40123 ESB v2 · biz 2 · run 7c1e2a3b-0d4f-4e5a-9b6c-1d2e3f4…
        ✔ prepare        3s  job 1001  ok 2/2
       ›◓ deploy-app  1m00s  job 1002
           ok 2  failed 1  running 1  waiting 1  agent errors 0  of 5
@@ -73,7 +73,7 @@ describe('frames', () => {
   it('a failed step: its hosts grouped by status, exit code and output, with the last log lines', () => {
     expect(frame(failed())).toMatchInlineSnapshot(`
       "runbook maintenance runbooks/maintenance.yaml · git 3f2a9c1+dirty
-      endpoint local emulator http://127.0.0.1:40123 · biz 2 · run 7c1e2a3b-0d4f-4e5a-9b6c-1d2e3f405162
+      endpoint local emulator http://127.0.0.1:40123 ESB v2 · biz 2 · run 7c1e2a3b-0d4f-4e5a-9b6c-1d2e3f4…
        ✔ prepare        3s  job 1001  ok 2/2
        ✖ deploy-app    35s  job 1002  3 of 5 failed (1 agent error) · ok 2
        ◓ cleanup       24s  job 1003
@@ -104,7 +104,7 @@ describe('frames', () => {
       ),
     ).toMatchInlineSnapshot(`
       "runbook maintenance runbooks/maintenance.yaml · git 3f2a9c1+dirty
-      endpoint local emulator http://127.0.0.1:40123 · biz 2 · run 7c1e2a3b-0d4f-4e5a-9b6c-1d2e3f405162
+      endpoint local emulator http://127.0.0.1:40123 ESB v2 · biz 2 · run 7c1e2a3b-0d4f-4e5a-9b6c-1d2e3f4…
        ✔ prepare        3s  job 1001  ok 2/2
        ✖ deploy-app    35s  job 1002  3 of 5 failed (1 agent error) · ok 2
        ◓ cleanup       24s  job 1003
@@ -128,7 +128,7 @@ describe('frames', () => {
     ]);
     expect(frame(view)).toMatchInlineSnapshot(`
       "runbook maintenance runbooks/maintenance.yaml · git 3f2a9c1+dirty
-      endpoint local emulator http://127.0.0.1:40123 · biz 2 · run 7c1e2a3b-0d4f-4e5a-9b6c-1d2e3f405162
+      endpoint local emulator http://127.0.0.1:40123 ESB v2 · biz 2 · run 7c1e2a3b-0d4f-4e5a-9b6c-1d2e3f4…
       ›· prepare            2 hosts
        · deploy-app         5 hosts
       ── confirm ─────────────────────────────────────────────────────────────────────────────────────────
@@ -157,7 +157,7 @@ describe('frames', () => {
     );
     expect(frame(view, [80, 24])).toMatchInlineSnapshot(`
       "runbook maintenance runbooks/maintenance.yaml · git 3f2a9c1+dirty
-      endpoint local emulator http://127.0.0.1:40123 · biz 2 · run 7c1e2a3b-0d4f-4e5a…
+      endpoint local emulator http://127.0.0.1:40123 ESB v2 · biz 2 · run 7c1e2a3b-0d…
        ✔ prepare        3s  job 1001  ok 2/2
        · deploy-app         5 hosts
        · cleanup            2 hosts
@@ -177,7 +177,7 @@ describe('frames', () => {
     ]);
     expect(frame(view, [80, 24])).toMatchInlineSnapshot(`
       "runbook maintenance runbooks/maintenance.yaml · git 3f2a9c1+dirty
-      endpoint local emulator http://127.0.0.1:40123 · biz 2 · run 7c1e2a3b-0d4f-4e5a…
+      endpoint local emulator http://127.0.0.1:40123 ESB v2 · biz 2 · run 7c1e2a3b-0d…
        ✔ prepare        3s  job 1001  ok 2/2
       ›◓ deploy-app  1m00s  job 1002
           ok 0  failed 0  running 5  waiting 0  agent errors 0  of 5
@@ -202,7 +202,7 @@ describe('frames', () => {
     ]);
     expect(frame(view, [80, 24])).toMatchInlineSnapshot(`
       "runbook maintenance runbooks/maintenance.yaml · git 3f2a9c1+dirty
-      endpoint local emulator http://127.0.0.1:40123 · biz 2 · run 7c1e2a3b-0d4f-4e5a…
+      endpoint local emulator http://127.0.0.1:40123 ESB v2 · biz 2 · run 7c1e2a3b-0d…
        ✔ prepare        3s  job 1001  ok 2/2
        ✖ deploy-app    35s  job 1002  3 of 5 failed (1 agent error) · ok 2
       deploy-app: 3 failed hosts in 2 groups
@@ -256,7 +256,7 @@ describe('frames', () => {
     ]);
     expect(frame(view, [100, 30])).toMatchInlineSnapshot(`
       "runbook maintenance runbooks/maintenance.yaml · git 3f2a9c1+dirty
-      endpoint local emulator http://127.0.0.1:40123 · biz 2 · run 7c1e2a3b-0d4f-4e5a-9b6c-1d2e3f405162
+      endpoint local emulator http://127.0.0.1:40123 ESB v2 · biz 2 · run 7c1e2a3b-0d4f-4e5a-9b6c-1d2e3f4…
        ✔ prepare        3s  job 1001  ok 2/2
        ! deploy-app     4s  may have started: the answer to fast_execute_script was lost
       deploy-app: CORE_MAY_HAVE_STARTED the answer to fast_execute_script was lost
@@ -297,7 +297,7 @@ describe('frames', () => {
     ]);
     expect(frame(running, [80, 24])).toMatchInlineSnapshot(`
       "runbook maintenance runbooks/maintenance.yaml · git 3f2a9c1+dirty
-      endpoint local emulator http://127.0.0.1:40123 · biz 2 · run 7c1e2a3b-0d4f-4e5a…
+      endpoint local emulator http://127.0.0.1:40123 ESB v2 · biz 2 · run 7c1e2a3b-0d…
       ›◓ fan-out  1m04s  job 2001
           ok 4,210  failed 12  running 5,000  waiting 770  agent errors 8  of 10,000
       ↑↓ step · tab group · enter log · ctrl-c stop"
@@ -314,7 +314,7 @@ describe('frames', () => {
     const out = frame(done, [80, 24]);
     expect(out).toMatchInlineSnapshot(`
       "runbook maintenance runbooks/maintenance.yaml · git 3f2a9c1+dirty
-      endpoint local emulator http://127.0.0.1:40123 · biz 2 · run 7c1e2a3b-0d4f-4e5a…
+      endpoint local emulator http://127.0.0.1:40123 ESB v2 · biz 2 · run 7c1e2a3b-0d…
        ✖ fan-out    59s  job 2001  10,000 of 10,000 failed (10 agent errors) · ok 0
       fan-out: 10,000 failed hosts in 2 groups  (tab: next group, enter: full log)
        › non-zero exit (status 104), exit 1 · 9,990 hosts: 10.0.0.1, 10.0.1.1, 10.0.2…
@@ -390,7 +390,7 @@ describe('small screens', () => {
     ]);
     expect(frame(view, [60, 20])).toMatchInlineSnapshot(`
       "runbook maintenance runbooks/maintenance.yaml · git 3f2a9c1…
-      endpoint local emulator http://127.0.0.1:40123 · biz 2 · ru…
+      endpoint local emulator http://127.0.0.1:40123 ESB v2 · biz…
        ✔ prepare        3s  job 1001  ok 2/2
        ✖ deploy-app    35s  job 1002  300 of 300 failed · ok 0
        · cleanup            2 hosts

@@ -11,8 +11,8 @@ const EVALUATED = [
   /^\/scope\/id$/,
   /^\/defaults\/account$/,
   /^\/steps\/\d+\/(params|script|task_name|account|callback_url)$/,
-  /^\/steps\/\d+\/(hosts|custom_query)\/\d+$/,
-  /^\/groups\/[^/]+\/(hosts|custom_query)\/\d+$/,
+  /^\/steps\/\d+\/(hosts|custom_query|topo)\/\d+$/,
+  /^\/groups\/[^/]+\/(hosts|custom_query|topo)\/\d+$/,
 ];
 const PARAMS = /^\/steps\/\d+\/params$/;
 /** Free text that is shown, never evaluated: `${{` there is just text. */
@@ -138,7 +138,7 @@ function checkString(ctx: CheckContext, value: string, pointer: string): void {
   if (first) {
     site.report(
       'SCHEMA_EXPRESSION_PLACEMENT',
-      `expressions are not evaluated in ${where}; they work in biz, scope.id, params, script, script_file contents, task_name, account, callback_url, hosts and custom_query`,
+      `expressions are not evaluated in ${where}; they work in biz, scope.id, params, script, script_file contents, task_name, account, callback_url, host strings, custom_query and topo strings`,
       first.start,
       value.slice(first.start, first.end),
     );

@@ -74,6 +74,7 @@ function countHosts(step: Obj, groups: Obj, cloud: number): number {
     if (typeof entry === 'string' && entry.includes('${{')) return;
     const parsed = parseHostEntry(entry, cloud);
     if ('cloud' in parsed) seen.add(`${parsed.cloud}:${parsed.ip}`);
+    else if ('hostId' in parsed) seen.add(`id:${parsed.hostId}`);
     else if ('group' in parsed && !inGroup && Object.hasOwn(groups, parsed.group)) {
       for (const h of asArray(asObj(groups[parsed.group]).hosts)) add(h, true);
     }

@@ -9,6 +9,7 @@ import { hasExpression } from '../template.js';
 import { asArray, asObj, has, isObj, type Obj } from './util.js';
 
 const SOURCES = ['script', 'script_file', 'script_id'] as const;
+const TARGET_KEYS = ['hosts', 'custom_query', 'topo'] as const;
 const STEP_KEYS = Object.keys(stepSchema.properties);
 
 const TOP_KEYS = Object.keys(runbookSchema.properties);
@@ -171,10 +172,10 @@ function checkTargets(
   cloud: number,
   groups: Obj,
 ): void {
-  // A hosts or custom_query of the wrong type is reported by the schema.
+  // A hosts, custom_query or topo of the wrong type is reported by the schema.
   const notList = (k: string): boolean => has(step, k) && !Array.isArray(step[k]);
-  if (notList('hosts') || notList('custom_query')) return;
-  let targets = asArray(step.custom_query).length;
+  if (TARGET_KEYS.some(notList)) return;
+  let targets = asArray(step.custom_query).length + asArray(step.topo).length;
   let bad = 0;
   asArray(step.hosts).forEach((entry, j) => {
     const kind = checkHost(ctx, entry, `${at}/hosts/${j}`, cloud, groups, false);
@@ -182,14 +183,14 @@ function checkTargets(
     else if (kind === 'host') targets++;
     else {
       const g = asObj(groups[entry as string]);
-      targets += asArray(g.hosts).length + asArray(g.custom_query).length;
+      targets += TARGET_KEYS.reduce((n, k) => n + asArray(g[k]).length, 0);
     }
   });
-  if (targets === 0 && bad === 0 && !misspelt(step, ['hosts', 'custom_query'])) {
+  if (targets === 0 && bad === 0 && !misspelt(step, TARGET_KEYS)) {
     const where = has(step, 'hosts') ? `${at}/hosts` : `${at}/name`;
     ctx.report(
       'SCHEMA_NO_TARGET',
-      `step "${name}" has no target; give it at least one host or custom query (groups count by what they hold)`,
+      `step "${name}" has no target; give it at least one host, custom query or topology node (groups count by what they hold)`,
       where,
     );
   }

@@ -1,4 +1,12 @@
-import { DURATION, ENV_NAME, HAS_EXPRESSION, IPV4, MAX_CLOUD_ID } from './patterns.js';
+import {
+  DURATION,
+  ENV_NAME,
+  HAS_EXPRESSION,
+  IPV4,
+  MAX_CLOUD_ID,
+  MAX_CMDB_ID,
+  TOPO_NODE,
+} from './patterns.js';
 
 const EXPRESSIONS =
   "May contain expressions: `${{ vars.NAME }}`, `${{ env.NAME }}` (not a secret's variable, nor a `BK_*` credential), `${{ runbook.name }}`, `${{ run.id }}`, `${{ git.sha }}`; `$${{` writes a literal `${{`.";
@@ -65,40 +73,87 @@ export const cloudId = {
   examples: [0],
 };
 
+/** Only the API gateway v3 addresses hosts by id and topology: `plan` and `apply` refuse them on ESB v2. */
+const v3Only = (what: string) =>
+  `Only the API gateway v3 can target ${what} (\`--apigw-url\`, \`BK_APIGW_URL\`, \`--local --transport v3\`); \`plan\` and \`apply\` refuse them on ESB v2.`;
+
 export const hostEntry = {
-  description:
-    'A target: `"1.2.3.4"` (cloud from `defaults.cloud`, else 0), `"CLOUD:1.2.3.4"`, `{cloud, ip}`, or the name of a group. Host strings may contain expressions.',
+  description: `A target: \`"1.2.3.4"\` (cloud from \`defaults.cloud\`, else 0), \`"CLOUD:1.2.3.4"\`, \`{cloud, ip}\`, \`{host_id}\` (a CMDB host id), or the name of a group. Host strings may contain expressions. ${v3Only('host ids')}`,
   type: ['string', 'object'],
   minLength: 1,
   properties: {
     cloud: {
       ...cloudId,
-      description: 'The cloud area id (`bk_cloud_id`); default `defaults.cloud`, else 0.',
+      description: 'The cloud area id (`bk_cloud_id`); default `defaults.cloud`, else 0. Not with `host_id`.',
     },
     ip: {
-      description: 'The IPv4 address of the host.',
+      description: 'The IPv4 address of the host. Not with `host_id`.',
       type: 'string',
       pattern: IPV4,
       patternErrorMessage: 'expected an IPv4 address such as 10.0.0.1',
       examples: ['10.0.0.1'],
     },
+    host_id: {
+      description: `The host's CMDB id (\`bk_host_id\`), an integer from 1; sent in \`host_id_list\`. It names the host on its own: no \`ip\` or \`cloud\` with it. ${v3Only('host ids')}`,
+      type: 'integer',
+      minimum: 1,
+      maximum: MAX_CMDB_ID,
+      examples: [101],
+    },
   },
-  required: ['ip'],
+  // `{host_id}` alone, else `{cloud?, ip}`. (`properties: {…: true}` only names the key for ajv's
+  // strict mode; the mapping defines it.)
+  if: { required: ['host_id'], properties: { host_id: true } },
+  // biome-ignore lint/suspicious/noThenProperty: JSON Schema's if/then/else; this object is never awaited
+  then: { properties: { ip: false, cloud: false } },
+  else: { required: ['ip'], properties: { ip: true } },
   additionalProperties: false,
-  examples: ['10.0.0.1', '0:10.0.0.1', { cloud: 0, ip: '10.0.0.3' }, 'web'],
+  examples: ['10.0.0.1', '0:10.0.0.1', { cloud: 0, ip: '10.0.0.3' }, { host_id: 101 }, 'web'],
 };
 
 export const hosts = {
   description:
-    'Target hosts: IPs, `CLOUD:IP` strings, `{cloud, ip}` mappings and group names; deduplicated into `ip_list`, at most 50,000 in a step.',
+    'Target hosts: IPs, `CLOUD:IP` strings, `{cloud, ip}` and `{host_id}` mappings, and group names; deduplicated into `ip_list` and `host_id_list`, at most 50,000 in a step. A step uses IPs or host ids, not both (JOB ignores `ip_list` when `host_id_list` is given).',
   type: 'array',
   items: { $ref: '#/$defs/hostEntry' },
   examples: [['web', '0:10.0.0.9']],
 };
 
+export const topoNode = {
+  description: `A CMDB topology node: \`"module:12"\` (NODE_TYPE:ID) or \`{node_type, id}\`; every host under it is a target, as CMDB has it when the step is submitted. Strings may contain expressions. ${v3Only('topology nodes')}`,
+  type: ['string', 'object'],
+  pattern: TOPO_NODE,
+  patternErrorMessage: 'expected NODE_TYPE:ID such as module:12, with NODE_TYPE biz, set or module',
+  properties: {
+    node_type: {
+      description: 'The node type, CMDB `bk_obj_id`: `biz`, `set` or `module`.',
+      enum: ['biz', 'set', 'module'],
+    },
+    id: {
+      description: 'The node instance id, CMDB `bk_inst_id`: an integer from 1.',
+      type: 'integer',
+      minimum: 1,
+      maximum: MAX_CMDB_ID,
+      examples: [12],
+    },
+  },
+  required: ['node_type', 'id'],
+  additionalProperties: false,
+  examples: ['module:12', { node_type: 'set', id: 3 }],
+};
+
+export const topo = {
+  description:
+    'CMDB topology nodes (business, set, module) whose hosts are targets, sent as `target_server.topo_node_list`; JOB resolves the hosts. Deduplicated; not empty when given.',
+  type: 'array',
+  minItems: 1,
+  items: { $ref: '#/$defs/topoNode' },
+  examples: [['module:12', { node_type: 'set', id: 3 }]],
+};
+
 export const customQuery = {
   description:
-    'CMDB custom query (dynamic group) ids, sent as `custom_query_id`; integers are accepted and turned into strings. Ids may contain expressions.',
+    'CMDB custom query (dynamic group) ids, sent as `custom_query_id` (ESB v2) or `target_server.dynamic_group_list` (API gateway v3); integers are accepted and turned into strings. Ids may contain expressions.',
   type: 'array',
   items: {
     description: 'A CMDB custom query id.',
@@ -167,11 +222,12 @@ export const secret = {
 
 export const group = {
   description:
-    'A named set of targets, reused by steps through its name in `hosts`. Needs `hosts`, `custom_query` or both.',
+    'A named set of targets, reused by steps through its name in `hosts`. Needs at least one of `hosts`, `custom_query` and `topo`.',
   type: 'object',
   properties: {
     hosts: { $ref: '#/$defs/hosts' },
     custom_query: { $ref: '#/$defs/customQuery' },
+    topo: { $ref: '#/$defs/topo' },
   },
   minProperties: 1,
   additionalProperties: false,

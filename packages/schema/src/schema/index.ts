@@ -10,6 +10,8 @@ import {
   scriptType,
   secret,
   timeout,
+  topo,
+  topoNode,
   variable,
 } from './defs.js';
 import { GROUP, HAS_EXPRESSION, IDENT, SLUG } from './patterns.js';
@@ -105,6 +107,8 @@ export const runbookSchema = {
     hostEntry,
     hosts,
     customQuery,
+    topo,
+    topoNode,
     variable,
     secret,
     timeout,

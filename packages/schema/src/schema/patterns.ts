@@ -17,3 +17,8 @@ export const IPV4 =
 export const HAS_EXPRESSION = '\\$\\{\\{';
 
 export const MAX_CLOUD_ID = 2147483647;
+
+/** The largest CMDB id (host id, topology node id): 15 digits. */
+export const MAX_CMDB_ID = 999999999999999;
+/** A topology node as text, `NODE_TYPE:ID` (`module:12`), or a string with an expression. */
+export const TOPO_NODE = '^(?:biz|set|module):[1-9][0-9]{0,14}$|\\$\\{\\{';

@@ -50,6 +50,7 @@ export const step = {
     },
     hosts: { $ref: '#/$defs/hosts' },
     custom_query: { $ref: '#/$defs/customQuery' },
+    topo: { $ref: '#/$defs/topo' },
     timeout: { $ref: '#/$defs/timeout' },
     account: {
       $ref: '#/$defs/account',

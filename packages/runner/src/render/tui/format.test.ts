@@ -33,4 +33,22 @@ describe('format', () => {
       "runbook apply 'my runbooks/it.yaml' --resume abc",
     );
   });
+
+  it('resumes a run on its transport: --apigw-url for the API gateway, --transport v3 with --local', () => {
+    const gw = 'https://bkapi.example.com/api/bk-job/prod';
+    expect(resumeCommand('rb.yaml', 'r1', { url: gw, local: false, transport: 'v3' })).toBe(
+      `runbook apply rb.yaml --resume r1 --apigw-url ${gw}`,
+    );
+    expect(resumeCommand('rb.yaml', 'r1', { url: 'https://paas.example.com', local: false })).toBe(
+      'runbook apply rb.yaml --resume r1 --esb-url https://paas.example.com',
+    );
+    expect(
+      resumeCommand('rb.yaml', 'r1', {
+        url: 'http://127.0.0.1:1',
+        local: true,
+        transport: 'v3',
+        config: 'e.yaml',
+      }),
+    ).toBe('runbook apply rb.yaml --resume r1 --local --transport v3 --emulator-config e.yaml');
+  });
 });

@@ -1,5 +1,6 @@
 /** Small text helpers of the terminal UI: durations, counts, names of JOB statuses, exit codes. */
 
+import type { Transport } from '../../transport.js';
 import { escapeControls } from '../controls.js';
 
 /** `12s`, `3m05s`, `1h02m`: short enough for a step row. */
@@ -83,13 +84,15 @@ export function shellWord(word: string): string {
 export function resumeCommand(
   runbookPath: string,
   runId: string,
-  endpoint?: { url: string; local: boolean; config?: string },
+  endpoint?: { url: string; local: boolean; transport?: Transport; config?: string },
 ): string {
   const parts = ['runbook', 'apply', shellWord(runbookPath), '--resume', shellWord(runId)];
+  const v3 = endpoint?.transport === 'v3';
   if (endpoint?.local) {
     parts.push('--local');
+    if (v3) parts.push('--transport', 'v3');
     if (endpoint.config) parts.push('--emulator-config', shellWord(endpoint.config));
-  } else if (endpoint) parts.push('--esb-url', shellWord(endpoint.url));
+  } else if (endpoint) parts.push(v3 ? '--apigw-url' : '--esb-url', shellWord(endpoint.url));
   return parts.join(' ');
 }
 

@@ -65,7 +65,7 @@ describe('reduce', () => {
       ['cleanup', 'pending', 2],
     ]);
     expect(s.staticItems).toEqual(['header']);
-    expect(s.run?.endpoint).toEqual({ url: 'http://127.0.0.1:40123', local: true });
+    expect(s.run?.endpoint).toEqual({ url: 'http://127.0.0.1:40123', local: true, transport: 'v2' });
   });
 
   it('follows a step from submit to finish, and never changes the state it is given', () => {

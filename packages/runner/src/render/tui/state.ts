@@ -1,4 +1,5 @@
 import type { ConfirmRequest, ErrorInfo, HostCounts, RunEvent } from '../../engine/events.js';
+import type { Transport } from '../../transport.js';
 
 export type StepPhase =
   | 'pending'
@@ -49,7 +50,7 @@ export interface StepView {
 export interface RunInfo {
   runId: string;
   runbook: { path: string; name: string; gitSha?: string; dirty?: boolean };
-  endpoint: { url: string; local: boolean; config?: string };
+  endpoint: { url: string; local: boolean; transport?: Transport; config?: string };
   biz: number;
   resumedFrom?: string;
 }

@@ -1,8 +1,9 @@
+import { transportName } from '../../../transport.js';
 import type { RunInfo } from '../state.js';
 import type { Theme } from '../theme.js';
 import { type LineSpec, Lines } from './Line.js';
 
-/** Runbook, git sha, endpoint (a local emulator said plainly), business and run id. */
+/** Runbook, git sha, endpoint (a local emulator said plainly) and its transport, business and run id. */
 export function headerLines(run: RunInfo, theme: Theme): LineSpec[] {
   const sha = run.runbook.gitSha
     ? `git ${run.runbook.gitSha.slice(0, 7)}${run.runbook.dirty ? '+dirty' : ''}`
@@ -19,6 +20,7 @@ export function headerLines(run: RunInfo, theme: Theme): LineSpec[] {
     [
       { text: 'endpoint ', dim: theme.dim },
       { text: endpoint, color: run.endpoint.local ? theme.accent : theme.warn, bold: !run.endpoint.local },
+      { text: ` ${transportName(run.endpoint.transport ?? 'v2')}`, dim: theme.dim },
       { text: ' · biz ', dim: theme.dim },
       { text: String(run.biz) },
       { text: ' · run ', dim: theme.dim },
