@@ -8,6 +8,7 @@ import { LocalExecutor } from './exec/local.js';
 import { SimulateExecutor } from './exec/simulate.js';
 import { Faults } from './faults.js';
 import { createRequestHandler } from './http/router.js';
+import { Inventory } from './inventory/inventory.js';
 import { HOST, JOB, type Job, JobStore, viewJob } from './state/jobs.js';
 import type { Emulator, EmulatorConfig, EmulatorOptions } from './types.js';
 
@@ -70,6 +71,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const ctx: CallContext = {
     gen,
     config,
+    inventory: new Inventory(config),
     store,
     bizIdCompatible,
     callbackAllowList: config.job?.callbackAllowList,

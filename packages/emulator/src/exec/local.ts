@@ -162,6 +162,7 @@ export class LocalExecutor {
         PYTHONIOENCODING: 'utf-8',
         RUNBOOK_EMU_TAG_FILE: tagFile,
         RUNBOOK_EMU_HOST_IP: h.ip,
+        RUNBOOK_EMU_HOST_ID: String(h.hostId),
         RUNBOOK_EMU_JOB_ID: String(job.id),
       };
       if (job.script.type === 1) env.BASH_ENV = join(dir, '.job_helpers.sh');
