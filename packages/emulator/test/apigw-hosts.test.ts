@@ -212,5 +212,16 @@ describe('batch_get_job_instance_ip_log: at most 500 hosts a call', () => {
       code: 1240003,
       message: '任务实例ID必须为正整数',
     });
+    const get = { ...SCOPE, job_instance_id: q.job_instance_id, host_id: 101 };
+    expect(await job(emu, 'GET', 'get_job_instance_ip_log', get)).toMatchObject({
+      code: 1240003,
+      message: '错误的请求',
+    });
+    expect(
+      await job(emu, 'GET', 'get_job_instance_ip_log', { ...get, step_instance_id: q.step_instance_id }),
+    ).toMatchObject({
+      result: true,
+      data: { bk_host_id: 101, log_type: 1 },
+    });
   });
 });

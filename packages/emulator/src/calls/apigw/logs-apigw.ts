@@ -23,12 +23,14 @@ const rawLog = (job: Job, h: HostRun) => (job.logOf ? job.logOf(h) : h.log);
 
 /**
  * The job and step a log call names: the scope, then `job_instance_id` and `step_instance_id`
- * (bean validation: missing or < 1 is 1240003 with JOB's message; not a number, a bare 1240003),
- * then the job of that scope with that step (else 1244006).
+ * (bean validation: missing or < 1 is 1240003 with JOB's message; not a number, or missing from
+ * a GET query where they are required parameters, a bare 1240003), then the job of that scope
+ * with that step (else 1244006).
  */
-function findStep(body: Record<string, unknown>, ctx: CallContext): Check<Job> {
+function findStep(body: Record<string, unknown>, ctx: CallContext, meta: RequestMeta): Check<Job> {
   for (const k of ['job_instance_id', 'step_instance_id'])
-    if (!isAbsent(body[k]) && toInt(body[k]) === undefined) return reject(bareBadRequest());
+    if ((!isAbsent(body[k]) && toInt(body[k]) === undefined) || (meta.method === 'GET' && isAbsent(body[k])))
+      return reject(bareBadRequest());
   const scope = resolveScope(body, ctx);
   if (!scope.ok) return scope;
   const jobId = toInt(body.job_instance_id) ?? 0;
@@ -77,7 +79,7 @@ function scriptTaskLog(job: Job, h: HostRun, bad: HostileValue | undefined) {
  * host without any log line is left out, as JOB's log store has no record of it.
  */
 export const batchGetJobInstanceIpLog: CallHandler = (body, _who, ctx, meta) => {
-  const found = findStep(body, ctx);
+  const found = findStep(body, ctx, meta);
   if (!found.ok) return found.result;
   const asked = askedHosts(body);
   if (!asked.ok) return asked.result;
@@ -108,7 +110,7 @@ export const batchGetJobInstanceIpLog: CallHandler = (body, _who, ctx, meta) => 
 
 /** v3 `get_job_instance_ip_log` (GET): one host, by `host_id` (or `bk_host_id`) or `bk_cloud_id` + `ip`. */
 export const getJobInstanceIpLog: CallHandler = (query, _who, ctx, meta: RequestMeta): CallResult => {
-  const found = findStep(query, ctx);
+  const found = findStep(query, ctx, meta);
   if (!found.ok) return found.result;
   const idText = isAbsent(query.host_id) ? query.bk_host_id : query.host_id;
   for (const v of [idText, query.bk_cloud_id])
