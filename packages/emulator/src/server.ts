@@ -81,9 +81,11 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   };
   const faults = new Faults(seed, options.faults ?? []);
   const calls = new Map<string, number>();
+  const credentialsInParams = new Map<string, number>();
   const api = {
     jobs: () => store.list().map((j) => viewJob(j, gen)),
     calls: () => Object.fromEntries(calls),
+    credentialsInParams: () => Object.fromEntries(credentialsInParams),
     callbacks: () => callbacks.attempts.map((a) => ({ ...a })),
     setFaults: (rules: Parameters<Faults['set']>[0]) => faults.set(rules),
     faultsInjected: () => faults.counts(),
@@ -93,6 +95,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     ctx,
     faults,
     calls,
+    credentialsInParams,
     admin: api,
     missingCalls: new Set(options.missingCalls ?? []),
     signal: closing.signal,

@@ -232,6 +232,12 @@ export interface Emulator {
   jobs(): EmulatedJobView[];
   /** Attempts per API call name (faulted ones included). */
   calls(): Record<string, number>;
+  /**
+   * v3 calls whose body or query string carried a secret (`bk_app_secret`, `app_secret`,
+   * `bk_token`, `access_token`), per call name: the gateway never reads them there, a client
+   * should never send them there.
+   */
+  credentialsInParams(): Record<string, number>;
   callbacks(): CallbackAttempt[];
   /** Replaces the fault rules (and their `times` counters). */
   setFaults(rules: FaultRule[]): void;

@@ -43,13 +43,21 @@ function expectRefused(a: { status: number; json: any; headers: Headers }, reaso
 }
 
 describe('gateway authentication: the X-Bkapi-Authorization header only', () => {
-  it('credentials in the body or the query are not read: refused, nothing saved', async () => {
+  it('credentials in the body or the query are not read: refused, nothing saved, and counted', async () => {
     const before = emu.jobs().length;
+    const seen = emu.credentialsInParams();
     const body = await v3(emu, 'POST', 'fast_execute_script', { ...v3Script('true'), ...CREDENTIALS }, {});
     expectRefused(body, 'app code cannot be empty');
     const query = await v3(emu, 'GET', 'get_job_instance_status', { ...statusQuery(1), ...CREDENTIALS }, {});
     expectRefused(query, 'app code cannot be empty');
     expect(emu.jobs()).toHaveLength(before);
+    expect(emu.credentialsInParams()).toEqual({
+      ...seen,
+      fast_execute_script: (seen.fast_execute_script ?? 0) + 1,
+      get_job_instance_status: (seen.get_job_instance_status ?? 0) + 1,
+    });
+    const admin = await fetch(`${emu.url}/__emulator/credentials`);
+    expect(await admin.json()).toEqual(emu.credentialsInParams());
   });
 
   it('a wrong secret is refused and never echoed; an unknown app too', async () => {

@@ -30,6 +30,15 @@ export function apigwCall(method: string | undefined, path: string): string | un
 export const apiNotFound = (method: string | undefined, path: string) =>
   gatewayError(404, { method: method ?? '', path });
 
+const SECRET_FIELDS = ['bk_app_secret', 'app_secret', 'bk_token', 'access_token'];
+
+/** True when a secret travels in the query string or the top level of a JSON body. */
+export function carriesSecret(url: URL, raw: Buffer): boolean {
+  if (SECRET_FIELDS.some((k) => url.searchParams.has(k))) return true;
+  const body = raw.length > 0 ? parseJsonObject(raw) : undefined;
+  return body !== undefined && SECRET_FIELDS.some((k) => Object.hasOwn(body, k));
+}
+
 /** JOB's answer on v3: HTTP 200 and JOB's envelope, the gateway's request id in a header. */
 export function jobAnswer(result: CallResult, requestId: string): RawAnswer {
   return {

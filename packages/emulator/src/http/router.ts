@@ -5,7 +5,7 @@ import { ADMIN_PREFIX, type AdminTarget, handleAdmin } from '../admin.js';
 import type { CallContext } from '../calls/context.js';
 import type { Faults } from '../faults.js';
 import type { FaultRule, Transport } from '../types.js';
-import { apigwCall, apiNotFound, handleApigwCall, isApigwPath, jobAnswer } from './apigw.js';
+import { apigwCall, apiNotFound, carriesSecret, handleApigwCall, isApigwPath, jobAnswer } from './apigw.js';
 import { BodyTooLarge, readBody } from './body.js';
 import { renderEnvelope } from './envelope.js';
 import { ESB_PREFIX, HANDLER_FAULTS, handleEsbCall } from './esb.js';
@@ -18,6 +18,8 @@ export interface RouterDeps {
   faults: Faults;
   /** Attempts per call name (both transports). */
   calls: Map<string, number>;
+  /** v3 calls with a secret in their body or query, per call name. */
+  credentialsInParams: Map<string, number>;
   admin: AdminTarget;
   /** ESB calls answered as unknown components (1306404). */
   missingCalls: ReadonlySet<string>;
@@ -117,6 +119,8 @@ export function createRequestHandler(deps: RouterDeps) {
     let answer: RawAnswer;
     let faultApplied = true;
     if (transport === 'v3') {
+      if (carriesSecret(url, raw))
+        deps.credentialsInParams.set(call, (deps.credentialsInParams.get(call) ?? 0) + 1);
       const out = handleApigwCall(ctxV3, req, url, call, raw, rule, injection);
       faultApplied = !('body' in out) && out.faultApplied === true;
       answer = 'body' in out ? out : jobAnswer(out, randomUUID());
