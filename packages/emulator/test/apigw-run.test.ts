@@ -225,14 +225,28 @@ describe('API gateway v3: a script from submit to logs', () => {
 });
 
 describe('the v3 gateway of an emulator left at JOB 2.x (the --local default)', () => {
-  it('still answers like JOB 3.x on v3', async () => {
-    const old = await startEmulator({ exec: 'simulate', config: { simulate: { durationMs: 5 } } });
+  it('still answers like JOB 3.x on v3, and runs v3 jobs as JOB 3.x does', async () => {
+    const old = await startEmulator({
+      exec: 'simulate',
+      config: {
+        simulate: { durationMs: 5, logLines: 1 },
+        businesses: { '1': { hosts: [{ ip: '10.0.0.1' }, { ip: '10.0.0.2', agent: 'not_installed' }] } },
+      },
+    });
     try {
-      const a = await job(old, 'POST', 'fast_execute_script', v3Script('true'));
+      const a = await job(old, 'POST', 'fast_execute_script', v3Script('true', {}, 2));
       expect(a.data.job_instance_name).toMatch(/^快速执行脚本_/);
       expect(a.data.step_instance_id).toBe(a.data.job_instance_id + 1);
       const s = await waitFinishedV3(old, a.data.job_instance_id);
       expect(typeof s.data.job_instance.create_time).toBe('number');
+      expect(s.data.step_instance_list[0].step_ip_result_list.map((h: any) => h.status)).toEqual([9, 18]);
+      const logs = await job(old, 'POST', 'batch_get_job_instance_ip_log', {
+        ...SCOPE,
+        job_instance_id: a.data.job_instance_id,
+        step_instance_id: a.data.step_instance_id,
+        host_id_list: [167772161],
+      });
+      expect(logs.data.script_task_logs[0].log_content).not.toContain('job_start');
     } finally {
       await old.close();
     }

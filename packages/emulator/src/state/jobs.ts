@@ -96,6 +96,9 @@ export interface Job {
   logOf?: (host: HostRun) => string;
 }
 
+/** The JOB a job runs on: a job submitted on v3 runs as on JOB 3.x whatever the emulator's generation. */
+export const runsAs = (job: Job, gen: JobGeneration): JobGeneration => (job.transport === 'v3' ? 3 : gen);
+
 /** A status answer serialized for the job's current version, if any. */
 export function cachedAnswer(job: Job, key: string): string | undefined {
   return job.cache?.version === job.version ? job.cache.answers.get(key) : undefined;
