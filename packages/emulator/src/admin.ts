@@ -7,6 +7,7 @@ export const ADMIN_PREFIX = '/__emulator/';
 export interface AdminTarget {
   jobs(): unknown;
   calls(): unknown;
+  credentialsInParams(): unknown;
   callbacks(): unknown;
   setFaults(rules: FaultRule[]): void;
   faultsInjected(): Record<string, number>;
@@ -24,7 +25,7 @@ function send(res: ServerResponse, status: number, value: unknown): void {
   res.end(JSON.stringify(value));
 }
 
-/** `GET /__emulator/jobs|calls|callbacks|faults`, `PUT /__emulator/faults`; loopback peers only. */
+/** `GET /__emulator/jobs|calls|credentials|callbacks|faults`, `PUT /__emulator/faults`; loopback peers only. */
 export async function handleAdmin(
   req: IncomingMessage,
   res: ServerResponse,
@@ -38,6 +39,7 @@ export async function handleAdmin(
   const name = path.slice(ADMIN_PREFIX.length).replace(/\/$/, '');
   if (req.method === 'GET' && name === 'jobs') return send(res, 200, target.jobs());
   if (req.method === 'GET' && name === 'calls') return send(res, 200, target.calls());
+  if (req.method === 'GET' && name === 'credentials') return send(res, 200, target.credentialsInParams());
   if (req.method === 'GET' && name === 'callbacks') return send(res, 200, target.callbacks());
   if (req.method === 'GET' && name === 'faults') return send(res, 200, { injected: target.faultsInjected() });
   if (req.method === 'PUT' && name === 'faults') {

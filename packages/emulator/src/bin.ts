@@ -6,15 +6,19 @@ import type { EmulatorOptions } from './types.js';
 const HELP = `Usage: runbook-emulator [options]
 
 A local stand-in for BlueKing ESB + JOB (fast_execute_script, get_job_instance_status,
-get_job_instance_log, operate_job_instance). It RUNS the scripts it is sent as local processes
-(or simulates them with --exec simulate).
+get_job_instance_log, operate_job_instance at /api/c/compapi/v2/job/<call>/) and for JOB's
+API gateway v3 on the same port (/api/v3/<call>: fast_execute_script, get_job_instance_status,
+batch_get_job_instance_ip_log, get_job_instance_ip_log, operate_job_instance; credentials in the
+X-Bkapi-Authorization header only). It RUNS the scripts it is sent as local processes (or
+simulates them with --exec simulate).
 
 Options:
   --port N               port to listen on (default 8080; 0 picks a free one)
   --host H               interface to bind (default 127.0.0.1)
   --allow-non-loopback   required to bind anything but loopback (prints a warning)
   --config FILE          YAML configuration: JOB generation and switches, apps, users, businesses,
-                         hosts, custom queries, stored scripts, exec mode, simulate settings
+                         hosts (bk_host_id), custom queries, topology, stored scripts, exec
+                         mode, simulate settings
                          (see the package README)
   --exec local|simulate  run scripts as processes (default) or simulate them
   --job-generation 2|3   answer like JOB 2.x (default) or JOB 3.x (wins over job.generation)

@@ -48,6 +48,8 @@ describe('emulator configuration', () => {
     expect(c.job).toEqual({ generation: 2 });
     expect(c.businesses?.['2']?.hosts?.[4]).toEqual({ ip: '10.0.0.5', status: 301 });
     expect(c.businesses?.['2']?.custom_queries?.['3']).toEqual(['0:10.0.0.2', '10.0.0.3']);
+    expect(c.businesses?.['2']?.topology?.['3']?.['12']).toEqual([101, '10.0.0.2']);
+    expect(c.businesses?.['2']?.hosts?.[0]).toEqual({ ip: '10.0.0.1', bk_host_id: 101 });
     expect(c.users?.viewer?.permissions).toEqual([]);
   });
 
@@ -74,6 +76,28 @@ describe('emulator configuration', () => {
     ['job: { callbackAllowList: ["ftp://x/"] }', /not an http\(s\) base URL/],
     ['job: { callbackAllowList: ["https://u@x/"] }', /not an http\(s\) base URL/],
     ['businesses: { "1": { hosts: [{ ip: 10.0.0.1, status: 7 }] } }', /status must be a final host status/],
+    [
+      'businesses: { "1": { hosts: [{ ip: 10.0.0.1, bk_host_id: 0 }] } }',
+      /hosts\[0\]\.bk_host_id must be an integer >= 1/,
+    ],
+    [
+      'businesses: { "1": { hosts: [{ ip: 10.0.0.1, bk_host_id: 7 }] }, "2": { hosts: [{ ip: 10.0.0.2, bk_host_id: 7 }] } }',
+      /businesses\.2\.hosts\[0\]\.bk_host_id 7 is already the id of host 0:10\.0\.0\.1/,
+    ],
+    [
+      'businesses: { "1": { hosts: [{ ip: 10.0.0.2, bk_host_id: 167772161 }, { ip: 10.0.0.1 }] } }',
+      /already the id of host 0:10\.0\.0\.2/,
+    ],
+    ['businesses: { "1": { custom_queries: { "3": [1.5] } } }', /not "cloud:ip", "ip" or a host id/],
+    [
+      'businesses: { "1": { topology: { "x": {} } } }',
+      /topology\.x must be keyed by a positive integer set id/,
+    ],
+    ['businesses: { "1": { topology: { "3": { "12": "10.0.0.1" } } } }', /topology\.3\.12 must be a list/],
+    ['businesses: { "1": { topology: { "3": { "12": ["10.0.0.999"] } } } }', /topology\.3\.12 has an entry/],
+    ['businesses: { "1": { account_ids: { "a": root } } }', /account_ids\.a must map a positive integer id/],
+    ['scripts: { "a b": { type: 1, content: x } }', /must be keyed by an id of letters/],
+    ['scripts: { "s1": { type: 1, content: x, versionId: -1 } }', /versionId must be an integer >= 1/],
   ])('refuses %j', (text, message) => {
     expect(() => parseEmulatorConfig(text, 'test.yaml')).toThrow(message);
     try {
@@ -87,6 +111,24 @@ describe('emulator configuration', () => {
     await expect(loadEmulatorConfig('/nonexistent/emulator.yaml')).rejects.toThrow(
       /\/nonexistent\/emulator\.yaml/,
     );
+  });
+
+  it('host ids, topology, dynamic groups with host ids, account ids, v3 script ids', () => {
+    const c = parseEmulatorConfig(`
+businesses:
+  "2":
+    hosts: [{ ip: 10.0.0.1, bk_host_id: 101 }, { ip: 10.0.0.2 }]
+    custom_queries: { blo8gojho0skft7pr5q0: [101, "0:10.0.0.2"] }
+    topology: { "3": { "12": [101], "13": ["10.0.0.2"] } }
+    account_ids: { "1000": root }
+  "3":
+    hosts: [{ ip: 10.0.0.2 }]
+scripts:
+  a1b2c3: { type: 1, content: "echo", versionId: 1001 }
+`);
+    expect(c.businesses?.['2']?.topology?.['3']?.['12']).toEqual([101]);
+    expect(c.businesses?.['2']?.custom_queries?.blo8gojho0skft7pr5q0).toEqual([101, '0:10.0.0.2']);
+    expect(c.scripts?.a1b2c3?.versionId).toBe(1001);
   });
 
   it('host references: "cloud:ip" or "ip"', () => {

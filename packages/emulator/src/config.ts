@@ -1,16 +1,14 @@
 import { readFile } from 'node:fs/promises';
 import { parse } from 'yaml';
+import { checkBusiness, checkHostIds } from './config-business.js';
 import { EmulatorConfigError } from './errors.js';
 import type { EmulatorConfig } from './types.js';
 
 type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 const isStrArr = (v: unknown): v is string[] => Array.isArray(v) && v.every((x) => typeof x === 'string');
-const IPV4 = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/;
 
-export function isIPv4(s: string): boolean {
-  return IPV4.test(s);
-}
+export { isIPv4, parseHostRef } from './config-business.js';
 
 /** Reads and checks a YAML configuration file. Throws `EmulatorConfigError` naming the first problem. */
 export async function loadEmulatorConfig(path: string): Promise<EmulatorConfig> {
@@ -68,58 +66,25 @@ export function checkEmulatorConfig(doc: unknown, source = 'emulator config'): E
       if (!/^[1-9]\d*$/.test(id)) bad(`businesses.${id}`, 'must be keyed by a positive integer id');
       checkBusiness(v ?? {}, `businesses.${id}`, bad);
     }
+    checkHostIds(c as EmulatorConfig, bad);
   }
   if (c.scripts !== undefined) {
     if (!isObj(c.scripts)) bad('scripts', 'must map script ids to { type, content }');
     for (const [id, v] of Object.entries(c.scripts as Obj)) {
-      if (!/^[1-9]\d*$/.test(id)) bad(`scripts.${id}`, 'must be keyed by a positive integer id');
+      if (!/^[A-Za-z0-9_-]{1,64}$/.test(id))
+        bad(`scripts.${id}`, 'must be keyed by an id of letters, digits, _ or - (ESB v2 reads integer ids)');
       if (!isObj(v)) bad(`scripts.${id}`, 'must be a mapping');
       const s = v as Obj;
       if (![1, 2, 3, 4, 5].includes(s.type as number)) bad(`scripts.${id}.type`, 'must be 1..5');
       if (typeof s.content !== 'string') bad(`scripts.${id}.content`, 'must be a string');
+      if (s.versionId !== undefined && !(Number.isSafeInteger(s.versionId) && (s.versionId as number) >= 1))
+        bad(`scripts.${id}.versionId`, 'must be an integer >= 1');
     }
   }
   if (c.exec !== undefined && c.exec !== 'local' && c.exec !== 'simulate')
     bad('exec', "must be 'local' or 'simulate'");
   if (c.simulate !== undefined) checkSimulate(c.simulate, bad);
   return c as EmulatorConfig;
-}
-
-function checkBusiness(v: unknown, at: string, bad: (w: string, m: string) => never): void {
-  if (!isObj(v)) bad(at, 'must be a mapping');
-  const b = v as Obj;
-  if (b.hosts !== undefined) {
-    if (!Array.isArray(b.hosts)) bad(`${at}.hosts`, 'must be a list');
-    (b.hosts as unknown[]).forEach((h, i) => {
-      const w = `${at}.hosts[${i}]`;
-      if (!isObj(h)) bad(w, 'must be a mapping with ip');
-      const host = h as Obj;
-      if (typeof host.ip !== 'string' || !isIPv4(host.ip)) bad(`${w}.ip`, 'must be an IPv4 address');
-      if (host.cloud !== undefined && !(Number.isInteger(host.cloud) && (host.cloud as number) >= 0))
-        bad(`${w}.cloud`, 'must be an integer >= 0');
-      if (host.agent !== undefined && !['ok', 'offline', 'not_installed'].includes(host.agent as string))
-        bad(`${w}.agent`, 'must be ok, offline or not_installed');
-      if (host.accounts !== undefined && !isStrArr(host.accounts)) bad(`${w}.accounts`, 'must be a list');
-      if (
-        host.status !== undefined &&
-        !(
-          Number.isInteger(host.status) &&
-          (host.status as number) >= 0 &&
-          ![5, 7].includes(host.status as number)
-        )
-      )
-        bad(`${w}.status`, 'must be a final host status number (e.g. 301, 303; not 5 or 7)');
-    });
-  }
-  if (b.custom_queries !== undefined) {
-    if (!isObj(b.custom_queries)) bad(`${at}.custom_queries`, 'must map query ids to host lists');
-    for (const [q, list] of Object.entries(b.custom_queries as Obj)) {
-      if (!isStrArr(list)) bad(`${at}.custom_queries.${q}`, 'must be a list of "cloud:ip" or "ip"');
-      for (const e of list as string[])
-        if (!parseHostRef(e)) bad(`${at}.custom_queries.${q}`, `has an entry that is not "cloud:ip": ${e}`);
-    }
-  }
-  if (b.accounts !== undefined && !isStrArr(b.accounts)) bad(`${at}.accounts`, 'must be a list');
 }
 
 function checkJob(v: unknown, bad: (w: string, m: string) => never): void {
@@ -169,11 +134,4 @@ function checkSimulate(v: unknown, bad: (w: string, m: string) => never): void {
     bad('simulate.logLines', 'must be an integer >= 0');
   if (s.terminatingMs !== undefined && !nonNeg(s.terminatingMs))
     bad('simulate.terminatingMs', 'must be a number of ms >= 0');
-}
-
-/** `"0:10.0.0.1"` or `"10.0.0.1"` → `{ cloud, ip }`; undefined when malformed. */
-export function parseHostRef(ref: string): { cloud: number; ip: string } | undefined {
-  const m = /^(?:(\d+):)?(\S+)$/.exec(ref.trim());
-  if (!m || !isIPv4(m[2]!)) return undefined;
-  return { cloud: m[1] === undefined ? 0 : Number(m[1]), ip: m[2]! };
 }

@@ -1,6 +1,6 @@
 import { EmulatorOptionsError } from './errors.js';
 import { createRng, type Rng } from './rng.js';
-import type { FaultKind, FaultRule } from './types.js';
+import type { FaultKind, FaultRule, Transport } from './types.js';
 
 const KINDS: FaultKind[] = [
   'latency',
@@ -13,6 +13,8 @@ const KINDS: FaultKind[] = [
   'quota',
   'contradict',
   'hostile_hosts',
+  'gateway_error',
+  'gateway_html',
 ];
 
 /** Kinds that only make sense for some calls; a rule of such a kind never fires for the others. */
@@ -21,7 +23,22 @@ const ONLY_FOR: Partial<Record<FaultKind, readonly string[]>> = {
   late_failure: ['fast_execute_script'],
   quota: ['fast_execute_script'],
   contradict: ['get_job_instance_status'],
-  hostile_hosts: ['get_job_instance_status', 'get_job_instance_log'],
+  hostile_hosts: [
+    'get_job_instance_status',
+    'get_job_instance_log',
+    'batch_get_job_instance_ip_log',
+    'get_job_instance_ip_log',
+  ],
+};
+
+/** Kinds that only exist on one transport: the API gateway's own JSON errors are v3's. */
+const ONLY_ON: Partial<Record<FaultKind, Transport>> = { gateway_error: 'v3' };
+
+/** HTTP statuses a rule of these kinds may answer. */
+const STATUSES: Partial<Record<FaultKind, (n: number) => boolean>> = {
+  http5xx: (n) => n >= 500 && n <= 599,
+  gateway_error: (n) => [401, 403, 404, 413, 429, 500, 502, 503, 504].includes(n),
+  gateway_html: (n) => n >= 400 && n <= 599,
 };
 
 const QUOTA_CODES = [1244032, 1244033, 1244034];
@@ -36,6 +53,8 @@ export function checkFaultRules(v: unknown): FaultRule[] {
       throw new EmulatorOptionsError(`faults[${i}].kind must be one of ${KINDS.join(', ')}`);
     if (o.call !== undefined && typeof o.call !== 'string')
       throw new EmulatorOptionsError(`faults[${i}].call must be a call name or '*'`);
+    if (o.transport !== undefined && o.transport !== 'v2' && o.transport !== 'v3')
+      throw new EmulatorOptionsError(`faults[${i}].transport must be 'v2' or 'v3'`);
     const num = (k: string, ok: (n: number) => boolean) => {
       if (o[k] !== undefined && !(typeof o[k] === 'number' && ok(o[k] as number)))
         throw new EmulatorOptionsError(`faults[${i}].${k} is out of range`);
@@ -43,7 +62,8 @@ export function checkFaultRules(v: unknown): FaultRule[] {
     num('probability', (n) => n >= 0 && n <= 1);
     num('times', (n) => Number.isInteger(n) && n >= 0);
     num('ms', (n) => n >= 0 && n <= 600_000);
-    num('status', (n) => Number.isInteger(n) && n >= 500 && n <= 599);
+    const statusOk = STATUSES[o.kind as FaultKind] ?? STATUSES.http5xx!;
+    num('status', (n) => Number.isInteger(n) && statusOk(n));
     num('code', (n) => QUOTA_CODES.includes(n));
     if (o.started !== undefined && typeof o.started !== 'boolean')
       throw new EmulatorOptionsError(`faults[${i}].started must be true or false`);
@@ -77,13 +97,15 @@ export class Faults {
     }));
   }
 
-  /** Draws the faults for one request to `call`. */
-  decide(call: string): FaultDecision {
+  /** Draws the faults for one request to `call` on `transport`. */
+  decide(call: string, transport: Transport = 'v2'): FaultDecision {
     const out: FaultDecision = { delayMs: 0 };
     for (const r of this.rules) {
       const { rule } = r;
       if (rule.call !== undefined && rule.call !== '*' && rule.call !== call) continue;
+      if (rule.transport !== undefined && rule.transport !== transport) continue;
       if (ONLY_FOR[rule.kind] && !ONLY_FOR[rule.kind]!.includes(call)) continue;
+      if (ONLY_ON[rule.kind] && ONLY_ON[rule.kind] !== transport) continue;
       if (r.left <= 0) continue;
       if (out.rule && rule.kind !== 'latency') continue;
       if (this.rng() >= (rule.probability ?? 1)) continue;

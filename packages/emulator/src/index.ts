@@ -2,6 +2,7 @@ export { checkEmulatorConfig, loadEmulatorConfig, parseEmulatorConfig } from './
 export { EmulatorConfigError, EmulatorOptionsError } from './errors.js';
 export { splitParams } from './exec/split.js';
 export { checkFaultRules } from './faults.js';
+export { APIGW_PREFIX } from './http/apigw.js';
 export { ESB_PREFIX } from './http/router.js';
 export { startEmulator } from './server.js';
 export type {
@@ -16,7 +17,10 @@ export type {
   ExecMode,
   FaultKind,
   FaultRule,
+  HostRefConfig,
   JobGeneration,
   ScriptType,
   SimulateConfig,
+  StoredScript,
+  Transport,
 } from './types.js';

@@ -8,6 +8,7 @@ import { LocalExecutor } from './exec/local.js';
 import { SimulateExecutor } from './exec/simulate.js';
 import { Faults } from './faults.js';
 import { createRequestHandler } from './http/router.js';
+import { Inventory } from './inventory/inventory.js';
 import { HOST, JOB, type Job, JobStore, viewJob } from './state/jobs.js';
 import type { Emulator, EmulatorConfig, EmulatorOptions } from './types.js';
 
@@ -70,6 +71,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const ctx: CallContext = {
     gen,
     config,
+    inventory: new Inventory(config),
     store,
     bizIdCompatible,
     callbackAllowList: config.job?.callbackAllowList,
@@ -79,9 +81,11 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   };
   const faults = new Faults(seed, options.faults ?? []);
   const calls = new Map<string, number>();
+  const credentialsInParams = new Map<string, number>();
   const api = {
     jobs: () => store.list().map((j) => viewJob(j, gen)),
     calls: () => Object.fromEntries(calls),
+    credentialsInParams: () => Object.fromEntries(credentialsInParams),
     callbacks: () => callbacks.attempts.map((a) => ({ ...a })),
     setFaults: (rules: Parameters<Faults['set']>[0]) => faults.set(rules),
     faultsInjected: () => faults.counts(),
@@ -91,6 +95,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     ctx,
     faults,
     calls,
+    credentialsInParams,
     admin: api,
     missingCalls: new Set(options.missingCalls ?? []),
     signal: closing.signal,

@@ -5,11 +5,23 @@ export type ExecMode = 'local' | 'simulate';
 export type ScriptType = 1 | 2 | 3 | 4 | 5;
 /** JOB 3.x resource scope: a business or a business set. */
 export type ScopeType = 'biz' | 'biz_set';
+/** How a call reached the emulator: ESB v2 (`/api/c/compapi/v2/job/`) or the API gateway v3 (`/api/v3/`). */
+export type Transport = 'v2' | 'v3';
+/**
+ * A host named in the configuration (custom queries, topology): its CMDB host id (`bk_host_id`),
+ * or `"cloud:ip"` / `"ip"`.
+ */
+export type HostRefConfig = string | number;
 
 export interface EmulatorHost {
   ip: string;
   /** Cloud area (bk_cloud_id); 0 when absent. */
   cloud?: number;
+  /**
+   * CMDB host id, unique in the configuration. Absent: generated from the address,
+   * `cloud × 2^32 + the IPv4 address as a 32-bit number` (0:10.0.0.1 → 167772161).
+   */
+  bk_host_id?: number;
   /** Agent state: `offline` fails the host with status 1 without running; `not_installed` with 18 (JOB 3.x) or 1. */
   agent?: 'ok' | 'offline' | 'not_installed';
   /** OS accounts present on this host; absent means every account. A missing account fails the host with 311. */
@@ -24,10 +36,27 @@ export interface EmulatorHost {
 export interface EmulatorBusiness {
   /** Hosts of the business; absent means any IPv4 host is accepted. */
   hosts?: EmulatorHost[];
-  /** Custom query (CMDB dynamic group) id → `"cloud:ip"` or `"ip"` entries. */
-  custom_queries?: Record<string, string[]>;
+  /**
+   * Custom query (CMDB dynamic group) id → its hosts: host ids or `"cloud:ip"` / `"ip"` entries.
+   * ESB v2 `custom_query_id` and v3 `target_server.dynamic_group_list` read them.
+   */
+  custom_queries?: Record<string, HostRefConfig[]>;
+  /**
+   * The business's topology for v3 `topo_node_list`: set id → module id → hosts (host ids or
+   * `"cloud:ip"` / `"ip"`). Node `biz` is every host of the business.
+   */
+  topology?: Record<string, Record<string, HostRefConfig[]>>;
   /** Account aliases of the business; absent means any account. */
   accounts?: string[];
+  /** v3 `account_id` → account alias. Absent: any id is accepted while `accounts` is absent. */
+  account_ids?: Record<string, string>;
+}
+
+export interface StoredScript {
+  type: ScriptType;
+  content: string;
+  /** The id of its online version, for v3 `script_version_id`. */
+  versionId?: number;
 }
 
 export interface SimulateConfig {
@@ -68,8 +97,11 @@ export interface EmulatorConfig {
   users?: Record<string, { token?: string; permissions?: 'all' | string[] }>;
   /** Business id → business. Absent: any business id ≥ 1, any IPv4 host, any account. */
   businesses?: Record<string, EmulatorBusiness>;
-  /** Stored script id → script (plain text content). */
-  scripts?: Record<string, { type: ScriptType; content: string }>;
+  /**
+   * Stored script id → script (plain text content). ESB v2 `script_id` is an integer; v3
+   * `script_id` is text, and `script_version_id` names a script by its `versionId`.
+   */
+  scripts?: Record<string, StoredScript>;
   exec?: ExecMode;
   simulate?: SimulateConfig;
 }
@@ -84,11 +116,15 @@ export type FaultKind =
   | 'late_failure'
   | 'quota'
   | 'contradict'
-  | 'hostile_hosts';
+  | 'hostile_hosts'
+  | 'gateway_error'
+  | 'gateway_html';
 
 export interface FaultRule {
   /** API call name (e.g. `get_job_instance_status`) or `*` / absent for every call. */
   call?: string;
+  /** Only calls of this transport (default: both). */
+  transport?: Transport;
   kind: FaultKind;
   /** Chance of injection per matching request, 0..1 (default 1). Drawn from the seeded generator. */
   probability?: number;
@@ -96,7 +132,10 @@ export interface FaultRule {
   times?: number;
   /** latency: delay before answering; slow_body: pause between the two halves of the body (default 1000). */
   ms?: number;
-  /** http5xx: the HTTP status to answer (default 502). */
+  /**
+   * The HTTP status to answer (default 502). http5xx: 500–599; gateway_error: 401, 403, 404, 413,
+   * 429, 500, 502, 503, 504; gateway_html: 400–599.
+   */
   status?: number;
   /** quota: 1244032 (business, default), 1244033 (app) or 1244034 (system). */
   code?: number;
@@ -142,6 +181,7 @@ export interface EmulatorOptions {
 export interface EmulatedHostView {
   ip: string;
   bk_cloud_id: number;
+  bk_host_id: number;
   status: number;
   exitCode: number | null;
   tag: string;
@@ -153,6 +193,8 @@ export interface EmulatedJobView {
   bizId: number;
   /** `biz` or `biz_set` (JOB 3.x); `bizId` is the scope's id. */
   scopeType: ScopeType;
+  /** The transport the job was submitted on. */
+  transport: Transport;
   name: string;
   status: number;
   /** False for a job saved but never started (fault `late_failure`). */
@@ -160,7 +202,7 @@ export interface EmulatedJobView {
   createTime: string;
   /** The request as received, without `bk_app_secret` / `bk_token` (and with `script_param` masked when sensitive). */
   request: Record<string, unknown>;
-  script: { type: ScriptType; content: string; scriptId: number | null };
+  script: { type: ScriptType; content: string; scriptId: number | string | null; versionId?: number };
   /** Decoded parameter string (`******` when `is_param_sensitive` is 1). */
   params: string;
   /** The parameters as the script receives them (empty when sensitive). */
@@ -192,6 +234,12 @@ export interface Emulator {
   jobs(): EmulatedJobView[];
   /** Attempts per API call name (faulted ones included). */
   calls(): Record<string, number>;
+  /**
+   * v3 calls whose body or query string carried a secret (`bk_app_secret`, `app_secret`,
+   * `bk_token`, `access_token`), per call name: the gateway never reads them there, a client
+   * should never send them there.
+   */
+  credentialsInParams(): Record<string, number>;
   callbacks(): CallbackAttempt[];
   /** Replaces the fault rules (and their `times` counters). */
   setFaults(rules: FaultRule[]): void;

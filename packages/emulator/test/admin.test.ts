@@ -103,6 +103,7 @@ describe('introspection and admin endpoints', () => {
       void handleAdmin(req, res, new URL(req.url ?? '/', 'http://x').pathname, {
         jobs: () => emu.jobs(),
         calls: () => emu.calls(),
+        credentialsInParams: () => emu.credentialsInParams(),
         callbacks: () => emu.callbacks(),
         setFaults: (r) => emu.setFaults(r),
         faultsInjected: () => emu.faultsInjected(),

@@ -1,5 +1,6 @@
 import type { Identity } from '../http/auth.js';
 import type { CallResult } from '../http/envelope.js';
+import type { Inventory } from '../inventory/inventory.js';
 import type { Job, JobStore } from '../state/jobs.js';
 import type { Zone } from '../time.js';
 import type { EmulatorConfig, FaultRule, JobGeneration } from '../types.js';
@@ -8,6 +9,8 @@ import type { EmulatorConfig, FaultRule, JobGeneration } from '../types.js';
 export interface CallContext {
   gen: JobGeneration;
   config: EmulatorConfig;
+  /** Hosts, host ids, dynamic groups and topology of the configuration. */
+  inventory: Inventory;
   store: JobStore;
   /** JOB 3.x `bkBizIdCompatible`: `bk_biz_id` alone names the business (always true on JOB 2.x). */
   bizIdCompatible: boolean;

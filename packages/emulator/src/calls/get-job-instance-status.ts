@@ -1,5 +1,5 @@
 import { success } from '../http/envelope.js';
-import { isJobFinished, type Job } from '../state/jobs.js';
+import { cacheAnswer, cachedAnswer, isJobFinished, type Job } from '../state/jobs.js';
 import { jobTime, totalTime, type Zone, zoneKey } from '../time.js';
 import type { JobGeneration } from '../types.js';
 import type { CallHandler } from './context.js';
@@ -17,9 +17,10 @@ export interface StatusOptions {
 
 /** Serializes the status `data` of a job; cached per job version and zone so big jobs answer fast. */
 export function statusJson(job: Job, gen: JobGeneration, opts: StatusOptions): string {
-  const key = zoneKey(opts.zone);
+  const key = `v2@${gen}@${zoneKey(opts.zone)}`;
   const faulted = opts.contradict || opts.hostile;
-  if (!faulted && job.cache?.version === job.version && job.cache.key === key) return job.cache.statusJson;
+  const cached = faulted ? undefined : cachedAnswer(job, key);
+  if (cached !== undefined) return cached;
   const t = (ms: number | null) => jobTime(ms, gen, opts.zone);
   const total = totalTime(job.startMs, job.endMs);
   const times = { create_time: t(job.createMs), start_time: t(job.startMs), end_time: t(job.endMs) };
@@ -64,7 +65,7 @@ export function statusJson(job: Job, gen: JobGeneration, opts: StatusOptions): s
       : `{"type":1,"block_order":1,"block_name":${JSON.stringify(job.name)},"step_instances":[${stepJson}]}`;
   const finished = isJobFinished(job.status) !== Boolean(opts.contradict);
   const json = `{"is_finished":${finished},"job_instance":${JSON.stringify(jobInstance)},"blocks":[${block}]}`;
-  if (!faulted) job.cache = { version: job.version, key, statusJson: json };
+  if (!faulted) cacheAnswer(job, key, json);
   return json;
 }
 

@@ -33,13 +33,25 @@ export function base64DecodedLength(text: string): number {
 
 const CALLBACK_REFUSED = '回调地址不合法或不在允许列表中，请联系平台管理员添加';
 
+/** Where a request keeps its timeout and callback URL: ESB v2 names, or v3 (`timeout`, `callback_url`). */
+export interface FieldNames {
+  timeout: string;
+  callbackUrl: string;
+}
+export const V2_NAMES: FieldNames = { timeout: 'script_timeout', callbackUrl: 'bk_callback_url' };
+export const V3_NAMES: FieldNames = { timeout: 'timeout', callbackUrl: 'callback_url' };
+
 /**
  * The field checks JOB 3.x runs as bean validation before anything else (each failure is 1240003
  * with the constraint's own message): timeout range, content and parameter sizes, callback URL.
  */
-export function checkFieldsV3(body: Record<string, unknown>, ctx: CallContext): Check<null> {
-  if (!isAbsent(body.script_timeout)) {
-    const t = toInt(body.script_timeout)!;
+export function checkFieldsV3(
+  body: Record<string, unknown>,
+  ctx: CallContext,
+  names: FieldNames = V2_NAMES,
+): Check<null> {
+  if (!isAbsent(body[names.timeout])) {
+    const t = toInt(body[names.timeout])!;
     if (t < LIMITS.timeoutMin || t > LIMITS.timeoutMax)
       return reject(validationFailure(`作业超时时间必须在${LIMITS.timeoutMin}-${LIMITS.timeoutMax}之间`));
   }
@@ -60,7 +72,7 @@ export function checkFieldsV3(body: Record<string, unknown>, ctx: CallContext): 
         ),
       );
   }
-  const url = body.bk_callback_url;
+  const url = body[names.callbackUrl];
   if (!isAbsent(url) && !callbackAllowed(String(url), ctx.callbackAllowList))
     return reject(validationFailure(CALLBACK_REFUSED));
   return pass(null);

@@ -39,7 +39,7 @@ function operateV2(body: Record<string, unknown>, ctx: CallContext): CallResult 
  * not started, terminating, finished — is 1241003; 2 starts a job saved but not started (status 1),
  * else 1241015. A missing or unknown id or code is 1241002.
  */
-function operateV3(body: Record<string, unknown>, ctx: CallContext): CallResult {
+export function operateV3(body: Record<string, unknown>, ctx: CallContext): CallResult {
   for (const k of ['job_instance_id', 'operation_code'])
     if (!isAbsent(body[k]) && toInt(body[k]) === undefined) return bareBadRequest();
   const scope = resolveScope(body, ctx);

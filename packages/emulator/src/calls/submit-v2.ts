@@ -70,7 +70,7 @@ export function checkSubmitV2(body: Record<string, unknown>, ctx: CallContext): 
     if (typeof body.account !== 'string') return reject(invalid('account'));
     account = body.account;
   }
-  const targets = resolveTargets(body, scope.value.id, config);
+  const targets = resolveTargets(body, scope.value.id, ctx.inventory);
   if (!targets.ok) return targets;
   const bizAccounts = config.businesses?.[String(scope.value.id)]?.accounts;
   if (bizAccounts && !bizAccounts.includes(account))

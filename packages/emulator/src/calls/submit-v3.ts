@@ -63,7 +63,7 @@ export function checkSubmitV3(body: Record<string, unknown>, ctx: CallContext): 
     if (!bytes) return reject(invalid('script_param'));
     params = bytes.toString('utf8').replace(/\n/g, ' ');
   }
-  const targets = resolveTargets(body, scope.value.id, ctx.config);
+  const targets = resolveTargets(body, scope.value.id, ctx.inventory);
   if (!targets.ok) return targets;
   if (targets.value.length > LIMITS.targets)
     return reject(

@@ -1,6 +1,7 @@
 import { splitParams } from '../exec/split.js';
 import { HOST, type HostRun, JOB, type Job, type JobScript } from '../state/jobs.js';
 import { compactTime } from '../time.js';
+import type { Transport } from '../types.js';
 import type { CallContext } from './context.js';
 import type { Scope } from './scope.js';
 import type { Target } from './targets.js';
@@ -32,6 +33,7 @@ function hostRun(t: Target, account: string): HostRun {
   return {
     ip: t.ip,
     cloud: t.cloud,
+    hostId: t.hostId,
     status: HOST.waiting,
     exitCode: null,
     errorCode: 115,
@@ -46,7 +48,13 @@ function hostRun(t: Target, account: string): HostRun {
 }
 
 /** Saves a job for a checked request (not started yet). */
-export function saveJob(body: Record<string, unknown>, s: Submit, operator: string, ctx: CallContext): Job {
+export function saveJob(
+  body: Record<string, unknown>,
+  s: Submit,
+  operator: string,
+  ctx: CallContext,
+  transport: Transport = 'v2',
+): Job {
   const now = Date.now();
   const { id, stepInstanceId } = ctx.store.allocateIds();
   const request: Record<string, unknown> = {};
@@ -57,7 +65,8 @@ export function saveJob(body: Record<string, unknown>, s: Submit, operator: stri
     stepInstanceId,
     bizId: s.scope.id,
     scopeType: s.scope.type,
-    name: s.name ?? defaultJobName(ctx.gen, now),
+    transport,
+    name: s.name ?? defaultJobName(transport === 'v3' ? 3 : ctx.gen, now),
     operator,
     status: JOB.notStarted,
     started: false,

@@ -3,7 +3,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { constants, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { StringDecoder } from 'node:string_decoder';
-import { HOST, type HostRun, JOB, type Job } from '../state/jobs.js';
+import { HOST, type HostRun, JOB, type Job, runsAs } from '../state/jobs.js';
 import { localTime } from '../time.js';
 import type { JobGeneration } from '../types.js';
 import { interpreterFor, onPath, PERL_AUTOFLUSH, SHELL_HELPERS } from './interpreters.js';
@@ -133,7 +133,7 @@ export class LocalExecutor {
     if (h.agent === 'offline')
       return this.finishHost(job, h, HOST.agentError, null, -1, '[emulator] agent offline: not run\n');
     if (h.agent === 'not_installed') {
-      const status = this.opts.gen === 3 ? HOST.agentNotInstalled : HOST.agentError;
+      const status = runsAs(job, this.opts.gen) === 3 ? HOST.agentNotInstalled : HOST.agentError;
       return this.finishHost(job, h, status, null, -1, '[emulator] agent not installed: not run\n');
     }
     if (!h.hasAccount)
@@ -162,6 +162,7 @@ export class LocalExecutor {
         PYTHONIOENCODING: 'utf-8',
         RUNBOOK_EMU_TAG_FILE: tagFile,
         RUNBOOK_EMU_HOST_IP: h.ip,
+        RUNBOOK_EMU_HOST_ID: String(h.hostId),
         RUNBOOK_EMU_JOB_ID: String(job.id),
       };
       if (job.script.type === 1) env.BASH_ENV = join(dir, '.job_helpers.sh');
@@ -175,7 +176,8 @@ export class LocalExecutor {
       const untrackChild = this.reaper.trackChild(child);
       h.status = HOST.running;
       h.startMs = Date.now();
-      if (this.opts.gen === 2) h.log += `[${localTime(h.startMs)}][PID:${child.pid ?? 0}] job_start\n`;
+      if (runsAs(job, this.opts.gen) === 2)
+        h.log += `[${localTime(h.startMs)}][PID:${child.pid ?? 0}] job_start\n`;
       this.opts.touch(job);
       const sink = new LogSink(h, this.opts.logLimitBytes);
       child.stdout?.on('data', (b: Buffer) => sink.write(b));

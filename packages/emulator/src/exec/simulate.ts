@@ -1,5 +1,5 @@
 import { createRng, mixSeed } from '../rng.js';
-import { HOST, type HostRun, JOB, type Job } from '../state/jobs.js';
+import { HOST, type HostRun, JOB, type Job, runsAs } from '../state/jobs.js';
 import { localTime } from '../time.js';
 import type { JobGeneration, SimulateConfig } from '../types.js';
 
@@ -63,7 +63,8 @@ export class SimulateExecutor {
       let final: number = rng() < (config.failRate ?? 0) ? HOST.nonZero : HOST.success;
       if (rng() < (config.agentErrorRate ?? 0)) final = HOST.agentError;
       if (h.agent === 'offline') final = HOST.agentError;
-      if (h.agent === 'not_installed') final = gen === 3 ? HOST.agentNotInstalled : HOST.agentError;
+      if (h.agent === 'not_installed')
+        final = runsAs(job, gen) === 3 ? HOST.agentNotInstalled : HOST.agentError;
       if (!h.hasAccount) final = HOST.accountMissing;
       if (h.forcedStatus !== undefined) final = h.forcedStatus;
       if (final !== HOST.success && final !== HOST.nonZero) d = 0;
@@ -152,7 +153,7 @@ export class SimulateExecutor {
     const i = plan.index.get(h) ?? 0;
     const lines = this.opts.config.logLines ?? 3;
     const t = localTime(h.startMs);
-    let out = this.opts.gen === 2 ? `[${t}][PID:${10000 + (i % 50000)}] job_start\n` : '';
+    let out = runsAs(job, this.opts.gen) === 2 ? `[${t}][PID:${10000 + (i % 50000)}] job_start\n` : '';
     const shown = h.status === HOST.running ? Math.floor(lines / 2) : lines;
     if (
       h.status === HOST.agentError ||

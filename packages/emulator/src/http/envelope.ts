@@ -38,3 +38,18 @@ export function renderEnvelope(r: CallResult, gen: JobGeneration): string {
   for (const [k, v] of Object.entries(r.extra ?? {})) text += `,${JSON.stringify(k)}:${JSON.stringify(v)}`;
   return `${text}}`;
 }
+
+/**
+ * JOB's own envelope as the API gateway passes it on (v3): `{result, code, data, job_request_id}`
+ * without ESB's `request_id`; null fields are left out (`EsbResp`, `@JsonInclude(NON_NULL)`), so a
+ * success has no `message` and a failure no `data`.
+ */
+export function renderEnvelopeApigw(r: CallResult): string {
+  const dataJson = r.dataJson ?? JSON.stringify(r.data ?? null);
+  let text = `{"result":${r.code === 0},"code":${r.code}`;
+  if (r.code !== 0) text += `,"message":${JSON.stringify(r.message)}`;
+  if (dataJson !== 'null') text += `,"data":${dataJson}`;
+  text += `,"job_request_id":"${randomBytes(8).toString('hex')}"`;
+  for (const [k, v] of Object.entries(r.extra ?? {})) text += `,${JSON.stringify(k)}:${JSON.stringify(v)}`;
+  return `${text}}`;
+}

@@ -1,31 +1,31 @@
-import { type IncomingMessage, type ServerResponse, STATUS_CODES } from 'node:http';
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ADMIN_PREFIX, type AdminTarget, handleAdmin } from '../admin.js';
-import type { CallContext, RequestMeta } from '../calls/context.js';
-import { CALLS, GET_CALLS } from '../calls/index.js';
+import type { CallContext } from '../calls/context.js';
 import type { Faults } from '../faults.js';
-import { DEFAULT_ZONE, parseZone, type Zone } from '../time.js';
-import type { FaultRule } from '../types.js';
-import { authenticate, authFields } from './auth.js';
-import { BodyTooLarge, parseJsonObject, queryObject, readBody } from './body.js';
-import { type CallResult, failure, renderEnvelope } from './envelope.js';
+import type { FaultRule, Transport } from '../types.js';
+import { apigwCall, apiNotFound, carriesSecret, handleApigwCall, isApigwPath, jobAnswer } from './apigw.js';
+import { BodyTooLarge, readBody } from './body.js';
+import { renderEnvelope } from './envelope.js';
+import { ESB_PREFIX, HANDLER_FAULTS, handleEsbCall } from './esb.js';
+import { gatewayError, htmlErrorPage, type RawAnswer } from './gateway.js';
 
-/** Every JOB call lives under this ESB path, e.g. `/api/c/compapi/v2/job/fast_execute_script/`. */
-export const ESB_PREFIX = '/api/c/compapi/v2/job/';
+export { ESB_PREFIX } from './esb.js';
 
 export interface RouterDeps {
   ctx: CallContext;
   faults: Faults;
-  /** Attempts per call name. */
+  /** Attempts per call name (both transports). */
   calls: Map<string, number>;
+  /** v3 calls with a secret in their body or query, per call name. */
+  credentialsInParams: Map<string, number>;
   admin: AdminTarget;
-  /** Calls answered as unknown components (1306404). */
+  /** ESB calls answered as unknown components (1306404). */
   missingCalls: ReadonlySet<string>;
   /** Aborted when the emulator closes: cuts injected delays short. */
   signal: AbortSignal;
 }
-
-const BAD_JSON = 'Request JSON string is wrong in format, which cannot be analyzed.';
 
 function reset(res: ServerResponse): void {
   const socket = res.socket;
@@ -33,121 +33,109 @@ function reset(res: ServerResponse): void {
   else socket?.destroy();
 }
 
-function plain(res: ServerResponse, status: number, text: string): void {
-  res.writeHead(status, { 'content-type': 'text/plain; charset=utf-8' });
-  res.end(text);
+function send(res: ServerResponse, a: RawAnswer): void {
+  res.writeHead(a.status, { ...a.headers, 'content-length': a.body.length });
+  res.end(a.body);
 }
 
-/** Reads the request's fields: JSON body for POST, the query for GET of the two read calls. */
-function requestFields(
+const plain = (status: number, text: string): RawAnswer => ({
+  status,
+  headers: { 'content-type': 'text/plain; charset=utf-8' },
+  body: Buffer.from(text, 'utf8'),
+});
+
+/** Which call a request is, on which transport; undefined for a path neither serves. */
+function route(
   req: IncomingMessage,
-  url: URL,
-  call: string,
-  raw: Buffer,
-): { ok: true; fields: Record<string, unknown> } | { ok: false; result: CallResult } {
-  if (req.method === 'GET' && GET_CALLS.has(call)) return { ok: true, fields: queryObject(url.searchParams) };
-  if (req.method !== 'POST')
-    return {
-      ok: false,
-      result: failure(1306209, 'The system interface does not support the request method'),
-    };
-  const fields = parseJsonObject(raw);
-  return fields ? { ok: true, fields } : { ok: false, result: failure(1306000, BAD_JSON) };
+  path: string,
+): { transport: Transport; call: string | undefined } | undefined {
+  if (path.startsWith(ESB_PREFIX))
+    return { transport: 'v2', call: path.slice(ESB_PREFIX.length).replace(/\/$/, '') };
+  if (isApigwPath(path)) return { transport: 'v3', call: apigwCall(req.method, path) };
+  return undefined;
 }
 
-/** The fault kinds a handler applies itself; the others act on the HTTP exchange. */
-const HANDLER_FAULTS = new Set(['late_failure', 'quota', 'contradict', 'hostile_hosts']);
-
-/** The zone of JOB 3.x time strings for this request; 1247005 when the header is not a zone. */
-function requestZone(req: IncomingMessage): { ok: true; zone: Zone } | { ok: false; result: CallResult } {
-  const header = req.headers['x-bk-job-user-timezone'];
-  const text = (Array.isArray(header) ? header[0] : header)?.trim();
-  if (!text) return { ok: true, zone: { name: DEFAULT_ZONE } };
-  const zone = parseZone(text);
-  return zone ? { ok: true, zone } : { ok: false, result: failure(1247005, `无效的用户时区：${text}`) };
-}
-
-/** Reads, authenticates and handles one ESB call; the result to render. */
-function handleCall(
-  deps: RouterDeps,
-  req: IncomingMessage,
-  url: URL,
-  call: string,
-  raw: Buffer,
-  fault: FaultRule | undefined,
-): CallResult {
-  const { ctx } = deps;
-  const handler = Object.hasOwn(CALLS, call) && !deps.missingCalls.has(call) ? CALLS[call] : undefined;
-  if (fault?.kind === 'rate_limit') return failure(1306429, 'Access frequency limit');
-  if (!handler) return failure(1306404, 'Not found, component class not found');
-  const read = requestFields(req, url, call, raw);
-  if (!read.ok) return read.result;
-  const auth = authenticate(authFields(req.headers, read.fields), ctx.config);
-  if (!auth.ok) return auth.result;
-  const zone = ctx.gen === 3 ? requestZone(req) : { ok: true as const, zone: { name: DEFAULT_ZONE } };
-  if (!zone.ok) return zone.result;
-  const meta: RequestMeta = {
-    method: req.method === 'GET' ? 'GET' : 'POST',
-    zone: zone.zone,
-    injection: deps.faults.injectedTotal(),
-    ...(fault && HANDLER_FAULTS.has(fault.kind) ? { fault } : {}),
-  };
-  try {
-    return handler(read.fields, auth.identity, ctx, meta);
-  } catch (err) {
-    return failure(1306000, `System error: ${(err as Error).message}`);
+/** Faults that replace the whole exchange: the answer to send, or 'reset'. */
+function exchangeFault(rule: FaultRule | undefined): RawAnswer | 'reset' | undefined {
+  switch (rule?.kind) {
+    case 'reset':
+      return 'reset';
+    case 'http5xx':
+    case 'gateway_html':
+      return htmlErrorPage(rule.status ?? 502);
+    case 'gateway_error':
+      return gatewayError(rule.status ?? 502);
+    default:
+      return undefined;
   }
 }
 
-/** The HTTP entry point: admin endpoints, then ESB calls with faults, authentication and the envelope. */
+/** Writes an answer, or half of it, waits `ms`, then the rest (fault `slow_body`). */
+async function sendSlowly(res: ServerResponse, a: RawAnswer, ms: number, signal: AbortSignal): Promise<void> {
+  res.writeHead(a.status, { ...a.headers, 'content-length': a.body.length });
+  const half = Math.floor(a.body.length / 2);
+  res.write(a.body.subarray(0, half));
+  await sleep(ms, undefined, { signal });
+  if (!res.destroyed) res.end(a.body.subarray(half));
+}
+
+/**
+ * The HTTP entry point: admin endpoints, then ESB v2 calls and API gateway v3 calls, each with
+ * faults (drawn by call name and transport), authentication and its own envelope.
+ */
 export function createRequestHandler(deps: RouterDeps) {
   const { ctx, faults, calls } = deps;
+  const ctxV3: CallContext = { ...ctx, gen: 3 };
   return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const url = new URL(req.url ?? '/', 'http://emulator');
     if (url.pathname.startsWith(ADMIN_PREFIX)) return handleAdmin(req, res, url.pathname, deps.admin);
-    if (!url.pathname.startsWith(ESB_PREFIX)) {
+    const target = route(req, url.pathname);
+    if (target?.call === undefined) {
       await readBody(req).catch(() => undefined);
-      return plain(res, 404, `not found: ${url.pathname}\n`);
+      if (target) return send(res, apiNotFound(req.method, url.pathname));
+      return send(res, plain(404, `not found: ${url.pathname}\n`));
     }
-    const call = url.pathname.slice(ESB_PREFIX.length).replace(/\/$/, '');
+    const { transport } = target;
+    const call = target.call;
     calls.set(call, (calls.get(call) ?? 0) + 1);
-    const fault = faults.decide(call);
+    const fault = faults.decide(call, transport);
     if (fault.delayMs > 0) await sleep(fault.delayMs, undefined, { signal: deps.signal });
 
     let raw: Buffer;
     try {
       raw = await readBody(req);
     } catch (err) {
-      if (err instanceof BodyTooLarge) return plain(res, 413, `${err.message}\n`);
+      if (err instanceof BodyTooLarge)
+        return send(res, transport === 'v3' ? gatewayError(413) : plain(413, `${err.message}\n`));
       return;
     }
     const rule = fault.rule;
-    const kind = rule?.kind;
-    if (kind === 'reset') {
+    const replaced = exchangeFault(rule);
+    if (replaced) {
       faults.settle(rule!, true);
-      return reset(res);
+      return replaced === 'reset' ? reset(res) : send(res, replaced);
     }
-    if (kind === 'http5xx') {
-      faults.settle(rule!, true);
-      const status = rule?.status ?? 502;
-      res.writeHead(status, { 'content-type': 'text/html' });
-      const title = `${status} ${STATUS_CODES[status] ?? 'Server Error'}`;
-      res.end(`<html><head><title>${title}</title></head><body><h1>${title}</h1></body></html>\n`);
-      return;
+    const injection = faults.injectedTotal();
+    let answer: RawAnswer;
+    let faultApplied = true;
+    if (transport === 'v3') {
+      if (carriesSecret(url, raw))
+        deps.credentialsInParams.set(call, (deps.credentialsInParams.get(call) ?? 0) + 1);
+      const out = handleApigwCall(ctxV3, req, url, call, raw, rule, injection);
+      faultApplied = !('body' in out) && out.faultApplied === true;
+      answer = 'body' in out ? out : jobAnswer(out, randomUUID());
+    } else {
+      const out = handleEsbCall(ctx, deps.missingCalls, req, url, call, raw, rule, injection);
+      faultApplied = out.faultApplied === true;
+      answer = {
+        status: 200,
+        headers: { 'content-type': 'application/json; charset=utf-8' },
+        body: Buffer.from(renderEnvelope(out, ctx.gen), 'utf8'),
+      };
     }
-    const result = handleCall(deps, req, url, call, raw, rule);
-    if (rule) faults.settle(rule, HANDLER_FAULTS.has(rule.kind) ? result.faultApplied === true : true);
-    if (kind === 'drop_after_create') return reset(res);
-    const text = Buffer.from(renderEnvelope(result, ctx.gen), 'utf8');
-    res.writeHead(200, { 'content-type': 'application/json; charset=utf-8', 'content-length': text.length });
-    if (kind === 'slow_body') {
-      const half = Math.floor(text.length / 2);
-      res.write(text.subarray(0, half));
-      await sleep(rule?.ms ?? 1000, undefined, { signal: deps.signal });
-      if (res.destroyed) return;
-      res.end(text.subarray(half));
-      return;
-    }
-    res.end(text);
+    if (rule) faults.settle(rule, HANDLER_FAULTS.has(rule.kind) ? faultApplied : true);
+    if (rule?.kind === 'drop_after_create') return reset(res);
+    if (rule?.kind === 'slow_body') return sendSlowly(res, answer, rule.ms ?? 1000, deps.signal);
+    send(res, answer);
   };
 }

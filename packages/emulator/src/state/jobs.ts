@@ -1,5 +1,5 @@
 import { jobTime } from '../time.js';
-import type { EmulatedJobView, JobGeneration, ScopeType, ScriptType } from '../types.js';
+import type { EmulatedJobView, JobGeneration, ScopeType, ScriptType, Transport } from '../types.js';
 
 /** Per-host status values used here (see docs/job-api.md). */
 export const HOST = {
@@ -35,6 +35,8 @@ export const isJobFinished = (s: number) => s !== 1 && s !== 2 && s !== 7 && s !
 export interface HostRun {
   ip: string;
   cloud: number;
+  /** CMDB host id (`bk_host_id`). */
+  hostId: number;
   status: number;
   exitCode: number | null;
   /** 0 done, 115 running, 126 terminated, -1 other. */
@@ -53,7 +55,10 @@ export interface HostRun {
 export interface JobScript {
   type: ScriptType;
   content: string;
-  scriptId: number | null;
+  /** The stored script: an integer on ESB v2, the configuration's key on v3. */
+  scriptId: number | string | null;
+  /** v3 `script_version_id` that named it. */
+  versionId?: number;
 }
 
 export interface Job {
@@ -62,6 +67,8 @@ export interface Job {
   /** The scope's id (`bk_biz_id` on JOB 2.x). */
   bizId: number;
   scopeType: ScopeType;
+  /** The transport it was submitted on. */
+  transport: Transport;
   name: string;
   operator: string;
   status: number;
@@ -81,11 +88,26 @@ export interface Job {
   callbackUrl: string | null;
   /** Bumped on every visible change; answers are cached per version. */
   version: number;
-  cache: { version: number; key: string; statusJson: string } | null;
+  /** Serialized status answers of the current version, by answer kind (transport, zone, options). */
+  cache: { version: number; answers: Map<string, string> } | null;
   /** Brings lazily computed state (simulate) up to date. */
   refresh?: (now: number) => void;
   /** Produces a host's log when it is not kept in `log` (simulate). */
   logOf?: (host: HostRun) => string;
+}
+
+/** The JOB a job runs on: a job submitted on v3 runs as on JOB 3.x whatever the emulator's generation. */
+export const runsAs = (job: Job, gen: JobGeneration): JobGeneration => (job.transport === 'v3' ? 3 : gen);
+
+/** A status answer serialized for the job's current version, if any. */
+export function cachedAnswer(job: Job, key: string): string | undefined {
+  return job.cache?.version === job.version ? job.cache.answers.get(key) : undefined;
+}
+
+/** Keeps a status answer for the job's current version (answers of older versions are dropped). */
+export function cacheAnswer(job: Job, key: string, json: string): void {
+  if (job.cache?.version !== job.version) job.cache = { version: job.version, answers: new Map() };
+  job.cache.answers.set(key, json);
 }
 
 /** The jobs of one emulator, with the rules for job status transitions. */
@@ -151,6 +173,7 @@ export function viewJob(job: Job, gen: JobGeneration): EmulatedJobView {
     stepInstanceId: job.stepInstanceId,
     bizId: job.bizId,
     scopeType: job.scopeType,
+    transport: job.transport,
     name: job.name,
     status: job.status,
     started: job.started,
@@ -165,6 +188,7 @@ export function viewJob(job: Job, gen: JobGeneration): EmulatedJobView {
     hosts: job.hosts.map((h) => ({
       ip: h.ip,
       bk_cloud_id: h.cloud,
+      bk_host_id: h.hostId,
       status: h.status,
       exitCode: h.exitCode,
       tag: h.tag,
