@@ -88,6 +88,8 @@ export function checkEmulatorConfig(doc: unknown, source = 'emulator config'): E
 function checkBusiness(v: unknown, at: string, bad: (w: string, m: string) => never): void {
   if (!isObj(v)) bad(at, 'must be a mapping');
   const b = v as Obj;
+  if (b.type !== undefined && b.type !== 'biz' && b.type !== 'biz_set')
+    bad(`${at}.type`, 'must be biz or biz_set');
   if (b.hosts !== undefined) {
     if (!Array.isArray(b.hosts)) bad(`${at}.hosts`, 'must be a list');
     (b.hosts as unknown[]).forEach((h, i) => {
