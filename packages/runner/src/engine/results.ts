@@ -16,7 +16,8 @@ export function hostsOfStatus(st: JobInstanceStatus): HostStatus[] {
 
 /**
  * Per-host results from the log answer; hosts the log omits keep their status, an empty log and no
- * exit code (`null`: JOB never said one). Hosts whose identity core found unusable keep `invalid`.
+ * exit code (`null`: JOB never said one). Hosts whose identity core found unusable keep `invalid`,
+ * each an entry of its own: what is shown of them is no identity, so two are never merged.
  */
 export function hostResults(
   st: JobInstanceStatus,
@@ -24,8 +25,11 @@ export function hostResults(
   logError?: string,
 ): HostResult[] {
   const out = new Map<string, HostResult>();
+  let unusable = 0;
+  const keyOf = (h: { bk_cloud_id: number; ip: string; invalid?: string }) =>
+    h.invalid ? `unusable ${unusable++}` : `${h.bk_cloud_id}:${h.ip}`;
   for (const h of hostsOfStatus(st)) {
-    out.set(`${h.bk_cloud_id}:${h.ip}`, {
+    out.set(keyOf(h), {
       ip: h.ip,
       cloud: h.bk_cloud_id,
       status: h.status,
@@ -38,7 +42,7 @@ export function hostResults(
   for (const step of logs ?? []) {
     for (const r of step.step_results) {
       for (const l of r.ip_logs) {
-        out.set(`${l.bk_cloud_id}:${l.ip}`, {
+        out.set(keyOf(l), {
           ip: l.ip,
           cloud: l.bk_cloud_id,
           status: r.ip_status,

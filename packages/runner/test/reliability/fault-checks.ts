@@ -84,7 +84,7 @@ const HOST_MISMATCH = /^step (\S+): (?:\d+ hosts recorded, \d+ in JOB|host \S+ m
 /**
  * Replaces checkRun's host-by-host comparison for steps with hosts JOB named unusably (the record
  * cannot name them as JOB's record does): every usable recorded host is one of the job's, with its
- * status and its log; every host of the job is recorded usably or stands behind an unusable entry.
+ * status; every host of the job is recorded usably or stands behind an unusable entry, none lost.
  */
 export function hostileHostChecks(
   found: string[],
@@ -111,6 +111,8 @@ export function hostileHostChecks(
     const unusable = (s.hosts ?? []).length - usable.length;
     if (missing.length > unusable)
       v.push(`step ${s.name}: ${missing.length} of JOB's hosts missing, ${unusable} recorded as unusable`);
+    if ((s.hosts ?? []).length < job.hosts.length)
+      v.push(`step ${s.name}: ${(s.hosts ?? []).length} hosts recorded for JOB's ${job.hosts.length}`);
   }
   return v;
 }
