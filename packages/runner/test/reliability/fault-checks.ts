@@ -32,7 +32,7 @@ export function quotaChecks(
   const waited = new Map<string, { sum: number; clock: number; since?: number }>();
   let waits = 0;
   for (const [i, e] of events.entries()) {
-    const w = waited.get('step' in e ? e.step : '') ?? { sum: 0, clock: 0 };
+    const w = waited.get(('step' in e && e.step) || '') ?? { sum: 0, clock: 0 };
     if (e.type === 'step.waiting') {
       waits++;
       if (e.limitMs !== wait.limitMs)
