@@ -1,6 +1,6 @@
 /**
  * Hosts JOB names unusably (paths, control characters, null, numbers: the emulator's `hostile_hosts`
- * fault on every status and log answer) are each kept in the run record, by position: two whose
+ * fault on every status and log answer) are each kept in the run record: two of one answer whose
  * shown form is the same are two hosts, not one.
  */
 
@@ -78,11 +78,12 @@ describe('hosts JOB names unusably', () => {
 
     const step = readRecordFile(root, 'u-1').steps[0]!;
     const hosts = step.hosts ?? [];
-    // The status answer's 16 and the log answer's 16: none can be matched to another, none is lost.
-    expect(hosts).toHaveLength(32);
+    // Every host of the status answer is an entry, those shown alike too (fewer shown forms than
+    // entries); the log answer's hosts are matched to them only by shown form and order, so none is lost.
+    expect(hosts.length).toBeGreaterThanOrEqual(16);
     expect(hosts.every((h) => h.invalid)).toBe(true);
     const shown = new Set(hosts.map((h) => h.ip));
-    expect(shown.size).toBeLessThan(hosts.length);
+    expect(shown.size).toBeLessThan(16);
     const logs = hosts.map((h) => h.log);
     expect(new Set(logs).size).toBe(hosts.length);
     for (const log of logs) {
