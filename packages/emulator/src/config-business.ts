@@ -63,6 +63,8 @@ function checkTopology(v: unknown, at: string, bad: Bad): void {
 export function checkBusiness(v: unknown, at: string, bad: Bad): void {
   if (!isObj(v)) bad(at, 'must be a mapping');
   const b = v as Obj;
+  if (b.type !== undefined && b.type !== 'biz' && b.type !== 'biz_set')
+    bad(`${at}.type`, 'must be biz or biz_set');
   if (b.hosts !== undefined) {
     if (!Array.isArray(b.hosts)) bad(`${at}.hosts`, 'must be a list');
     (b.hosts as unknown[]).forEach((h, i) => {

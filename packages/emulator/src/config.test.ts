@@ -72,6 +72,7 @@ describe('emulator configuration', () => {
     ['a: [', /not valid YAML/],
     ['job: { generation: 4 }', /job\.generation must be 2 or 3/],
     ['job: { bizIdCompatible: "no" }', /job\.bizIdCompatible must be true or false/],
+    ['businesses: { "5": { type: set } }', /businesses\.5\.type must be biz or biz_set/],
     ['job: { version: 3 }', /job\.version is not a known key/],
     ['job: { callbackAllowList: ["ftp://x/"] }', /not an http\(s\) base URL/],
     ['job: { callbackAllowList: ["https://u@x/"] }', /not an http\(s\) base URL/],

@@ -34,6 +34,11 @@ export interface EmulatorHost {
 }
 
 export interface EmulatorBusiness {
+  /**
+   * JOB 3.x: whether this id is a business or a business set (a CMDB business set may have any id).
+   * Default: a set for 8000000–9999999, a business otherwise.
+   */
+  type?: ScopeType;
   /** Hosts of the business; absent means any IPv4 host is accepted. */
   hosts?: EmulatorHost[];
   /**

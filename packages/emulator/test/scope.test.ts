@@ -8,6 +8,9 @@ let compat: Emulator;
 const businesses = {
   '2': { hosts: [{ ip: '10.0.0.1' }] },
   '8000001': { hosts: [{ ip: '10.0.0.1' }] },
+  // A CMDB business set whose id is outside the range, and a business inside it.
+  '5': { type: 'biz_set' as const, hosts: [{ ip: '10.0.0.1' }] },
+  '8000002': { type: 'biz' as const, hosts: [{ ip: '10.0.0.1' }] },
 };
 
 beforeAll(async () => {
@@ -102,6 +105,29 @@ describe('JOB 3.x with bkBizIdCompatible off: every call needs bk_scope_type + b
       bizId: 8000001,
       scopeType: 'biz_set',
     });
+  });
+});
+
+describe('a configured business says its type: JOB decides by the scope type, not by the id', () => {
+  it('biz_set 5 (type: biz_set) works on submit, status and log; biz 5 is another, unknown scope', async () => {
+    const gone = { result: false, code: 1243049 };
+    const a = await call(required, 'fast_execute_script', submitBody(scope('biz_set', '5')));
+    expect(a.result).toBe(true);
+    const ref = { ...AUTH, ...scope('biz_set', '5'), job_instance_id: a.data.job_instance_id };
+    const status = await call(required, 'get_job_instance_status', ref);
+    expect(status.data.job_instance).toMatchObject({ bk_scope_type: 'biz_set', bk_scope_id: '5' });
+    expect(await call(required, 'get_job_instance_log', ref)).toMatchObject({ result: true });
+    expect(await call(required, 'fast_execute_script', submitBody(scope('biz', '5')))).toMatchObject(gone);
+    // bk_biz_id alone names the business 5, which is not configured.
+    expect(await call(compat, 'fast_execute_script', submitBody({ bk_biz_id: 5 }))).toMatchObject(gone);
+  });
+
+  it('biz 8000002 (type: biz) is a business although its id is in the set range', async () => {
+    const a = await call(required, 'fast_execute_script', submitBody(scope('biz', '8000002')));
+    expect(a.result).toBe(true);
+    expect(
+      await call(required, 'fast_execute_script', submitBody(scope('biz_set', '8000002'))),
+    ).toMatchObject({ result: false, code: 1243049 });
   });
 });
 

@@ -63,14 +63,18 @@ export function resolveScope(body: Record<string, unknown>, ctx: CallContext): C
   return lookup(isBizSetId(n) ? 'biz_set' : 'biz', String(n), ctx);
 }
 
-/** The scope must exist: a configured business (a set when its id is in the set range). */
+/**
+ * The scope must exist: a configured business or set of that type. A configured id is a set when
+ * its `type` says so, else when it lies in the set range (JOB decides by the scope type, not the id).
+ */
 function lookup(type: ScopeType, idText: string, ctx: CallContext): Check<Scope> {
   if (!/^[1-9]\d{0,14}$/.test(idText)) return reject(SCOPE_NOT_FOUND);
   const id = Number(idText);
   const businesses = ctx.config.businesses;
   if (businesses) {
     if (!Object.hasOwn(businesses, idText)) return reject(SCOPE_NOT_FOUND);
-    if ((type === 'biz_set') !== isBizSetId(id)) return reject(SCOPE_NOT_FOUND);
+    const configured = businesses[idText]?.type ?? (isBizSetId(id) ? 'biz_set' : 'biz');
+    if (type !== configured) return reject(SCOPE_NOT_FOUND);
   }
   return pass({ type, id });
 }

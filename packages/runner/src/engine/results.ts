@@ -14,6 +14,24 @@ export function hostsOfStatus(st: JobInstanceStatus): HostStatus[] {
   return st.blocks.flatMap((b) => b.step_instances.flatMap((s) => s.step_ip_status));
 }
 
+type Identity = { bk_cloud_id: number; ip: string; invalid?: string };
+
+/**
+ * The key of a host within one answer. A host named unusably is shown, not identified, so hosts
+ * shown alike are told apart by their order: the n-th shown as X in the status answer is the n-th
+ * shown as X in the log answer, and no two of one answer are ever merged.
+ */
+function answerKeys(): (h: Identity) => string {
+  const seen = new Map<string, number>();
+  return (h) => {
+    const key = `${h.bk_cloud_id}:${h.ip}`;
+    if (!h.invalid) return key;
+    const n = seen.get(key) ?? 0;
+    seen.set(key, n + 1);
+    return `unusable #${n} ${key}`;
+  };
+}
+
 /**
  * Per-host results from the log answer; hosts the log omits keep their status, an empty log and no
  * exit code (`null`: JOB never said one). Hosts whose identity core found unusable keep `invalid`.
@@ -24,8 +42,9 @@ export function hostResults(
   logError?: string,
 ): HostResult[] {
   const out = new Map<string, HostResult>();
+  const statusKey = answerKeys();
   for (const h of hostsOfStatus(st)) {
-    out.set(`${h.bk_cloud_id}:${h.ip}`, {
+    out.set(statusKey(h), {
       ip: h.ip,
       cloud: h.bk_cloud_id,
       status: h.status,
@@ -35,10 +54,11 @@ export function hostResults(
       ...(h.invalid ? { invalid: h.invalid } : {}),
     });
   }
+  const logKey = answerKeys();
   for (const step of logs ?? []) {
     for (const r of step.step_results) {
       for (const l of r.ip_logs) {
-        out.set(`${l.bk_cloud_id}:${l.ip}`, {
+        out.set(logKey(l), {
           ip: l.ip,
           cloud: l.bk_cloud_id,
           status: r.ip_status,

@@ -52,7 +52,10 @@ export const caseSeed = (campaign: string, i: number): number => {
 
 export interface Counts {
   runs: number;
+  /** Faults injected: by the emulator's own count where a campaign has one (`faultsInjected`). */
   faults: number;
+  /** Faults the client saw (an attempt that errored, answered non-200 or was rate-limited). */
+  faultsSeen?: number;
   inputs: number;
   signals: number;
   violations: number;

@@ -21,6 +21,8 @@ export interface EmulatorProcess {
   jobs(): Promise<EmulatedJobView[]>;
   calls(): Promise<Record<string, number>>;
   setFaults(rules: FaultRule[]): Promise<void>;
+  /** Faults the emulator injected since it started, by kind (`GET /__emulator/faults`). */
+  faultsInjected(): Promise<Record<string, number>>;
   stop(): Promise<void>;
 }
 
@@ -68,6 +70,7 @@ export async function startEmulatorProcess(
     async setFaults(rules) {
       await admin('faults', { method: 'PUT', body: JSON.stringify(rules) });
     },
+    faultsInjected: async () => ((await admin('faults')) as { injected: Record<string, number> }).injected,
     stop: () =>
       new Promise<void>((resolve) => {
         if (child.exitCode !== null) return resolve();

@@ -1,8 +1,9 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { statSync } from 'node:fs';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createClient, type DebugEvent } from '@runbook/core';
-import type { FaultKind, FaultRule } from '@runbook/emulator';
+import type { EmulatedJobView } from '@runbook/emulator';
 import { loadRunbook } from '@runbook/schema';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resumeDirectives } from '../../src/engine/directives.js';
@@ -11,13 +12,14 @@ import { startRun } from '../../src/engine/execute.js';
 import { resolvePlan } from '../../src/plan/resolve.js';
 import type { Plan } from '../../src/plan/types.js';
 import { createRecorder, newRecord } from '../../src/record/recorder.js';
+import type { RunRecord } from '../../src/record/types.js';
 import { runCli } from '../helpers.js';
 import {
   bounded,
+  type Counts,
   caseSeed,
   cases,
   createRng,
-  type Rng,
   report,
   SEED,
   size,
@@ -25,76 +27,120 @@ import {
   Violations,
 } from './campaign.js';
 import { type EmulatorProcess, startEmulatorProcess } from './emulator-process.js';
+import {
+  hostileHostChecks,
+  lateFailureChecks,
+  pathChecks,
+  quotaChecks,
+  resumeAsks,
+  snapshot,
+} from './fault-checks.js';
+import {
+  APP,
+  APP_SECRET,
+  drawMode,
+  emulatorConfig,
+  faultDelta,
+  faultRules,
+  faultRunbook,
+  JOB_MODES,
+  type JobMode,
+  QUOTA_WAIT,
+  sum,
+} from './fault-draw.js';
 import { checkRun, jobsByStep, readRecordFile } from './invariants.js';
-
-const APP = 'rel-app';
-const APP_SECRET = 'rel-app-secret-CANARY-5d1';
-const CONFIG = `apps:
-  ${APP}: ${APP_SECRET}
-exec: simulate
-simulate:
-  durationMs: [2, 30]
-  failRate: 0.08
-  logLines: 2
-`;
-const CALLS = ['fast_execute_script', 'get_job_instance_status', 'get_job_instance_log', '*'] as const;
-const KINDS: FaultKind[] = ['latency', 'http5xx', 'reset', 'rate_limit', 'slow_body', 'drop_after_create'];
-
-/** A multi-step runbook of 2–4 steps on 1–5 hosts each; the name makes its jobs findable in the emulator. */
-export function faultRunbook(name: string, rng: Rng): string {
-  const steps = rng.int(2, 4);
-  let text = `version: 1\nname: ${name}\nbiz: ${rng.int(1, 3)}\ndefaults:\n  account: root\n  timeout: 60\n  on_failure: ${rng.pick(['abort', 'continue'])}\nsteps:\n`;
-  for (let s = 1; s <= steps; s++) {
-    const hosts = Array.from({ length: rng.int(1, 5) }, (_, h) => `"10.${s}.${rng.int(0, 9)}.${h + 1}"`);
-    text += `  - name: s${s}\n    hosts: [${hosts.join(', ')}]\n    params: "--n ${s}"\n    script: |\n      echo step ${s} "$@"\n`;
-  }
-  return text;
-}
-
-/** 0–5 seeded fault rules over every call. */
-export function faultRules(rng: Rng): FaultRule[] {
-  const rules: FaultRule[] = [];
-  const n = rng.chance(0.1) ? 0 : rng.int(1, 5);
-  for (let k = 0; k < n; k++) {
-    const kind = rng.pick(KINDS);
-    const call = kind === 'drop_after_create' ? 'fast_execute_script' : rng.pick(CALLS);
-    const rule: FaultRule = { call, kind, probability: Math.round(rng.int(5, 40)) / 100 };
-    if (kind === 'latency') rule.ms = rng.int(1, 15);
-    // Mostly short pauses; sometimes longer than the client's body timeout (a timeout after sending).
-    if (kind === 'slow_body') rule.ms = rng.chance(0.15) ? 400 : rng.int(1, 20);
-    if (kind === 'http5xx') rule.status = rng.pick([500, 502, 503, 504]);
-    if (rng.chance(0.3)) rule.times = rng.int(1, 3);
-    rules.push(rule);
-  }
-  return rules;
-}
 
 /** A client fault seen by the runner: an attempt that failed, or answered 5xx or a rate limit. */
 const isFault = (e: DebugEvent) =>
   e.error !== undefined || (e.status !== undefined && e.status !== 200) || e.code === 1306429;
 
-/** Exit codes (and may-have-started reports) seen, so a run shows what it covered. */
+/** Exit codes (and may-have-started reports), emulator modes and injected faults by kind, so a run shows what it covered. */
 const exits: Record<string, number> = {};
 const resumes: Record<string, number> = {};
-let emu: EmulatorProcess;
+const modes: Record<string, number> = {};
+const kinds: Record<string, number> = {};
+/** What the runs came to that the new fault kinds aim at. */
+const covered: Record<string, number> = {};
+const tick = (m: Record<string, number>, k: string | number, n = 1) => {
+  m[k] = (m[k] ?? 0) + n;
+};
+
+/** Files a hostile host identity aims at; a run must never touch them. */
+const SYSTEM_FILES = ['/etc/passwd', '/etc/shadow'];
+const mtimes = () => SYSTEM_FILES.map((f) => statSync(f, { throwIfNoEntry: false })?.mtimeMs ?? 0);
+
+const emus = {} as Record<JobMode, EmulatorProcess>;
 let dir: string;
+let systemBefore: number[];
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'runbook-faults-'));
-  emu = await startEmulatorProcess(dir, CONFIG, ['--exec', 'simulate', '--seed', String(SEED)]);
+  systemBefore = mtimes();
+  await Promise.all(
+    JOB_MODES.map(async (mode) => {
+      const home = join(dir, mode);
+      await mkdir(home);
+      emus[mode] = await startEmulatorProcess(home, emulatorConfig(mode), [
+        '--exec',
+        'simulate',
+        '--seed',
+        String(SEED),
+      ]);
+    }),
+  );
 });
 afterAll(async () => {
-  await emu?.stop();
+  await Promise.all(Object.values(emus).map((e) => e.stop()));
   if (dir) await rm(dir, { recursive: true, force: true });
 });
 
+/** Records events and when each arrived, and passes them to the recorder. */
+function eventLog(onEvent: (e: RunEvent) => void) {
+  const events: RunEvent[] = [];
+  const at: number[] = [];
+  const emit = (e: RunEvent) => {
+    events.push(e);
+    at.push(performance.now());
+    onEvent(e);
+  };
+  return { events, at, emit };
+}
+
+/** The checks every run of the campaign gets, against the emulator's jobs and injected faults. */
+function runChecks(
+  base: string[],
+  rec: RunRecord | undefined,
+  jobs: EmulatedJobView[],
+  runbook: string,
+  injected: Record<string, number>,
+  events: RunEvent[],
+  at: number[],
+  waitBound = QUOTA_WAIT,
+): string[] {
+  if (!rec) return base;
+  return [
+    ...hostileHostChecks(base, rec, jobs, runbook),
+    ...quotaChecks(events, at, waitBound, injected.quota ?? 0),
+    ...lateFailureChecks(events, rec, injected.late_failure ?? 0),
+  ];
+}
+
+const recordOf = (root: string, runId: string): RunRecord | undefined => {
+  try {
+    return readRecordFile(root, runId);
+  } catch {
+    return undefined; // checkRun reports it
+  }
+};
+
 /** One seeded run, in process, the way `runbook apply --yes` runs it: plan, record, executor, masking. */
-async function faultRun(i: number, counts: ReturnType<typeof tally>): Promise<string[]> {
+async function faultRun(i: number, counts: Counts): Promise<string[]> {
   const rng = createRng(caseSeed('fault', i));
+  const mode = drawMode(rng);
+  const emu = emus[mode];
   const name = `fc-${SEED}-${i}`;
   const file = join(dir, `${name}.yaml`);
   await writeFile(file, faultRunbook(name, rng));
   const rules = faultRules(rng);
-  await emu.setFaults(rules);
   const loaded = await loadRunbook(file);
   if (!loaded.ok) return [`runbook does not load: ${loaded.issues[0]?.message}`];
   const resolved = resolvePlan(loaded.runbook, { runId: name, requireSecrets: true });
@@ -107,12 +153,15 @@ async function faultRun(i: number, counts: ReturnType<typeof tally>): Promise<st
     retry: { retries: 4, minDelayMs: 2, maxDelayMs: 20, deadlineMs: 5_000 },
     timeouts: { connectMs: 2_000, headersMs: 2_000, bodyMs: 250, requestMs: 3_000 },
     onDebug: (e) => {
-      if (isFault(e)) counts.faults++;
+      if (isFault(e)) counts.faultsSeen = (counts.faultsSeen ?? 0) + 1;
     },
   });
   const root = join(dir, 'runs');
+  const before = snapshot(dir, root);
   const recorder = createRecorder(root, newRecord(resolved.plan, { url: emu.url, local: false }, file));
-  const events: RunEvent[] = [];
+  const { events, at, emit } = eventLog((e) => recorder.onEvent(e));
+  const injectedBefore = await emu.faultsInjected();
+  await emu.setFaults(rules);
   let exitCode: number;
   try {
     exitCode = await bounded(
@@ -121,42 +170,60 @@ async function faultRun(i: number, counts: ReturnType<typeof tally>): Promise<st
       startRun({
         client,
         plan: resolved.plan,
-        emit: (e) => {
-          events.push(e);
-          recorder.onEvent(e);
-        },
+        emit,
         confirm: async () => true,
         endpoint: { url: emu.url, local: false },
         yes: true,
         pollInitialMs: 5,
         pollMaxMs: 20,
         followGraceMs: 20_000,
+        quotaWait: QUOTA_WAIT,
       }).result,
     );
   } finally {
     await client.close();
   }
   await emu.setFaults([]);
+  const injected = faultDelta(injectedBefore, await emu.faultsInjected());
   counts.runs++;
-  exits[exitCode] = (exits[exitCode] ?? 0) + 1;
-  for (const e of events)
-    if (e.type === 'step.error' && e.mayHaveStarted)
-      exits['may-have-started'] = (exits['may-have-started'] ?? 0) + 1;
+  counts.faults += sum(injected);
+  for (const [k, n] of Object.entries(injected)) tick(kinds, k, n);
+  tick(modes, mode);
+  tick(exits, exitCode);
+  for (const e of events) if (e.type === 'step.error' && e.mayHaveStarted) tick(exits, 'may-have-started');
+  tally3x(events, resolved.plan, mode);
   const text = JSON.stringify(events);
   if (text.includes(APP_SECRET)) counts.secrets++;
-  const v = checkRun({ events, exitCode, root, runId: name, runbook: name, jobs: await emu.jobs() });
+  const jobs = await emu.jobs();
+  const rec = recordOf(root, name);
+  const base = checkRun({ events, exitCode, root, runId: name, runbook: name, jobs });
+  const v = runChecks(base, rec, jobs, name, injected, events, at);
+  if (rec) v.push(...pathChecks({ dir, root, before, runId: name, rec, own: [`${name}.yaml`] }));
   if (text.includes(APP_SECRET)) v.push('the app secret appears in an event');
   // A run that could not finish is resumed, faults off, the way `apply --resume` does it; a person
   // declines to resubmit a step that may have started.
-  if (exitCode === 3 && v.length === 0) v.push(...(await resumeRun(name, root, resolved.plan, counts)));
-  return v.map((x) => `${x} (faults ${JSON.stringify(rules)})`);
+  if (exitCode === 3 && v.length === 0) v.push(...(await resumeRun(name, root, resolved.plan, counts, emu)));
+  return v.map((x) => `${x} (${mode}, faults ${JSON.stringify(rules)})`);
+}
+
+/** Counts what a run covered: quota waits and give-ups, hosts named unusably, business-set scopes. */
+function tally3x(events: RunEvent[], plan: Plan, mode: JobMode): void {
+  for (const e of events) {
+    if (e.type === 'step.waiting') tick(covered, 'quota waits');
+    if (e.type === 'step.error' && e.error.code === 'RUNNER_QUOTA_TIMEOUT')
+      tick(covered, 'quota waits given up');
+    if (e.type === 'step.finished' && e.hosts.some((h) => h.invalid))
+      tick(covered, 'steps with unusable hosts');
+  }
+  if (plan.scope.type === 'biz_set') tick(covered, `biz_set runs (${mode})`);
 }
 
 async function resumeRun(
   name: string,
   root: string,
   plan: Plan,
-  counts: ReturnType<typeof tally>,
+  counts: Counts,
+  emu: EmulatorProcess,
 ): Promise<string[]> {
   const previous = readRecordFile(root, name);
   // The recorder updates `previous` as the resume goes; judge by the states before it.
@@ -165,7 +232,7 @@ async function resumeRun(
   previous.state = 'running';
   const recorder = createRecorder(root, previous);
   const client = createClient({ baseUrl: emu.url, appCode: APP, appSecret: APP_SECRET, username: 'tester' });
-  const events: RunEvent[] = [];
+  const { events, emit } = eventLog((e) => recorder.onEvent(e));
   let exitCode: number;
   try {
     exitCode = await bounded(
@@ -174,10 +241,7 @@ async function resumeRun(
       startRun({
         client,
         plan,
-        emit: (e) => {
-          events.push(e);
-          recorder.onEvent(e);
-        },
+        emit,
         confirm: async () => false,
         endpoint: { url: emu.url, local: false },
         yes: true,
@@ -191,9 +255,9 @@ async function resumeRun(
     await client.close();
   }
   counts.runs++;
-  resumes[exitCode] = (resumes[exitCode] ?? 0) + 1;
+  tick(resumes, exitCode);
   const jobs = await emu.jobs();
-  const v = checkRun({
+  const base = checkRun({
     events,
     exitCode,
     root,
@@ -203,6 +267,8 @@ async function resumeRun(
     allowedExits: [0, 1, 4],
     rerunFailed: true,
   });
+  const v = hostileHostChecks(base, readRecordFile(root, name), jobs, name);
+  v.push(...resumeAsks(was, events, exitCode));
   const after = jobsByStep(jobs, name);
   for (const s of was.steps) {
     if (
@@ -220,11 +286,57 @@ async function resumeRun(
   return v.map((x) => `after resume: ${x}`);
 }
 
-describe('fault campaign: a multi-step runbook against runbook-emulator with seeded faults on every call', () => {
+/** The CLI's quota wait in this campaign (`--quota-wait 1s`): one wait of 1 s at most, then it gives up. */
+const CLI_QUOTA_WAIT = { limitMs: 1_000, firstMs: 2_000, maxMs: 30_000 };
+
+/** One seeded run through the CLI (`apply --esb-url --yes --ui json`), checked like the in-process ones. */
+async function cliRun(i: number, counts: Counts): Promise<string[]> {
+  const rng = createRng(caseSeed('fault-cli', i));
+  const mode = drawMode(rng);
+  const emu = emus[mode];
+  const name = `fcli-${SEED}-${i}`;
+  const file = join(dir, `${name}.yaml`);
+  await writeFile(file, faultRunbook(name, rng));
+  // Submits and reads fail at most twice each, so the default retry delays keep a run short.
+  const rules = faultRules(rng).map((r) => ({ ...r, times: Math.min(r.times ?? 2, 2) }));
+  const root = join(dir, 'cli-runs');
+  const before = snapshot(dir, root);
+  const injectedBefore = await emu.faultsInjected();
+  await emu.setFaults(rules);
+  const args = ['apply', file, '--yes', '--ui', 'json', '--poll-initial', '10', '--poll-max', '50'];
+  const out = await runCli([...args, '--quota-wait', '1s', '--state-dir', root], {
+    cwd: dir,
+    timeoutMs: 60_000,
+    env: { BK_ESB_URL: emu.url, BK_APP_CODE: APP, BK_APP_SECRET: APP_SECRET, BK_USERNAME: 'tester' },
+  });
+  await emu.setFaults([]);
+  const injected = faultDelta(injectedBefore, await emu.faultsInjected());
+  counts.runs++;
+  counts.faults += sum(injected);
+  const events = out.stdout
+    .split('\n')
+    .filter((l) => l.startsWith('{'))
+    .map((l) => JSON.parse(l) as RunEvent);
+  const started = events.find((e) => e.type === 'run.started');
+  const runId = started?.type === 'run.started' ? started.runId : '';
+  const jobs = await emu.jobs();
+  const exitCode = out.code ?? -1;
+  const base = checkRun({ events, exitCode, root, runId, runbook: name, jobs });
+  const at = events.map((e) => Date.parse(e.ts));
+  const rec = recordOf(root, runId);
+  const v = runChecks(base, rec, jobs, name, injected, events, at, CLI_QUOTA_WAIT);
+  if (rec) v.push(...pathChecks({ dir, root, before, runId, rec, own: [`${name}.yaml`] }));
+  if (`${out.stdout}${out.stderr}`.includes(APP_SECRET)) v.push('the app secret was printed');
+  if (/^\s+at /m.test(out.stderr)) v.push(`a stack trace on stderr: ${out.stderr}`);
+  return v.map((x) => `${x} (${mode}, faults ${JSON.stringify(rules)})`);
+}
+
+describe('fault campaign: a multi-step runbook against runbook-emulator (JOB 2.x, or 3.x requiring the scope fields) with seeded faults on every call', () => {
   it(
-    'after every run: no step submitted twice, exit code as happened, record complete and matching JOB, may-have-started reported',
+    'after every run: no step submitted twice, exit code as happened, record complete and matching JOB, may-have-started reported, quota waits bounded, host identities never paths',
     async () => {
       const counts = tally();
+      counts.faultsSeen = 0;
       const violations = new Violations('fault');
       for (const i of cases(size(40, 1000))) {
         for (const v of await faultRun(i, counts)) {
@@ -234,9 +346,10 @@ describe('fault campaign: a multi-step runbook against runbook-emulator with see
       }
       report('fault', counts);
       process.stdout.write(
-        `[reliability] fault outcomes: ${JSON.stringify(exits)}; resumes: ${JSON.stringify(resumes)}\n`,
+        `[reliability] fault outcomes: ${JSON.stringify(exits)}; resumes: ${JSON.stringify(resumes)}; modes: ${JSON.stringify(modes)}; faults injected by kind: ${JSON.stringify(kinds)}; covered: ${JSON.stringify(covered)}\n`,
       );
       expect(violations.list, violations.summary()).toEqual([]);
+      expect(mtimes()).toEqual(systemBefore);
       expect(counts.runs).toBeGreaterThan(0);
     },
     size(120_000, 1_800_000),
@@ -248,59 +361,14 @@ describe('fault campaign: a multi-step runbook against runbook-emulator with see
       const counts = tally();
       const violations = new Violations('fault-cli');
       for (const i of cases(size(3, 30))) {
-        const rng = createRng(caseSeed('fault-cli', i));
-        const name = `fcli-${SEED}-${i}`;
-        const file = join(dir, `${name}.yaml`);
-        await writeFile(file, faultRunbook(name, rng));
-        // Submits and reads fail at most twice each, so the default retry delays keep a run short.
-        const rules = faultRules(rng).map((r) => ({ ...r, times: Math.min(r.times ?? 2, 2) }));
-        await emu.setFaults(rules);
-        const root = join(dir, 'cli-runs');
-        const out = await runCli(
-          [
-            'apply',
-            file,
-            '--yes',
-            '--ui',
-            'json',
-            '--poll-initial',
-            '10',
-            '--poll-max',
-            '50',
-            '--state-dir',
-            root,
-          ],
-          {
-            cwd: dir,
-            timeoutMs: 60_000,
-            env: { BK_ESB_URL: emu.url, BK_APP_CODE: APP, BK_APP_SECRET: APP_SECRET, BK_USERNAME: 'tester' },
-          },
-        );
-        await emu.setFaults([]);
-        counts.runs++;
-        const events = out.stdout
-          .split('\n')
-          .filter((l) => l.startsWith('{'))
-          .map((l) => JSON.parse(l) as RunEvent);
-        const started = events.find((e) => e.type === 'run.started');
-        const runId = started?.type === 'run.started' ? started.runId : '';
-        const v = checkRun({
-          events,
-          exitCode: out.code ?? -1,
-          root,
-          runId,
-          runbook: name,
-          jobs: await emu.jobs(),
-        });
-        if (`${out.stdout}${out.stderr}`.includes(APP_SECRET)) v.push('the app secret was printed');
-        if (/^\s+at /m.test(out.stderr)) v.push(`a stack trace on stderr: ${out.stderr}`);
-        for (const x of v) {
+        for (const x of await cliRun(i, counts)) {
           counts.violations++;
-          violations.add(i, `${x} (faults ${JSON.stringify(rules)})`);
+          violations.add(i, x);
         }
       }
       report('fault-cli', counts);
       expect(violations.list, violations.summary()).toEqual([]);
+      expect(mtimes()).toEqual(systemBefore);
     },
     size(90_000, 900_000),
   );
