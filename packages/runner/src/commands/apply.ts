@@ -14,7 +14,6 @@ import { checkRunId, newRunId, readRecord, runsDir } from '../record/store.js';
 import type { RunRecord } from '../record/types.js';
 import { escapeControls } from '../render/controls.js';
 import { chooseUi, startUi } from '../render/select.js';
-import { checkResumeEndpoint } from '../resume-endpoint.js';
 import { maskConfirmText, maskEventText } from '../secrets/event-text.js';
 import { planIdentities } from '../secrets/identities.js';
 import { createMask, credentialValues, rememberIdentities, rememberSecrets } from '../secrets/mask.js';

@@ -1,6 +1,5 @@
 import type { FastExecuteScriptRequest } from '@runbook/core';
 import type { Transport } from '../transport.js';
-import type { TopoNode } from './hosts.js';
 import type { PlanScope } from './scope.js';
 
 export type ScriptTypeName = 'shell' | 'bat' | 'perl' | 'python' | 'powershell';
