@@ -90,17 +90,19 @@ describe('apply over the API gateway v3', () => {
     for (const text of ['by ip', 'by id', 'by topo', 'by group']) expect(res.stdout).toContain(text);
     const jobs = e.jobs();
     expect(jobs.map((j) => j.transport)).toEqual(['v3', 'v3', 'v3', 'v3']);
+    const target = (i: number) =>
+      (jobs[i]!.request as { target_server: Record<string, unknown> }).target_server;
     const hostsOf = (i: number) => jobs[i]!.hosts.map((h) => h.bk_host_id).sort();
-    expect(jobs[1]!.request.target_server).toMatchObject({ host_id_list: [102] });
+    expect(target(1)).toMatchObject({ host_id_list: [102] });
     expect(hostsOf(1)).toEqual([102]);
-    expect(jobs[2]!.request.target_server.topo_node_list).toEqual(
+    expect(target(2).topo_node_list).toEqual(
       expect.arrayContaining([
         { node_type: 'module', id: 12 },
         { node_type: 'set', id: 3 },
       ]),
     );
     expect(hostsOf(2)).toEqual([101, 102]);
-    expect(jobs[3]!.request.target_server.dynamic_group_list).toEqual([{ id: 'dg1' }]);
+    expect(target(3).dynamic_group_list).toEqual([{ id: 'dg1' }]);
     expect(hostsOf(3)).toHaveLength(2);
     for (const j of jobs) expect(JSON.stringify(j.request)).not.toContain(SECRET);
     const record = await onlyRecord(dir);
