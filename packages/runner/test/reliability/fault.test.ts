@@ -308,7 +308,7 @@ async function resumeRun(
 /** The CLI's quota wait in this campaign (`--quota-wait 1s`): one wait of 1 s at most, then it gives up. */
 const CLI_QUOTA_WAIT = { limitMs: 1_000, firstMs: 2_000, maxMs: 30_000 };
 
-/** One seeded run through the CLI (`apply --esb-url --yes --ui json`), checked like the in-process ones. */
+/** One seeded run through the CLI (`apply --yes --ui json`, over ESB v2 or the API gateway v3), checked like the in-process ones. */
 async function cliRun(i: number, counts: Counts): Promise<string[]> {
   const rng = createRng(caseSeed('fault-cli', i));
   const mode = drawMode(rng);
@@ -386,7 +386,7 @@ describe('fault campaign: a multi-step runbook against runbook-emulator (JOB 2.x
   );
 
   it(
-    'the CLI itself (apply --esb-url --yes --ui json) keeps the invariants under faults',
+    'the CLI itself (apply --esb-url or --apigw-url --yes --ui json) keeps the invariants under faults',
     async () => {
       const counts = tally();
       const violations = new Violations('fault-cli');
