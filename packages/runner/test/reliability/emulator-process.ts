@@ -23,6 +23,8 @@ export interface EmulatorProcess {
   setFaults(rules: FaultRule[]): Promise<void>;
   /** Faults the emulator injected since it started, by kind (`GET /__emulator/faults`). */
   faultsInjected(): Promise<Record<string, number>>;
+  /** v3 calls that carried a secret in their body or query string, per call (`GET /__emulator/credentials`). */
+  credentials(): Promise<Record<string, number>>;
   stop(): Promise<void>;
 }
 
@@ -70,6 +72,7 @@ export async function startEmulatorProcess(
     async setFaults(rules) {
       await admin('faults', { method: 'PUT', body: JSON.stringify(rules) });
     },
+    credentials: () => admin('credentials') as Promise<Record<string, number>>,
     faultsInjected: async () => ((await admin('faults')) as { injected: Record<string, number> }).injected,
     stop: () =>
       new Promise<void>((resolve) => {

@@ -5,7 +5,7 @@
  * record still matches the emulator for every host JOB named usably.
  */
 
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { isHostIp } from '@runbook/core';
 import type { EmulatedJobView } from '@runbook/emulator';
@@ -189,5 +189,28 @@ export function resumeAsks(was: RunRecord, events: RunEvent[], exitCode: number)
   if (answered && (answered.type !== 'confirm.answered' || answered.by !== 'person'))
     v.push(`step ${step.name}: the question was answered by a flag, not a person`);
   if (exitCode !== 4) v.push(`the resume declined step ${step.name} and exited ${exitCode}, not 4`);
+  return v;
+}
+
+/**
+ * After every case: no v3 call carried a credential in its body or query string (the emulator's
+ * `GET /__emulator/credentials`, cumulative, so it must stay empty), and the run's files (record,
+ * logs) do not hold the app secret.
+ */
+export async function credentialChecks(
+  credentials: () => Promise<Record<string, number>>,
+  runDir: string,
+  secret: string,
+): Promise<string[]> {
+  const v: string[] = [];
+  const inParams = await credentials();
+  if (Object.keys(inParams).length > 0)
+    v.push(`v3 calls carried a credential in body or query: ${JSON.stringify(inParams)}`);
+  if (!existsSync(runDir)) return v;
+  for (const f of readdirSync(runDir, { recursive: true, encoding: 'utf8' })) {
+    const full = join(runDir, f);
+    if (statSync(full).isFile() && readFileSync(full, 'utf8').includes(secret))
+      v.push(`the app secret is in ${f}`);
+  }
   return v;
 }

@@ -6,6 +6,7 @@
 
 import type { FaultKind, FaultRule } from '@runbook/emulator';
 import type { QuotaWait } from '../../src/engine/quota.js';
+import type { Transport } from '../../src/transport.js';
 import type { Rng } from './campaign.js';
 
 export const APP = 'rel-app';
@@ -44,6 +45,12 @@ simulate:
 /** Four cases in ten run against the JOB 3.x emulator that requires the scope fields. */
 export const drawMode = (rng: Rng): JobMode => (rng.chance(0.4) ? 'job3-scope-required' : 'job2');
 
+/**
+ * About a third of the cases run over the API gateway v3 (`transport: 'v3'`, the emulator's URL as the
+ * stage URL). Drawn from a generator of its own, so the case's other draws stay what they were.
+ */
+export const drawTransport = (rng: Rng): Transport => (rng.chance(1 / 3) ? 'v3' : 'v2');
+
 /** The runbook's scope line: mostly `biz: N`, sometimes a business set, sometimes `scope:`. */
 export function drawScope(rng: Rng): string {
   const r = rng();
@@ -67,7 +74,12 @@ export function faultRunbook(name: string, rng: Rng): string {
 /** The quota wait of in-process runs: short, so a quota that stays full ends a run in milliseconds. */
 export const QUOTA_WAIT: Required<QuotaWait> = { limitMs: 60, firstMs: 2, maxMs: 16 };
 
-const CALLS = ['fast_execute_script', 'get_job_instance_status', 'get_job_instance_log', '*'] as const;
+/** The log call of each transport: v2's `get_job_instance_log`, v3's batch of at most 500 hosts. */
+const LOG_CALL: Record<Transport, string> = {
+  v2: 'get_job_instance_log',
+  v3: 'batch_get_job_instance_ip_log',
+};
+const calls = (t: Transport) => ['fast_execute_script', 'get_job_instance_status', LOG_CALL[t], '*'];
 const SUBMIT_ONLY = new Set<FaultKind>(['drop_after_create', 'late_failure', 'quota']);
 /** Weighted: the transport faults as often as before, JOB 3.x's answers and a hostile server besides. */
 const KINDS: FaultKind[] = [
@@ -86,26 +98,31 @@ const KINDS: FaultKind[] = [
   'contradict',
   'hostile_hosts',
 ];
+/** The gateway's own answers, drawn on v3 only: its JSON errors and a proxy's HTML page. */
+const GATEWAY_KINDS: FaultKind[] = ['gateway_error', 'gateway_html'];
 
 /** The call a rule of `kind` is for (the kinds that make sense for some calls only get one of those). */
-function callOf(kind: FaultKind, rng: Rng): string {
+function callOf(kind: FaultKind, rng: Rng, transport: Transport): string {
   if (SUBMIT_ONLY.has(kind)) return 'fast_execute_script';
   if (kind === 'contradict') return 'get_job_instance_status';
-  if (kind === 'hostile_hosts') return rng.pick(['get_job_instance_status', 'get_job_instance_log', '*']);
-  return rng.pick(CALLS);
+  if (kind === 'hostile_hosts') return rng.pick(['get_job_instance_status', LOG_CALL[transport], '*']);
+  return rng.pick(calls(transport));
 }
 
-/** 0–5 seeded fault rules over every call. */
-export function faultRules(rng: Rng): FaultRule[] {
+/** 0–5 seeded fault rules over every call of the transport (on v2 the same draws as before v3). */
+export function faultRules(rng: Rng, transport: Transport = 'v2'): FaultRule[] {
   const rules: FaultRule[] = [];
+  const kinds = transport === 'v3' ? [...KINDS, ...GATEWAY_KINDS] : KINDS;
   const n = rng.chance(0.1) ? 0 : rng.int(1, 5);
   for (let k = 0; k < n; k++) {
-    const kind = rng.pick(KINDS);
-    const rule: FaultRule = { call: callOf(kind, rng), kind, probability: rng.int(5, 40) / 100 };
+    const kind = rng.pick(kinds);
+    const rule: FaultRule = { call: callOf(kind, rng, transport), kind, probability: rng.int(5, 40) / 100 };
     if (kind === 'latency') rule.ms = rng.int(1, 15);
     // Mostly short pauses; sometimes longer than the client's body timeout (a timeout after sending).
     if (kind === 'slow_body') rule.ms = rng.chance(0.15) ? 400 : rng.int(1, 20);
     if (kind === 'http5xx') rule.status = rng.pick([500, 502, 503, 504]);
+    if (kind === 'gateway_error') rule.status = rng.pick([429, 500, 502, 503, 504]);
+    if (kind === 'gateway_html') rule.status = rng.pick([502, 503, 504]);
     // Saved and not started (JOB's exception before the start), or saved and started.
     if (kind === 'late_failure') rule.started = rng.chance(0.5);
     if (kind === 'quota') {

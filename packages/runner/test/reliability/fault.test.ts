@@ -13,6 +13,7 @@ import { resolvePlan } from '../../src/plan/resolve.js';
 import type { Plan } from '../../src/plan/types.js';
 import { createRecorder, newRecord } from '../../src/record/recorder.js';
 import type { RunRecord } from '../../src/record/types.js';
+import type { Transport } from '../../src/transport.js';
 import { runCli } from '../helpers.js';
 import {
   bounded,
@@ -28,6 +29,7 @@ import {
 } from './campaign.js';
 import { type EmulatorProcess, startEmulatorProcess } from './emulator-process.js';
 import {
+  credentialChecks,
   hostileHostChecks,
   lateFailureChecks,
   pathChecks,
@@ -39,6 +41,7 @@ import {
   APP,
   APP_SECRET,
   drawMode,
+  drawTransport,
   emulatorConfig,
   faultDelta,
   faultRules,
@@ -59,6 +62,9 @@ const exits: Record<string, number> = {};
 const resumes: Record<string, number> = {};
 const modes: Record<string, number> = {};
 const kinds: Record<string, number> = {};
+/** Cases by transport (ESB v2, API gateway v3). */
+const transports: Record<string, number> = {};
+const cliTransports: Record<string, number> = {};
 /** What the runs came to that the new fault kinds aim at. */
 const covered: Record<string, number> = {};
 const tick = (m: Record<string, number>, k: string | number, n = 1) => {
@@ -137,15 +143,17 @@ async function faultRun(i: number, counts: Counts): Promise<string[]> {
   const rng = createRng(caseSeed('fault', i));
   const mode = drawMode(rng);
   const emu = emus[mode];
+  const transport = drawTransport(createRng(caseSeed('fault-transport', i)));
   const name = `fc-${SEED}-${i}`;
   const file = join(dir, `${name}.yaml`);
   await writeFile(file, faultRunbook(name, rng));
-  const rules = faultRules(rng);
+  const rules = faultRules(rng, transport);
   const loaded = await loadRunbook(file);
   if (!loaded.ok) return [`runbook does not load: ${loaded.issues[0]?.message}`];
-  const resolved = resolvePlan(loaded.runbook, { runId: name, requireSecrets: true });
+  const resolved = resolvePlan(loaded.runbook, { runId: name, requireSecrets: true, transport });
   if (!resolved.ok) return [`runbook does not resolve: ${resolved.issues[0]?.message}`];
   const client = createClient({
+    transport,
     baseUrl: emu.url,
     appCode: APP,
     appSecret: APP_SECRET,
@@ -158,7 +166,8 @@ async function faultRun(i: number, counts: Counts): Promise<string[]> {
   });
   const root = join(dir, 'runs');
   const before = snapshot(dir, root);
-  const recorder = createRecorder(root, newRecord(resolved.plan, { url: emu.url, local: false }, file));
+  const endpoint = { url: emu.url, local: false, transport };
+  const recorder = createRecorder(root, newRecord(resolved.plan, endpoint, file));
   const { events, at, emit } = eventLog((e) => recorder.onEvent(e));
   const injectedBefore = await emu.faultsInjected();
   await emu.setFaults(rules);
@@ -172,7 +181,7 @@ async function faultRun(i: number, counts: Counts): Promise<string[]> {
         plan: resolved.plan,
         emit,
         confirm: async () => true,
-        endpoint: { url: emu.url, local: false },
+        endpoint,
         yes: true,
         pollInitialMs: 5,
         pollMaxMs: 20,
@@ -189,6 +198,7 @@ async function faultRun(i: number, counts: Counts): Promise<string[]> {
   counts.faults += sum(injected);
   for (const [k, n] of Object.entries(injected)) tick(kinds, k, n);
   tick(modes, mode);
+  tick(transports, transport);
   tick(exits, exitCode);
   for (const e of events) if (e.type === 'step.error' && e.mayHaveStarted) tick(exits, 'may-have-started');
   tally3x(events, resolved.plan, mode);
@@ -202,8 +212,10 @@ async function faultRun(i: number, counts: Counts): Promise<string[]> {
   if (text.includes(APP_SECRET)) v.push('the app secret appears in an event');
   // A run that could not finish is resumed, faults off, the way `apply --resume` does it; a person
   // declines to resubmit a step that may have started.
-  if (exitCode === 3 && v.length === 0) v.push(...(await resumeRun(name, root, resolved.plan, counts, emu)));
-  return v.map((x) => `${x} (${mode}, faults ${JSON.stringify(rules)})`);
+  if (exitCode === 3 && v.length === 0)
+    v.push(...(await resumeRun(name, root, resolved.plan, counts, emu, transport)));
+  v.push(...(await credentialChecks(emu.credentials, join(root, name), APP_SECRET)));
+  return v.map((x) => `${x} (${mode}, ${transport}, faults ${JSON.stringify(rules)})`);
 }
 
 /** Counts what a run covered: quota waits and give-ups, hosts named unusably, business-set scopes. */
@@ -224,6 +236,7 @@ async function resumeRun(
   plan: Plan,
   counts: Counts,
   emu: EmulatorProcess,
+  transport: Transport,
 ): Promise<string[]> {
   const previous = readRecordFile(root, name);
   // The recorder updates `previous` as the resume goes; judge by the states before it.
@@ -231,7 +244,13 @@ async function resumeRun(
   const before = jobsByStep(await emu.jobs(), name);
   previous.state = 'running';
   const recorder = createRecorder(root, previous);
-  const client = createClient({ baseUrl: emu.url, appCode: APP, appSecret: APP_SECRET, username: 'tester' });
+  const client = createClient({
+    transport,
+    baseUrl: emu.url,
+    appCode: APP,
+    appSecret: APP_SECRET,
+    username: 'tester',
+  });
   const { events, emit } = eventLog((e) => recorder.onEvent(e));
   let exitCode: number;
   try {
@@ -243,7 +262,7 @@ async function resumeRun(
         plan,
         emit,
         confirm: async () => false,
-        endpoint: { url: emu.url, local: false },
+        endpoint: { url: emu.url, local: false, transport },
         yes: true,
         directives: resumeDirectives(previous, true),
         resumedFrom: name,
@@ -289,16 +308,18 @@ async function resumeRun(
 /** The CLI's quota wait in this campaign (`--quota-wait 1s`): one wait of 1 s at most, then it gives up. */
 const CLI_QUOTA_WAIT = { limitMs: 1_000, firstMs: 2_000, maxMs: 30_000 };
 
-/** One seeded run through the CLI (`apply --esb-url --yes --ui json`), checked like the in-process ones. */
+/** One seeded run through the CLI (`apply --yes --ui json`, over ESB v2 or the API gateway v3), checked like the in-process ones. */
 async function cliRun(i: number, counts: Counts): Promise<string[]> {
   const rng = createRng(caseSeed('fault-cli', i));
   const mode = drawMode(rng);
   const emu = emus[mode];
+  // Every third CLI case runs over the API gateway v3 (`--apigw-url` as BK_APIGW_URL).
+  const transport: Transport = i % 3 === 1 ? 'v3' : 'v2';
   const name = `fcli-${SEED}-${i}`;
   const file = join(dir, `${name}.yaml`);
   await writeFile(file, faultRunbook(name, rng));
   // Submits and reads fail at most twice each, so the default retry delays keep a run short.
-  const rules = faultRules(rng).map((r) => ({ ...r, times: Math.min(r.times ?? 2, 2) }));
+  const rules = faultRules(rng, transport).map((r) => ({ ...r, times: Math.min(r.times ?? 2, 2) }));
   const root = join(dir, 'cli-runs');
   const before = snapshot(dir, root);
   const injectedBefore = await emu.faultsInjected();
@@ -307,8 +328,14 @@ async function cliRun(i: number, counts: Counts): Promise<string[]> {
   const out = await runCli([...args, '--quota-wait', '1s', '--state-dir', root], {
     cwd: dir,
     timeoutMs: 60_000,
-    env: { BK_ESB_URL: emu.url, BK_APP_CODE: APP, BK_APP_SECRET: APP_SECRET, BK_USERNAME: 'tester' },
+    env: {
+      [transport === 'v3' ? 'BK_APIGW_URL' : 'BK_ESB_URL']: emu.url,
+      BK_APP_CODE: APP,
+      BK_APP_SECRET: APP_SECRET,
+      BK_USERNAME: 'tester',
+    },
   });
+  tick(cliTransports, transport);
   await emu.setFaults([]);
   const injected = faultDelta(injectedBefore, await emu.faultsInjected());
   counts.runs++;
@@ -328,7 +355,10 @@ async function cliRun(i: number, counts: Counts): Promise<string[]> {
   if (rec) v.push(...pathChecks({ dir, root, before, runId, rec, own: [`${name}.yaml`] }));
   if (`${out.stdout}${out.stderr}`.includes(APP_SECRET)) v.push('the app secret was printed');
   if (/^\s+at /m.test(out.stderr)) v.push(`a stack trace on stderr: ${out.stderr}`);
-  return v.map((x) => `${x} (${mode}, faults ${JSON.stringify(rules)})`);
+  if (started?.type === 'run.started' && started.endpoint.transport !== transport)
+    v.push(`the run went over ${started.endpoint.transport}, not ${transport}`);
+  if (runId) v.push(...(await credentialChecks(emu.credentials, join(root, runId), APP_SECRET)));
+  return v.map((x) => `${x} (${mode}, ${transport}, faults ${JSON.stringify(rules)})`);
 }
 
 describe('fault campaign: a multi-step runbook against runbook-emulator (JOB 2.x, or 3.x requiring the scope fields) with seeded faults on every call', () => {
@@ -346,7 +376,7 @@ describe('fault campaign: a multi-step runbook against runbook-emulator (JOB 2.x
       }
       report('fault', counts);
       process.stdout.write(
-        `[reliability] fault outcomes: ${JSON.stringify(exits)}; resumes: ${JSON.stringify(resumes)}; modes: ${JSON.stringify(modes)}; faults injected by kind: ${JSON.stringify(kinds)}; covered: ${JSON.stringify(covered)}\n`,
+        `[reliability] fault outcomes: ${JSON.stringify(exits)}; resumes: ${JSON.stringify(resumes)}; modes: ${JSON.stringify(modes)}; transports: ${JSON.stringify(transports)}; faults injected by kind: ${JSON.stringify(kinds)}; covered: ${JSON.stringify(covered)}\n`,
       );
       expect(violations.list, violations.summary()).toEqual([]);
       expect(mtimes()).toEqual(systemBefore);
@@ -356,7 +386,7 @@ describe('fault campaign: a multi-step runbook against runbook-emulator (JOB 2.x
   );
 
   it(
-    'the CLI itself (apply --esb-url --yes --ui json) keeps the invariants under faults',
+    'the CLI itself (apply --esb-url or --apigw-url --yes --ui json) keeps the invariants under faults',
     async () => {
       const counts = tally();
       const violations = new Violations('fault-cli');
@@ -367,6 +397,7 @@ describe('fault campaign: a multi-step runbook against runbook-emulator (JOB 2.x
         }
       }
       report('fault-cli', counts);
+      process.stdout.write(`[reliability] fault-cli transports: ${JSON.stringify(cliTransports)}\n`);
       expect(violations.list, violations.summary()).toEqual([]);
       expect(mtimes()).toEqual(systemBefore);
     },

@@ -109,8 +109,9 @@ afterAll(async () => {
   if (dir) await rm(dir, { recursive: true, force: true });
 });
 
-const env = (e: Emulator, secret = APP_SECRET) => ({
-  BK_ESB_URL: e.url,
+/** The CLI's environment for ESB v2 (default) or the emulator's API gateway v3 (`BK_APIGW_URL`). */
+const env = (e: Emulator, secret = APP_SECRET, transport: 'v2' | 'v3' = 'v2') => ({
+  [transport === 'v3' ? 'BK_APIGW_URL' : 'BK_ESB_URL']: e.url,
   BK_APP_CODE: 'sec-app',
   BK_APP_SECRET: secret,
   BK_TOKEN: TOKEN,
@@ -140,6 +141,27 @@ describe('secrets: canary bk_app_secret, bk_token and a runbook secret through e
     }
     // JOB 3.x HTML-escapes logs: the secret comes back as &lt;&amp;&gt; and must still be masked.
     await run('apply on JOB 3.x --debug', [...apply, 'ok.yaml', '--ui', 'json', '--debug'], env(emu3));
+    // Over the API gateway v3 the credentials go in a header; the same runs must leak nothing.
+    for (const ui of ['stream', 'json']) {
+      const flags = ['--ui', ui, '--debug'];
+      await run(
+        `apply ok over v3 ${flags.join(' ')}`,
+        [...apply, 'ok.yaml', ...flags],
+        env(emu, APP_SECRET, 'v3'),
+      );
+      await run(
+        `apply failing over v3 ${flags.join(' ')}`,
+        [...apply, 'rb.yaml', ...flags],
+        env(emu, APP_SECRET, 'v3'),
+      );
+    }
+    const badV3 = await run(
+      'apply over v3 with a rejected app secret --debug',
+      [...apply, 'ok.yaml', '--debug'],
+      env(emu, `${APP_SECRET}-wrong`, 'v3'),
+    );
+    if (badV3.code !== 3) violations.add(0, `a rejected app secret over v3 exited ${badV3.code}`);
+    await run('plan --json over v3', ['plan', 'rb.yaml', '--json'], env(emu, APP_SECRET, 'v3'));
     // A wrong app secret: the error must not echo the one that was sent.
     const bad = await run(
       'apply with a rejected app secret --debug',
@@ -237,6 +259,14 @@ describe('secrets: canary bk_app_secret, bk_token and a runbook secret through e
         violations.add(0, x);
       }
     }
+    // No v3 call carried a credential in its body or query string.
+    for (const e of [emu, emu3]) {
+      const inParams = e.credentialsInParams();
+      if (Object.keys(inParams).length > 0) {
+        counts.secrets++;
+        violations.add(0, `v3 calls carried a credential in body or query: ${JSON.stringify(inParams)}`);
+      }
+    }
     // The scripts did receive the secret: masking, not absence, is what is tested.
     const echoed = emu.jobs().some((j) => j.hosts.length > 0 && j.name.endsWith('echo-params'));
     if (!echoed) violations.add(0, 'the echo step never ran');
@@ -266,14 +296,16 @@ describe('secrets: the run’s own words as secrets never rewrite the run', () =
 /** One case: apply with two word secrets and the canary, check the record, resume, search for leaks. */
 async function wordsRun(i: number, counts: ReturnType<typeof tally>): Promise<string[]> {
   const c = wordsCase(createRng(caseSeed('secrets-words', i)));
+  // Every third case runs over the API gateway v3 (its resume too: a run resumes on its transport).
+  const transport = i % 3 === 1 ? 'v3' : 'v2';
   const problems: string[] = [];
   const say = (what: string) =>
-    problems.push(`${what} (words ${JSON.stringify(c.words)}: ${c.kinds.join(', ')})`);
+    problems.push(`${what} (words ${JSON.stringify(c.words)}: ${c.kinds.join(', ')}; ${transport})`);
   const cwd = join(dir, `words-${i}`);
   await mkdir(cwd, { recursive: true });
   await writeFile(join(cwd, 'rb.yaml'), wordsRunbook(c));
   const e = c.job3 ? emu3 : emu;
-  const runEnv = { ...env(e), RB_W1: c.words[0], RB_W2: c.words[1] };
+  const runEnv = { ...env(e, APP_SECRET, transport), RB_W1: c.words[0], RB_W2: c.words[1] };
   const submits = () => e.calls().fast_execute_script ?? 0;
   const calls = () => Object.values(e.calls()).reduce((a, b) => a + b, 0);
   const outputs: CliResult[] = [];
@@ -325,6 +357,11 @@ async function wordsRun(i: number, counts: ReturnType<typeof tally>): Promise<st
       counts.secrets++;
       problems.push(x);
     }
+  }
+  const inParams = e.credentialsInParams();
+  if (Object.keys(inParams).length > 0) {
+    counts.secrets++;
+    problems.push(`v3 calls carried a credential in body or query: ${JSON.stringify(inParams)}`);
   }
   const state = join(cwd, '.runbook');
   for (const f of c.short ? [] : filesUnder(state)) {
