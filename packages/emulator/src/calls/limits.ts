@@ -21,6 +21,14 @@ export const LIMITS = {
   timeoutMax: 259_200,
 } as const;
 
+/** 1244022 when a step names more hosts than JOB allows in one script step. */
+export function checkTargetCount(count: number): Check<null> {
+  if (count <= LIMITS.targets) return pass(null);
+  return reject(
+    failure(1244022, `脚本任务目标服务器数量超过限制：${LIMITS.targets.toLocaleString('en-US')}`),
+  );
+}
+
 /** Decoded length of base64 text computed as JOB does, without decoding: length × 3 / 4 − padding. */
 export function base64DecodedLength(text: string): number {
   let pad = 0;

@@ -7,7 +7,7 @@ import type { Submit } from './submit.js';
 import { resolveTargets } from './targets.js';
 import {
   type Check,
-  decodeBase64,
+  decodeParams,
   invalid,
   isAbsent,
   pass,
@@ -40,12 +40,9 @@ export function checkSubmitV2(body: Record<string, unknown>, ctx: CallContext): 
   if (!scope.ok) return scope;
   const script = resolveScript(body, config);
   if (!script.ok) return script;
-  let params = '';
-  if (!isAbsent(body.script_param)) {
-    const bytes = decodeBase64(body.script_param);
-    if (!bytes) return reject(invalid('script_param'));
-    params = bytes.toString('utf8');
-  }
+  const decoded = decodeParams(body);
+  if (!decoded.ok) return decoded;
+  const params = decoded.value;
   let timeout = 1000;
   if (!isAbsent(body.script_timeout)) {
     const t = toInt(body.script_timeout);

@@ -1,6 +1,6 @@
 import { failure } from '../http/envelope.js';
 import type { CallContext } from './context.js';
-import { checkFieldsV3, LIMITS } from './limits.js';
+import { checkFieldsV3, checkTargetCount } from './limits.js';
 import { resolveScope } from './scope.js';
 import { checkScriptFieldsV3, resolveScript } from './script.js';
 import type { Submit } from './submit.js';
@@ -8,8 +8,7 @@ import { resolveTargets } from './targets.js';
 import {
   bareBadRequest,
   type Check,
-  decodeBase64,
-  invalid,
+  decodeParams,
   isAbsent,
   missing,
   missingOrInvalid,
@@ -57,18 +56,13 @@ export function checkSubmitV3(body: Record<string, unknown>, ctx: CallContext): 
     return reject(failure(1244003, `账号[${account}]不存在`));
   const script = resolveScript(body, ctx.config);
   if (!script.ok) return script;
-  let params = '';
-  if (!isAbsent(body.script_param)) {
-    const bytes = decodeBase64(body.script_param);
-    if (!bytes) return reject(invalid('script_param'));
-    params = bytes.toString('utf8').replace(/\n/g, ' ');
-  }
+  const decoded = decodeParams(body);
+  if (!decoded.ok) return decoded;
+  const params = decoded.value.replace(/\n/g, ' ');
   const targets = resolveTargets(body, scope.value.id, ctx.inventory);
   if (!targets.ok) return targets;
-  if (targets.value.length > LIMITS.targets)
-    return reject(
-      failure(1244022, `脚本任务目标服务器数量超过限制：${LIMITS.targets.toLocaleString('en-US')}`),
-    );
+  const count = checkTargetCount(targets.value.length);
+  if (!count.ok) return count;
   const name =
     isAbsent(body.task_name) || String(body.task_name).trim() === '' ? undefined : String(body.task_name);
   return pass({

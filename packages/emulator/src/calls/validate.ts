@@ -71,3 +71,10 @@ export function decodeBase64(v: unknown): Buffer | undefined {
   if (!BASE64.test(s) || s.length % 4 === 1) return undefined;
   return Buffer.from(s, 'base64');
 }
+
+/** `script_param` decoded to text ('' when absent); 1241005 when it is not base64. */
+export function decodeParams(body: Record<string, unknown>): Check<string> {
+  if (isAbsent(body.script_param)) return pass('');
+  const bytes = decodeBase64(body.script_param);
+  return bytes ? pass(bytes.toString('utf8')) : reject(invalid('script_param'));
+}

@@ -1,12 +1,12 @@
 import { failure } from '../../http/envelope.js';
 import type { CallContext } from '../context.js';
-import { checkFieldsV3, LIMITS, V3_NAMES } from '../limits.js';
+import { checkFieldsV3, checkTargetCount, V3_NAMES } from '../limits.js';
 import { resolveScope } from '../scope.js';
 import type { Submit } from '../submit.js';
 import {
   bareBadRequest,
   type Check,
-  decodeBase64,
+  decodeParams,
   invalid,
   isAbsent,
   missing,
@@ -96,18 +96,13 @@ export function checkSubmitApigw(
   if (!account.ok) return account;
   const script = resolveScriptApigw(body, ctx.config);
   if (!script.ok) return script;
-  let params = '';
-  if (!isAbsent(body.script_param)) {
-    const bytes = decodeBase64(body.script_param);
-    if (!bytes) return reject(invalid('script_param'));
-    params = bytes.toString('utf8').replace(/\n/g, ' ');
-  }
+  const decoded = decodeParams(body);
+  if (!decoded.ok) return decoded;
+  const params = decoded.value.replace(/\n/g, ' ');
   const targets = resolveTargetServer(own.value, scope.value.id, ctx.inventory);
   if (!targets.ok) return targets;
-  if (targets.value.length > LIMITS.targets)
-    return reject(
-      failure(1244022, `脚本任务目标服务器数量超过限制：${LIMITS.targets.toLocaleString('en-US')}`),
-    );
+  const count = checkTargetCount(targets.value.length);
+  if (!count.ok) return count;
   const expression = (body.rolling_config as Record<string, unknown> | undefined)?.expression;
   if (typeof expression === 'string' && !isRollingExpression(expression))
     return reject(failure(1244026, '非法的滚动策略'));
