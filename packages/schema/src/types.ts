@@ -1,4 +1,4 @@
-/** A runbook, format version 1, as written (before resolution). See docs/runbook-format.md. */
+/** A runbook, format version 1, as written (before resolution). See docs/format.md. */
 import type { TopoNodeType } from './hosts.js';
 import type { ScopeType } from './scope.js';
 
