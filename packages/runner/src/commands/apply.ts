@@ -18,6 +18,7 @@ import { maskConfirmText, maskEventText } from '../secrets/event-text.js';
 import { planIdentities } from '../secrets/identities.js';
 import { createMask, credentialValues, rememberIdentities, rememberSecrets } from '../secrets/mask.js';
 import { chooseTransport } from '../transport.js';
+import { callbackListen, openCallbacks } from './apply-callbacks.js';
 import { APPLY_HELP } from './apply-help.js';
 import { type Lifecycle, startLifecycle } from './apply-lifecycle.js';
 import { preparePlan } from './prepare.js';
@@ -42,6 +43,9 @@ const OPTIONS = {
   'quota-wait': { type: 'string' },
   'terminate-on-interrupt': { type: 'boolean', default: false },
   'allow-concurrent': { type: 'boolean', default: false },
+  'callback-listen': { type: 'string' },
+  'callback-url': { type: 'string' },
+  'no-callback': { type: 'boolean', default: false },
 } as const;
 
 type Values = ReturnType<typeof parseCommand<typeof OPTIONS>>['values'];
@@ -88,6 +92,7 @@ async function applyWithLocks(ctx: Context): Promise<number> {
   const { file, values, env, stderr, root, life } = ctx;
   const poll = pollOptions(values, env);
   const quotaWaitMs = quotaWaitOf(values['quota-wait']);
+  const listen = callbackListen(values, values.local);
   const ui = chooseUi(values.ui, env, process.stdout.isTTY === true);
   const choice = chooseTransport({
     local: values.local,
@@ -180,10 +185,13 @@ hint: review it with runbook plan ${file}, then run again with --yes
     values['emulator-config'],
     choice.url,
   ]);
+  if (life.interruptedBy()) return stoppedBeforeStart(life, stderr);
+  // The callback token is a secret of the run: masked like the others wherever text is shown.
+  const callbacks = listen ? await openCallbacks(listen) : undefined;
+  if (callbacks) secrets.push(callbacks.token);
   rememberSecrets(secrets);
   rememberIdentities(identities);
   const mask = createMask(secrets, identities);
-  if (life.interruptedBy()) return stoppedBeforeStart(life, stderr);
   const endpoint = await openEndpoint({
     local: values.local,
     ...(values['emulator-config'] ? { emulatorConfig: values['emulator-config'] } : {}),
@@ -191,7 +199,19 @@ hint: review it with runbook plan ${file}, then run again with --yes
     runbookPath: file,
     env,
     ...(values.debug ? { onDebug: (line: string) => stderr(`${escapeControls(mask(line))}\n`) } : {}),
+  }).catch(async (err) => {
+    await callbacks?.close();
+    throw err;
   });
+  // The embedded emulator's callback allow-list (job.callbackAllowList) may refuse loopback.
+  const hub = callbacks && endpoint.acceptsCallback?.(callbacks.url) !== false ? callbacks : undefined;
+  if (values.debug && callbacks)
+    stderr(
+      hub
+        ? `debug: JOB's callbacks are received on ${callbacks.listening}\n`
+        : `debug: the emulator's job.callbackAllowList refuses ${callbacks.listening}: jobs are followed by polling\n`,
+    );
+  if (callbacks && !hub) await callbacks.close();
   try {
     if (life.interruptedBy()) return stoppedBeforeStart(life, stderr);
     const record = previous ?? newRecord(plan, endpoint.info, resolve(file));
@@ -239,6 +259,7 @@ hint: review it with runbook plan ${file}, then run again with --yes
       ...(previous ? { resumedFrom: previous.runId } : {}),
       ...poll,
       ...(quotaWaitMs === undefined ? {} : { quotaWait: { limitMs: quotaWaitMs } }),
+      ...(hub ? { callbacks: hub } : {}),
     });
     view.setControl?.(handle.control);
     guard.setControl(handle.control);
@@ -270,6 +291,7 @@ hint: review it with runbook plan ${file}, then run again with --yes
     }
     return exitCode;
   } finally {
+    await callbacks?.close();
     await endpoint.close();
   }
 }

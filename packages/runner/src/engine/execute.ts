@@ -1,6 +1,7 @@
 import type { JobClient, JobInstanceStatus, JobRef, StepLog } from '@runbook/core';
 import type { Plan, PlannedStep } from '../plan/types.js';
 import type { Transport } from '../transport.js';
+import { type CallbackHub, withCallback } from './callbacks.js';
 import { countHosts, hostSucceeded } from './counts.js';
 import type { ConfirmFn, ConfirmRequest, EventSink, RunControl, RunEvent } from './events.js';
 import { DEFAULT_POLL, followJob } from './poll.js';
@@ -46,6 +47,8 @@ export interface ExecuteOptions {
   followGraceMs?: number;
   /** How long a submit refused by JOB's running-job quota is retried (`--quota-wait`, default 10 min). */
   quotaWait?: QuotaWait;
+  /** JOB's callback: given on each submit (unless the step has its own) and waking the follower. */
+  callbacks?: CallbackHub;
 }
 
 export interface RunHandle {
@@ -227,6 +230,11 @@ async function run(
       (directive.action === 'reattach' ? jobElapsedMs(st) : undefined) ??
       Math.round(performance.now() - started);
     let ref: JobRef;
+    // A job of an earlier run was given that run's callback URL: it is followed by polling.
+    const submit = withCallback(
+      step.request,
+      directive.action === 'reattach' ? undefined : options.callbacks,
+    );
     if (directive.action === 'reattach') {
       ref = jobRefOf(step, plan.biz, directive.jobInstanceId);
       emit({
@@ -243,7 +251,7 @@ async function run(
         // No abort signal: a submit that left must get its answer, or be reported as "may have started".
         // A quota refusal created nothing: wait (an interrupt stops the wait) and submit again.
         const sub = await submitWithinQuota(
-          () => client.fastExecuteScript(step.request),
+          () => client.fastExecuteScript(submit.request),
           quotaWait,
           signal,
           (refusal, waitMs, waitedMs) =>
@@ -292,6 +300,7 @@ async function run(
           deadlineMs: step.timeoutSec * 1000 + (options.followGraceMs ?? 15 * 60_000),
           signal,
           immediate: directive.action === 'reattach',
+          ...(submit.hub ? { wake: submit.hub.wakeFor(ref.job_instance_id) } : {}),
         },
         (st) =>
           emit({
