@@ -106,8 +106,8 @@ export async function startCallbackHub(options: CallbackListenOptions): Promise<
     listening: `${hostText}:${addr.port}`,
     wakeFor(jobInstanceId) {
       return (onWake) => {
-        let set = waiters.get(jobInstanceId);
-        if (!set) waiters.set(jobInstanceId, (set = new Set()));
+        const set = waiters.get(jobInstanceId) ?? new Set<() => void>();
+        waiters.set(jobInstanceId, set);
         set.add(onWake);
         if (early.delete(jobInstanceId)) queueMicrotask(onWake);
         return () => {
