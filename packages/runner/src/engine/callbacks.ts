@@ -36,6 +36,8 @@ export interface CallbackStats {
 
 /** JOB's body is a few hundred bytes; a longer one is refused without being read to its end. */
 export const CALLBACK_BODY_LIMIT = 64 * 1024;
+/** A body longer than this is not even drained: the connection is dropped. */
+const DRAIN_LIMIT = 1024 * 1024;
 /** Jobs whose callback came before their follower subscribed, kept at most (oldest dropped). */
 const EARLY_LIMIT = 1024;
 /** Reading a request body gives up after this long (a slow or stalled sender). */
@@ -162,27 +164,28 @@ function answer(res: ServerResponse, status: number, text: string): void {
   res.writeHead(status, { 'content-type': 'text/plain', connection: 'close' }).end(text);
 }
 
-/** The body as text; undefined when it is longer than `limit` (the rest is not read). */
+/**
+ * The body as text; undefined as soon as it is longer than `limit` (the answer can go out at once;
+ * the rest is drained, and the connection dropped past `DRAIN_LIMIT`).
+ */
 function readBody(req: IncomingMessage, limit: number): Promise<string | undefined> {
   return new Promise((resolve, reject) => {
-    const declared = Number(req.headers['content-length']);
-    if (Number.isFinite(declared) && declared > limit) {
-      resolve(undefined);
-      req.destroy();
-      return;
-    }
     const chunks: Buffer[] = [];
     let size = 0;
+    const declared = Number(req.headers['content-length']);
+    if (Number.isFinite(declared) && declared > limit) size = declared;
+    if (size > limit) resolve(undefined);
     req.on('data', (b: Buffer) => {
       size += b.length;
+      if (size > DRAIN_LIMIT) req.destroy();
       if (size > limit) {
+        chunks.length = 0;
         resolve(undefined);
-        req.destroy();
         return;
       }
       chunks.push(b);
     });
-    req.once('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.once('end', () => resolve(size > limit ? undefined : Buffer.concat(chunks).toString('utf8')));
     req.once('error', reject);
   });
 }
