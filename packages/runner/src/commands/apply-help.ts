@@ -50,6 +50,16 @@ Following jobs:
                            100ms); during the job's first 2.5 s calls stay at most 450 ms apart
   --poll-max MS            then one call per this delay (default 5s, least 1s, most 1h); both
                            accept 500, 500ms, 2s, 1m, 1h
+  --callback-listen HOST:PORT
+                           also let JOB say when a job ends: listen for its callback on this
+                           address for the run (127.0.0.1:0: any free port); each submit carries
+                           a callback URL with a secret token of the run; a callback is confirmed
+                           with one status call, and polling at --poll-max goes on as the fallback.
+                           On by default with --local (loopback)
+  --callback-url URL       the address JOB calls when it differs from the listen address (NAT, a
+                           proxy); the token is appended to its path. Needs --callback-listen
+  --no-callback            follow by polling alone (also with --local). A step's own
+                           callback_url: wins over the run's (JOB takes one URL): it is polled
   --terminate-on-interrupt on Ctrl-C, SIGTERM or SIGHUP, ask JOB to terminate the running job
                            (by default it is left running and can be followed with --resume)
   --quota-wait DURATION    when JOB's running-job quota is full (nothing was started), wait and
