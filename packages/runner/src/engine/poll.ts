@@ -105,17 +105,31 @@ export async function followJob(
     await sleep(delay, undefined, { signal: options.signal });
   }
   for (;;) {
+    const callStart = performance.now();
     const st = await client.getJobInstanceStatus(ref, { signal: options.signal });
     onStatus(st);
     const read = readAnswer(st);
     if (read.over) return st;
     if (read.unknown !== undefined) throw unknownStatus(ref, read.unknown);
     contradiction = read.contradiction;
-    const elapsed = performance.now() - started;
+    const now = performance.now();
+    const elapsed = now - started;
     if (elapsed > options.deadlineMs) throw followTimeout(ref, options.deadlineMs, contradiction);
     delay = nextPollDelay(delay, elapsed, options.initialMs, options.maxMs);
-    await sleep(delay, undefined, { signal: options.signal });
+    await sleep(costFloor(delay, now - callStart, options.maxMs), undefined, { signal: options.signal });
   }
+}
+
+/** A status call may take at most this share of the time spent following (answers of many hosts). */
+export const COST_SHARE = 0.1;
+
+/**
+ * The delay, made long enough that status calls take at most `COST_SHARE` of the time: a status
+ * answer of 50,000 hosts takes JOB and the runner a few hundred milliseconds to make and read, so
+ * the dense first seconds would otherwise spend most of them on it. Never beyond the cap.
+ */
+export function costFloor(delayMs: number, callMs: number, maxMs: number): number {
+  return Math.max(delayMs, Math.min(Math.max(1, maxMs), callMs / COST_SHARE - callMs));
 }
 
 /**
@@ -175,6 +189,7 @@ async function followWoken(
     for (;;) {
       lastCall = performance.now();
       const st = await client.getJobInstanceStatus(ref, { signal: options.signal });
+      const callMs = performance.now() - lastCall;
       onStatus(st);
       const read = readAnswer(st);
       if (read.over) return st;
@@ -183,7 +198,7 @@ async function followWoken(
       const elapsed = performance.now() - started;
       if (elapsed > options.deadlineMs) throw followTimeout(ref, options.deadlineMs, contradiction);
       // A callback said it ended and JOB does not say so yet (its answer may lag): look again soon.
-      byWake = await pause(byWake ? Math.min(WAKE_RECHECK_MS, cap) : cap);
+      byWake = await pause(costFloor(byWake ? Math.min(WAKE_RECHECK_MS, cap) : cap, callMs, cap));
     }
   } finally {
     unsubscribe();

@@ -9,7 +9,7 @@ import {
   rmSync,
   writeFileSync,
 } from 'node:fs';
-import { isAbsolute, join, relative, resolve } from 'node:path';
+import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { RunnerError } from '../errors.js';
 import { makeDir } from './local.js';
 import type { RunRecord } from './types.js';
@@ -174,14 +174,27 @@ export function invalidLogPath(step: string, index: number): string {
  * fetches and writes it again. Every path is checked to stay inside the run folder first.
  */
 export function writeLogs(dir: string, files: Array<{ path: string; text: string }>): void {
-  const made = new Set<string>();
+  // One check per folder, then only the file's own name: a step of 50,000 hosts writes 50,000 files.
+  const folders = new Map<string, string>();
   for (const f of files) {
-    const full = insideDir(dir, f.path);
-    const parent = join(full, '..');
-    if (!made.has(parent)) {
-      mkdirSync(parent, { recursive: true, mode: 0o700 });
-      made.add(parent);
+    const cut = f.path.lastIndexOf(sep);
+    const folder = cut < 0 ? '' : f.path.slice(0, cut);
+    const name = f.path.slice(cut + 1);
+    let parent = folders.get(folder);
+    if (
+      parent === undefined ||
+      name === '' ||
+      /^\.+$/.test(name) ||
+      name.includes('/') ||
+      name.includes('\0')
+    ) {
+      const full = insideDir(dir, f.path);
+      parent = dirname(full);
+      if (!folders.has(folder)) mkdirSync(parent, { recursive: true, mode: 0o700 });
+      folders.set(folder, parent);
+      writeFileSync(full, f.text, { mode: 0o600 });
+      continue;
     }
-    writeFileSync(full, f.text, { mode: 0o600 });
+    writeFileSync(`${parent}${sep}${name}`, f.text, { mode: 0o600 });
   }
 }
