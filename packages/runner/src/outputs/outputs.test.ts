@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { agreedOutput, selectHosts } from './agree.js';
+import { agreedOutput, type HostOutcome, selectHosts } from './agree.js';
 import { MAX_OUTPUT_VALUE, MAX_OUTPUTS_PER_HOST, parseOutputs } from './parse.js';
 
 describe('parseOutputs', () => {
@@ -92,7 +92,7 @@ describe('parseOutputs', () => {
 });
 
 describe('agreedOutput and selectHosts', () => {
-  const hosts = [
+  const hosts: HostOutcome[] = [
     { key: '0:10.0.0.1', ok: true, outputs: { version: '2.3', stale: 'yes' } },
     { key: '0:10.0.0.2', ok: true, outputs: { version: '2.3', stale: 'no' } },
     { key: '0:10.0.0.3', ok: false, outputs: { stale: 'yes' } },

@@ -31,8 +31,10 @@ export function refText(ref: Ref): string {
   return ref.prop === 'outputs' ? `steps.${ref.step}.outputs.${ref.key}` : `steps.${ref.step}.${ref.prop}`;
 }
 
+export type RefNode = Extract<Expr, { type: 'ref' }>;
+
 /** Every reference of an expression, in writing order. */
-export function refsOf(expr: Expr, out: Array<Extract<Expr, { type: 'ref' }>> = []): typeof out {
+export function refsOf(expr: Expr, out: RefNode[] = []): RefNode[] {
   switch (expr.type) {
     case 'ref':
       out.push(expr);
