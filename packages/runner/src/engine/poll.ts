@@ -105,7 +105,6 @@ export async function followJob(
     await sleep(delay, undefined, { signal: options.signal });
   }
   for (;;) {
-    const callStart = performance.now();
     const st = await client.getJobInstanceStatus(ref, { signal: options.signal });
     onStatus(st);
     const read = readAnswer(st);
@@ -116,20 +115,28 @@ export async function followJob(
     const elapsed = now - started;
     if (elapsed > options.deadlineMs) throw followTimeout(ref, options.deadlineMs, contradiction);
     delay = nextPollDelay(delay, elapsed, options.initialMs, options.maxMs);
-    await sleep(costFloor(delay, now - callStart, options.maxMs), undefined, { signal: options.signal });
+    await sleep(sizeFloor(delay, hostsListed(st), options.maxMs), undefined, { signal: options.signal });
   }
 }
 
-/** A status call may take at most this share of the time spent following (answers of many hosts). */
-export const COST_SHARE = 0.1;
+/** The least gap after a status answer, per host it listed (50,000 hosts: 2.5 s). */
+export const GAP_PER_HOST_MS = 0.05;
 
 /**
- * The delay, made long enough that status calls take at most `COST_SHARE` of the time: a status
- * answer of 50,000 hosts takes JOB and the runner a few hundred milliseconds to make and read, so
- * the dense first seconds would otherwise spend most of them on it. Never beyond the cap.
+ * The delay, made longer after an answer of many hosts: a status answer of 50,000 hosts takes JOB
+ * and the runner a few hundred milliseconds to make and read, so the dense first seconds would
+ * spend most of them on it. By the size of the answer, not the time it took: a slow JOB or network
+ * does not slow the following of a small job. Never beyond the cap.
  */
-export function costFloor(delayMs: number, callMs: number, maxMs: number): number {
-  return Math.max(delayMs, Math.min(Math.max(1, maxMs), callMs / COST_SHARE - callMs));
+export function sizeFloor(delayMs: number, hosts: number, maxMs: number): number {
+  return Math.max(delayMs, Math.min(Math.max(1, maxMs), hosts * GAP_PER_HOST_MS));
+}
+
+/** How many hosts a status answer lists. */
+function hostsListed(st: JobInstanceStatus): number {
+  let n = 0;
+  for (const b of st.blocks) for (const s of b.step_instances) n += s.step_ip_status.length;
+  return n;
 }
 
 /**
@@ -189,7 +196,6 @@ async function followWoken(
     for (;;) {
       lastCall = performance.now();
       const st = await client.getJobInstanceStatus(ref, { signal: options.signal });
-      const callMs = performance.now() - lastCall;
       onStatus(st);
       const read = readAnswer(st);
       if (read.over) return st;
@@ -198,7 +204,7 @@ async function followWoken(
       const elapsed = performance.now() - started;
       if (elapsed > options.deadlineMs) throw followTimeout(ref, options.deadlineMs, contradiction);
       // A callback said it ended and JOB does not say so yet (its answer may lag): look again soon.
-      byWake = await pause(costFloor(byWake ? Math.min(WAKE_RECHECK_MS, cap) : cap, callMs, cap));
+      byWake = await pause(sizeFloor(byWake ? Math.min(WAKE_RECHECK_MS, cap) : cap, hostsListed(st), cap));
     }
   } finally {
     unsubscribe();
