@@ -413,7 +413,7 @@ describe('fault campaign: a multi-step runbook against runbook-emulator (JOB 2.x
       expect(mtimes()).toEqual(systemBefore);
       expect(counts.runs).toBeGreaterThan(0);
     },
-    size(600_000, 1_800_000),
+    size(180_000, 1_800_000),
   );
 
   it(
