@@ -163,6 +163,44 @@ export function logPath(step: string, cloud: number, ip: string): string {
   return join('logs', safePiece('step', step), `${safePiece('host', `${cloudText}-${ip}`)}.log`);
 }
 
+/** A step of more hosts than this keeps their logs in one file, each host's a byte range of it. */
+export const SHARED_LOG_HOSTS = 1000;
+
+/**
+ * Saves the logs of a finished step's hosts: one file per host (`logPath`, `invalidLogPath`), or,
+ * past `SHARED_LOG_HOSTS`, one file for all (`logs/<step>/all-hosts.log`) with each host's byte
+ * range. Returns where each host's log is, in the hosts' order.
+ */
+export function saveHostLogs(
+  dir: string,
+  step: string,
+  hosts: ReadonlyArray<{ ip: string; cloud: number; invalid?: string; log: string }>,
+): Array<{ log: string; logRange?: [number, number] }> {
+  if (hosts.length <= SHARED_LOG_HOSTS) {
+    const out = hosts.map((h, i) => ({
+      // A host JOB named unusably is never named by what JOB sent: its log gets a number.
+      log: h.invalid ? invalidLogPath(step, i) : logPath(step, h.cloud, h.ip),
+    }));
+    writeLogs(
+      dir,
+      hosts.map((h, i) => ({ path: out[i]!.log, text: h.log })),
+    );
+    return out;
+  }
+  const path = join('logs', safePiece('step', step), 'all-hosts.log');
+  const full = insideDir(dir, path);
+  const parts = hosts.map((h) => Buffer.from(h.log, 'utf8'));
+  let at = 0;
+  const out = parts.map((b) => {
+    const r = { log: path, logRange: [at, b.length] as [number, number] };
+    at += b.length;
+    return r;
+  });
+  mkdirSync(dirname(full), { recursive: true, mode: 0o700 });
+  writeFileSync(full, Buffer.concat(parts, at), { mode: 0o600 });
+  return out;
+}
+
 /** File name of the log of a host whose identity JOB sent unusably: by its position, never its name. */
 export function invalidLogPath(step: string, index: number): string {
   return join('logs', safePiece('step', step), `invalid-${index}.log`);
