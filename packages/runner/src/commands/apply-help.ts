@@ -2,7 +2,8 @@ export const APPLY_HELP = `Usage: runbook apply FILE [options]
 
 Resolves the runbook into a plan, shows its summary, asks for confirmation, then submits each
 step to JOB's fast_execute_script in order and follows it until JOB says it finished.
-Every run is recorded in .runbook/runs/<run-id>/ (record.json and one log per step and host).
+Every run is recorded in .runbook/runs/<run-id>/ (record.json and one log per step and host; a
+step of more than 1,000 hosts keeps them in one file, runbook logs RUN shows each host's).
 
 Where it runs:
   --local                  start the embedded emulator (scripts run as local processes); uses
