@@ -101,6 +101,7 @@ async function run(
     },
     endpoint: { ...options.endpoint, transport: options.endpoint.transport ?? client.transport },
     biz: plan.biz,
+    ...(plan.limit ? { limit: plan.limit } : {}),
     steps: plan.steps.map((s) => ({
       name: s.name,
       ...(s.description ? { description: s.description } : {}),
