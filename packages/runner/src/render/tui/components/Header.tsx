@@ -39,7 +39,8 @@ export function headerLines(run: RunInfo, theme: Theme): LineSpec[] {
       ? [
           [
             { text: 'limit ', dim: theme.dim },
-            { text: `--limit ${limitText(run.limit)}`, color: theme.warn },
+            { text: limitText(run.limit), color: theme.warn },
+            { text: ' · every step runs only on these (--limit)', dim: theme.dim },
           ],
         ]
       : []),
