@@ -7,6 +7,7 @@ import { checkExpressions } from './checks/expressions.js';
 import { checkScriptFiles } from './checks/files.js';
 import { checkLimits } from './checks/limits.js';
 import { checkRolling } from './checks/rolling.js';
+import { checkStepFlow } from './checks/step-refs.js';
 import { checkSteps } from './checks/steps.js';
 import { checkVars } from './checks/vars.js';
 import { CheckContext } from './context.js';
@@ -137,6 +138,7 @@ export function parseRunbook(input: string, options: ParseOptions = {}): ParseRe
   checkRolling(ctx);
   checkVars(ctx);
   checkExpressions(ctx);
+  checkStepFlow(ctx);
   const scriptFiles = options.checkFiles === false ? new Map() : checkScriptFiles(ctx);
   checkLimits(ctx, scriptFiles);
   if (ctx.issues.length > 0) return { ok: false, issues: sortIssues(ctx.issues, file) };
