@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseRunbook } from '@runbook/schema';
 import { describe, expect, it } from 'vitest';
-import { applyLimit, LimitError, limitKeys, readLimitArgs, resumeLimitProblem } from './limit.js';
+import { applyLimit, LimitError, limitKeys, readLimitArgs, resumeLimitProblem, unselected } from './limit.js';
 import { resolvePlan } from './resolve.js';
 
 const keysOf = (values: string[], cloud = 0) => limitKeys(readLimitArgs(values), cloud);
@@ -168,6 +168,19 @@ describe('applyLimit', () => {
     expect(problems[0]!.message).toContain('step "q" targets custom query 3, whose hosts JOB resolves');
     const topo = plan('  - name: t\n    topo: ["module:12"]\n    script: "true"\n', 'v3');
     expect(applyLimit(topo, ['0:10.0.0.1']).problems[0]!.message).toContain('topology node module:12');
+  });
+
+  it('leaves a step --only or --from-step leaves out alone, even one JOB resolves', () => {
+    const p = plan(`  - name: q\n    custom_query: [3]\n    script: "true"\n${STEPS}`);
+    expect(unselected(p, ['web'], undefined)).toEqual(new Set(['q', 'db']));
+    expect(unselected(p, undefined, 'web')).toEqual(new Set(['q']));
+    expect(unselected(p, [], 'nope')).toEqual(new Set());
+    const { plan: limited, problems } = applyLimit(p, ['0:10.0.0.1'], new Set(['q']));
+    expect(problems).toEqual([]);
+    expect(limited.steps[0]).toBe(p.steps[0]);
+    expect(limited.steps[1]!.hosts).toEqual(['0:10.0.0.1']);
+    // Only the steps that run count: a limit on a left-out step's hosts alone would run nothing.
+    expect(() => applyLimit(p, ['0:10.0.1.1'], new Set(['db', 'q']))).toThrow('nothing would run');
   });
 
   it('matches host ids by id:N', () => {
