@@ -2,6 +2,7 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseRunbook } from '@runbook/schema';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { applyLimit, LimitError, limitKeys, readLimitArgs, resumeLimitProblem, unselected } from './limit.js';
 import { resolvePlan } from './resolve.js';
@@ -197,5 +198,38 @@ describe('resumeLimitProblem', () => {
     expect(resumeLimitProblem('r', ['0:1.1.1.1'], ['0:1.1.1.2'])).toContain('with another --limit');
     expect(resumeLimitProblem('r', ['0:1.1.1.1', '0:1.1.1.2'], ['0:1.1.1.1'])).toContain('another --limit');
     expect(resumeLimitProblem('r', undefined, ['0:1.1.1.1'])).toContain('it ran without one');
+  });
+});
+
+describe('applyLimit, for any limit', () => {
+  const HOSTS = Array.from({ length: 40 }, (_, i) => `10.0.${i % 3}.${i + 1}`);
+  const p = plan(
+    `  - name: big\n    hosts: [${HOSTS.map((h) => `"${h}"`).join(', ')}]\n    script: "true"\n    rolling: { batch: "1 10% *2", max_fail: "25%" }\n` +
+      '  - name: small\n    hosts: ["10.0.0.1", "10.0.1.2"]\n    script: "true"\n',
+  );
+  it('keeps each step exactly its hosts in the limit, in its own order, in batches of them', () => {
+    fc.assert(
+      fc.property(
+        fc.subarray(
+          HOSTS.map((h) => `0:${h}`),
+          { minLength: 1 },
+        ),
+        (chosen) => {
+          const { plan: limited } = applyLimit(p, [...chosen].reverse());
+          for (const [i, step] of limited.steps.entries()) {
+            const want = p.steps[i]!.hosts.filter((h) => chosen.includes(h));
+            expect(step.hosts).toEqual(want);
+            expect(step.batches.flat()).toEqual(want);
+            expect(step.request.ip_list?.map((t) => `${t.bk_cloud_id}:${t.ip}`)).toEqual(want);
+            expect(step.hostCount).toBe(want.length);
+            expect(step.skipReason === undefined).toBe(want.length > 0);
+            for (const b of step.batches) expect(b.length).toBeGreaterThan(0);
+          }
+          const big = limited.steps[0]!;
+          if (big.rolling) expect(big.rolling.maxFail).toBe(Math.floor(big.hostCount / 4));
+        },
+      ),
+      { numRuns: 200 },
+    );
   });
 });
