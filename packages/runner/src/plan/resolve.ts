@@ -19,6 +19,7 @@ import { requestLimitProblems } from './limits.js';
 import { resolveScope, scopeFields, scopeFingerprint } from './scope.js';
 import { defaultTaskName } from './task-name.js';
 import { renderTemplate, type Scope } from './template.js';
+import { varsUsedBy } from './step-vars.js';
 import { transportTargetProblems } from './transport-targets.js';
 import type { Plan, PlannedRequest, PlannedStep, ScriptSource } from './types.js';
 import { resolveVars, type VarInputs } from './vars.js';
@@ -274,6 +275,12 @@ export function resolvePlan(loaded: LoadedRunbook, options: ResolveOptions): Res
         targets: short(targetText),
         callback: short(callback ?? ''),
       },
+      vars: varsUsedBy([
+        JSON.stringify(step),
+        step.script_file !== undefined ? scriptFiles.get(step.script_file) : undefined,
+        JSON.stringify(rb.defaults ?? {}),
+        JSON.stringify(rb.groups ?? {}),
+      ]),
     };
   }
 
