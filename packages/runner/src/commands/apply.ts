@@ -22,9 +22,9 @@ import { createMask, credentialValues, rememberIdentities, rememberSecrets } fro
 import { chooseTransport } from '../transport.js';
 import { APPLY_HELP } from './apply-help.js';
 import { type Lifecycle, startLifecycle } from './apply-lifecycle.js';
+import { continuable, nextText, resumeCommandOf, shellWord } from './next-command.js';
 import { preparePlan } from './prepare.js';
 import { createRecordGuard } from './record-guard.js';
-import { continuable, nextText, resumeCommandOf, shellWord } from './next-command.js';
 import { adoptRunbook } from './resume-adopt.js';
 import type { ResumeReview } from './resume-changes.js';
 import { checkResumable } from './resume-checks.js';

@@ -96,7 +96,9 @@ export function nextText(
       );
     case EXIT.unusable:
       return isRunbookCaused(errorCode)
-        ? how(`stopped because JOB refused what the runbook asks (${errorCode}); fix the runbook, then resume it with`)
+        ? how(
+            `stopped because JOB refused what the runbook asks (${errorCode}); fix the runbook, then resume it with`,
+          )
         : how('could not go on; once JOB can be used again, resume it with');
     case EXIT.declined:
       return how('stopped at a question that was declined; to go on later, resume it with');

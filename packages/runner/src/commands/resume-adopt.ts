@@ -18,9 +18,7 @@ export function adoptRunbook(
   at: string,
   operator: string | undefined,
 ): void {
-  const fresh = new Map(
-    newRecord(plan, record.endpoint, record.runbook.path).steps.map((s) => [s.name, s]),
-  );
+  const fresh = new Map(newRecord(plan, record.endpoint, record.runbook.path).steps.map((s) => [s.name, s]));
   const before = new Map(record.steps.map((s) => [s.name, s]));
   const changed = new Set(review.changes.map((c) => c.step));
   const steps: StepRecord[] = plan.steps.map((p) => {

@@ -54,7 +54,8 @@ function listDiff(before: string[], after: string[]): string {
   const now = new Set(after);
   const added = after.filter((h) => !was.has(h));
   const removed = before.filter((h) => !now.has(h));
-  const few = (xs: string[]) => (xs.length > 6 ? `${xs.slice(0, 6).join(', ')} and ${xs.length - 6} more` : xs.join(', '));
+  const few = (xs: string[]) =>
+    xs.length > 6 ? `${xs.slice(0, 6).join(', ')} and ${xs.length - 6} more` : xs.join(', ');
   const parts: string[] = [];
   if (added.length) parts.push(`added ${few(added)}`);
   if (removed.length) parts.push(`removed ${few(removed)}`);
@@ -95,8 +96,14 @@ function fieldDetail(
       if (!old) return [count];
       const diff = [
         listDiff(old.hosts, now.hosts),
-        listDiff(old.hostIds.map((i) => `host id ${i}`), now.hostIds.map((i) => `host id ${i}`)),
-        listDiff(old.customQueries.map((q) => `custom query ${q}`), now.customQueries.map((q) => `custom query ${q}`)),
+        listDiff(
+          old.hostIds.map((i) => `host id ${i}`),
+          now.hostIds.map((i) => `host id ${i}`),
+        ),
+        listDiff(
+          old.customQueries.map((q) => `custom query ${q}`),
+          now.customQueries.map((q) => `custom query ${q}`),
+        ),
         listDiff(old.topoNodes, now.topoNodes),
       ].filter((x) => x !== '');
       return [diff.length ? `${count}: ${diff.join('; ')}` : count];
@@ -157,13 +164,14 @@ export function reviewResume(
       });
       continue;
     }
-    const fields = [
-      ...new Set([...Object.keys(step.fingerprint), ...Object.keys(was.fingerprint)]),
-    ].filter((k) => was.fingerprint[k] !== step.fingerprint[k]);
+    const fields = [...new Set([...Object.keys(step.fingerprint), ...Object.keys(was.fingerprint)])].filter(
+      (k) => was.fingerprint[k] !== step.fingerprint[k],
+    );
     const readVars = (step.vars ?? []).filter((v) => varChange.has(v)).map((v) => `vars.${v}`);
     if (fields.length === 0 && readVars.length === 0) continue;
     if (was.state === 'succeeded') {
-      if (fields.length) refuse(step.name, `step ${step.name} already succeeded and changed: ${fields.join(', ')}`);
+      if (fields.length)
+        refuse(step.name, `step ${step.name} already succeeded and changed: ${fields.join(', ')}`);
       continue;
     }
     if (IN_FLIGHT.has(was.state)) {
@@ -204,7 +212,10 @@ export function reviewResume(
   // Order: a step that will still run keeps the succeeded steps before it that it had; a new step
   // comes after every succeeded step, which ran before it could.
   const doneBefore = (names: string[], i: number) =>
-    names.slice(0, i).filter((n) => succeeded(n) && planned.has(n)).join(',');
+    names
+      .slice(0, i)
+      .filter((n) => succeeded(n) && planned.has(n))
+      .join(',');
   const oldOrder = record.steps.map((s) => s.name);
   const newOrder = plan.steps.map((s) => s.name);
   for (const [i, name] of newOrder.entries()) {

@@ -39,7 +39,8 @@ export function checkResumable(options: {
     review.fromStep ??
     plan.steps.find((s) => previous.steps.find((r) => r.name === s.name)?.state !== 'succeeded')?.name;
   const command = fromStepCommandOf(options.file, from, plan.vars, flags);
-  const inFlightOnly = review.fromStep === undefined && review.refusals.every((r) => /may still be running/.test(r));
+  const inFlightOnly =
+    review.fromStep === undefined && review.refusals.every((r) => /may still be running/.test(r));
   throw new RunnerError(
     'RUNNER_RESUME_CHANGED',
     `cannot resume run ${previous.runId} with this runbook: a resume never runs again a step that succeeded, nor changes a step whose job may still run\n${review.refusals.map((r) => `  ${r}\n`).join('')}nothing was sent`,

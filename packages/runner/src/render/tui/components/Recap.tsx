@@ -56,7 +56,10 @@ export function recapLines(view: ViewState, width: number, budget: number, theme
     const label = 'next: ';
     tail.push(
       label.length + f.next.length <= width
-        ? [{ text: label, dim: theme.dim }, { text: f.next, bold: true }]
+        ? [
+            { text: label, dim: theme.dim },
+            { text: f.next, bold: true },
+          ]
         : [{ text: 'next: the command to continue this run is printed below', dim: theme.dim }],
     );
   }
