@@ -275,12 +275,15 @@ export function resolvePlan(loaded: LoadedRunbook, options: ResolveOptions): Res
         targets: short(targetText),
         callback: short(callback ?? ''),
       },
-      vars: varsUsedBy([
-        JSON.stringify(step),
-        step.script_file !== undefined ? scriptFiles.get(step.script_file) : undefined,
-        JSON.stringify(rb.defaults ?? {}),
-        JSON.stringify(rb.groups ?? {}),
-      ]),
+      vars: varsUsedBy(
+        [
+          JSON.stringify(step),
+          step.script_file !== undefined ? scriptFiles.get(step.script_file) : undefined,
+          JSON.stringify(rb.defaults ?? {}),
+          JSON.stringify(rb.groups ?? {}),
+        ],
+        [step.when],
+      ),
     };
   }
 
