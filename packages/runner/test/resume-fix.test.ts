@@ -98,10 +98,10 @@ describe('fix and continue: --resume of a changed runbook', () => {
   step fix (not succeeded yet) changed: script
     script: sha256 ${record.steps[1].request.scriptSha256.slice(0, 12)} → `,
     );
-    expect(res.stderr).toContain(`    at line 2:
-    - if [ "$RUNBOOK_EMU_HOST_IP" = 127.0.0.2 ]; then echo broken; exit 3; fi
-    - echo fixed
-    + echo fixed for good
+    expect(res.stderr).toContain(`      at line 2:
+      - if [ "$RUNBOOK_EMU_HOST_IP" = 127.0.0.2 ]; then echo broken; exit 3; fi
+      - echo fixed
+      + echo fixed for good
 `);
     expect(res.stdout).toContain(`[prep] skipped: succeeded in run ${record.runId}`);
     expect(jobsOf(esb.emu, 'rf', 'prep')).toHaveLength(1);
