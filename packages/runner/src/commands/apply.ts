@@ -170,6 +170,8 @@ async function applyWithLocks(ctx: Context): Promise<number> {
       resumeCommand,
     });
     Object.assign(directives, resumeDirectives(previous, !previous.endpoint.local));
+    // What is shown and recorded of the changes is masked: a script line could hold a secret's value.
+    review.changes = review.changes.map((c) => ({ ...c, detail: c.detail.map((d) => mask(d)) }));
     if (review.changes.length > 0) stderr(escapeControls(mask(changesText(runId, review.changes))));
   }
   const changed = (review?.changes.length ?? 0) > 0;
