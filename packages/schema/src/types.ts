@@ -79,12 +79,12 @@ export interface Step {
   callback_url?: string;
   confirm?: string;
   on_failure?: OnFailure;
-  /** `false` turns `defaults.rolling` off for this step. */
-  rolling?: Rolling | false;
   /** Output names the hosts set (`::output NAME=VALUE`); when given, only these may be read. */
   outputs?: string[];
   /** `${{ EXPR }}`: the step runs only when it is true. */
   when?: string;
+  /** `false` turns `defaults.rolling` off for this step. */
+  rolling?: Rolling | false;
 }
 
 export interface Runbook {
@@ -136,8 +136,8 @@ export type SchemaIssueCode =
   | 'SCHEMA_SECRET_PLACEMENT'
   | 'SCHEMA_EXPRESSION_PLACEMENT'
   | 'SCHEMA_JOB_LIMIT'
-  | 'SCHEMA_ROLLING'
-  | 'SCHEMA_STEP_ORDER';
+  | 'SCHEMA_STEP_ORDER'
+  | 'SCHEMA_ROLLING';
 
 export interface Issue {
   /** A `SchemaIssueCode` for issues from this package; other packages may add their own codes. */

@@ -36,9 +36,11 @@ Which steps:
                            step targets is a warning. Kept in the record and by --resume
   --resume RUN             continue run RUN: skip its succeeded steps, follow a job that was still
                            running instead of submitting it again, ask about a submit whose answer
-                           was lost; refused when the runbook changed since (says what changed),
-                           or on another server or transport than the run's; keeps the run's
-                           --limit (another --limit is refused)
+                           was lost. A runbook changed only in steps that have not succeeded is
+                           taken: the changes are shown and asked about (--yes takes them) and
+                           recorded. A change to a succeeded step (or a var it reads) is refused,
+                           with the command that works instead; so is another server or transport
+                           than the run's. Keeps the run's --limit (another --limit is refused)
 
 At the same time:
   --allow-concurrent       apply this runbook although another apply of it to the same JOB (ESB

@@ -141,6 +141,8 @@ export type RunEvent = Base &
         runId: string;
         /** The command that resumes this run, when resuming makes sense (interrupted, failed to follow). */
         resumeCommand?: string;
+        /** The exact command to continue this run: set on exit 1, 3, 4, 5 and 130. */
+        next?: string;
       }
   );
 
