@@ -130,6 +130,10 @@ async function applyWithLocks(ctx: Context): Promise<number> {
     stderr,
     ...(values.limit ? { limit: values.limit } : {}),
     ...(previous?.limit ? { limitKeys: previous.limit } : {}),
+    selection: {
+      ...(values.only ? { only: values.only } : {}),
+      ...(values['from-step'] ? { fromStep: values['from-step'] } : {}),
+    },
   });
   if (previous && values.limit) {
     const refused = resumeLimitProblem(previous.runId, previous.limit, plan.limit ?? []);
