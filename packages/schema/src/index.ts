@@ -2,6 +2,7 @@ export { repositoryRoot, type ScriptFile } from './checks/files.js';
 export { parseDuration, TIMEOUT_MAX, TIMEOUT_MIN } from './duration.js';
 export { BK_ENV_READABLE, envRefusal, secretEnvNames } from './env-refs.js';
 export { RunbookError } from './errors.js';
+export * from './expr/index.js';
 export {
   GROUP_NAME,
   isCloudId,
@@ -28,7 +29,14 @@ export {
   scriptTypeFromPath,
 } from './script-type.js';
 export { closest, didYouMean, editDistance } from './suggest.js';
-export { hasExpression, NAMESPACES, type Namespace, scanTemplate, type TemplatePart } from './template.js';
+export {
+  hasExpression,
+  NAMESPACES,
+  type Namespace,
+  parseWhen,
+  scanTemplate,
+  type TemplatePart,
+} from './template.js';
 export type * from './types.js';
 export { type FileIssues, type ValidateFilesOptions, validateFiles } from './validate-files.js';
 export { normalizeVarSpec, type VarValueResult, validateVarValue } from './var-value.js';

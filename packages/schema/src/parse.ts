@@ -6,6 +6,7 @@ import { reportSchemaErrors } from './ajv-errors.js';
 import { checkExpressions } from './checks/expressions.js';
 import { checkScriptFiles } from './checks/files.js';
 import { checkLimits } from './checks/limits.js';
+import { checkStepFlow } from './checks/step-refs.js';
 import { checkSteps } from './checks/steps.js';
 import { checkVars } from './checks/vars.js';
 import { CheckContext } from './context.js';
@@ -135,6 +136,7 @@ export function parseRunbook(input: string, options: ParseOptions = {}): ParseRe
   checkSteps(ctx);
   checkVars(ctx);
   checkExpressions(ctx);
+  checkStepFlow(ctx);
   const scriptFiles = options.checkFiles === false ? new Map() : checkScriptFiles(ctx);
   checkLimits(ctx, scriptFiles);
   if (ctx.issues.length > 0) return { ok: false, issues: sortIssues(ctx.issues, file) };

@@ -24,7 +24,15 @@ export interface SecretSpec {
 }
 
 /** A host entry: `"1.2.3.4"`, `"CLOUD:1.2.3.4"`, `{cloud, ip}`, `{host_id}` or a group name. */
-export type HostEntry = string | { cloud?: number; ip: string } | { host_id: number };
+export type HostEntry = string | { cloud?: number; ip: string } | { host_id: number } | FromStepEntry;
+
+/** The hosts of an earlier step that match: known after that step ran. */
+export interface FromStepEntry {
+  from_step: string;
+  /** Default `any`. */
+  status?: 'succeeded' | 'failed' | 'any';
+  output?: Record<string, string | number | boolean>;
+}
 
 /** A topology node: `"module:12"` (NODE_TYPE:ID) or `{node_type, id}`. */
 export type TopoEntry = string | { node_type: TopoNodeType; id: number };
@@ -62,6 +70,10 @@ export interface Step {
   callback_url?: string;
   confirm?: string;
   on_failure?: OnFailure;
+  /** Output names the hosts set (`::output NAME=VALUE`); when given, only these may be read. */
+  outputs?: string[];
+  /** `${{ EXPR }}`: the step runs only when it is true. */
+  when?: string;
 }
 
 export interface Runbook {
@@ -112,7 +124,8 @@ export type SchemaIssueCode =
   | 'SCHEMA_UNDEFINED_REF'
   | 'SCHEMA_SECRET_PLACEMENT'
   | 'SCHEMA_EXPRESSION_PLACEMENT'
-  | 'SCHEMA_JOB_LIMIT';
+  | 'SCHEMA_JOB_LIMIT'
+  | 'SCHEMA_STEP_ORDER';
 
 export interface Issue {
   /** A `SchemaIssueCode` for issues from this package; other packages may add their own codes. */

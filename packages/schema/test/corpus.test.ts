@@ -53,6 +53,7 @@ describe('the corpus of invalid runbooks', () => {
         'SCHEMA_SCRIPT_FILE',
         'SCHEMA_SCRIPT_SOURCE',
         'SCHEMA_SECRET_PLACEMENT',
+        'SCHEMA_STEP_ORDER',
         'SCHEMA_TIMEOUT_RANGE',
         'SCHEMA_TYPE',
         'SCHEMA_TYPE_WITH_SCRIPT_ID',

@@ -5,6 +5,7 @@ import {
   IPV4,
   MAX_CLOUD_ID,
   MAX_CMDB_ID,
+  SLUG,
   TOPO_NODE,
 } from './patterns.js';
 
@@ -78,7 +79,7 @@ const v3Only = (what: string) =>
   `Only the API gateway v3 can target ${what} (\`--apigw-url\`, \`BK_APIGW_URL\`, \`--local --transport v3\`); \`plan\` and \`apply\` refuse them on ESB v2.`;
 
 export const hostEntry = {
-  description: `A target: \`"1.2.3.4"\` (cloud from \`defaults.cloud\`, else 0), \`"CLOUD:1.2.3.4"\`, \`{cloud, ip}\`, \`{host_id}\` (a CMDB host id), or the name of a group. Host strings may contain expressions. ${v3Only('host ids')}`,
+  description: `A target: \`"1.2.3.4"\` (cloud from \`defaults.cloud\`, else 0), \`"CLOUD:1.2.3.4"\`, \`{cloud, ip}\`, \`{host_id}\` (a CMDB host id), \`{from_step, status, output}\` (hosts of an earlier step, known after it ran), or the name of a group. Host strings may contain expressions. ${v3Only('host ids')}`,
   type: ['string', 'object'],
   minLength: 1,
   properties: {
@@ -100,15 +101,51 @@ export const hostEntry = {
       maximum: MAX_CMDB_ID,
       examples: [101],
     },
+    from_step: {
+      description:
+        'The hosts of an earlier step that match `status` and `output`: known after that step ran (`plan` says "known after"). Mixes with other entries and is deduplicated with them; when no host matches, the step is skipped, saying why. Not in groups.',
+      type: 'string',
+      pattern: SLUG,
+      patternErrorMessage: 'expected a step name',
+      examples: ['check-config'],
+    },
+    status: {
+      description: 'Which hosts of `from_step`: `succeeded`, `failed`, or `any` (the default).',
+      enum: ['succeeded', 'failed', 'any'],
+    },
+    output: {
+      description:
+        'Only the hosts of `from_step` whose outputs have these values (each host prints `::output NAME=VALUE`); compared as text.',
+      type: 'object',
+      propertyNames: {
+        type: 'string',
+        pattern: '^[A-Za-z_][A-Za-z0-9_]*$',
+        patternErrorMessage: 'expected an output name: letters, digits and "_", not starting with a digit',
+      },
+      additionalProperties: { type: ['string', 'number', 'boolean'] },
+      examples: [{ stale: 'yes' }],
+    },
   },
-  // `{host_id}` alone, else `{cloud?, ip}`. (`properties: {…: true}` only names the key for ajv's
-  // strict mode; the mapping defines it.)
+  // `{host_id}` alone, `{from_step, status?, output?}`, else `{cloud?, ip}`. (`properties: {…: true}`
+  // only names the key for ajv's strict mode; the mapping defines it.)
   if: { required: ['host_id'], properties: { host_id: true } },
   // biome-ignore lint/suspicious/noThenProperty: JSON Schema's if/then/else; this object is never awaited
-  then: { properties: { ip: false, cloud: false } },
-  else: { required: ['ip'], properties: { ip: true } },
+  then: { properties: { ip: false, cloud: false, from_step: false, status: false, output: false } },
+  else: {
+    if: { required: ['from_step'], properties: { from_step: true } },
+    // biome-ignore lint/suspicious/noThenProperty: JSON Schema's if/then/else; this object is never awaited
+    then: { properties: { ip: false, cloud: false } },
+    else: { required: ['ip'], properties: { ip: true, from_step: false, status: false, output: false } },
+  },
   additionalProperties: false,
-  examples: ['10.0.0.1', '0:10.0.0.1', { cloud: 0, ip: '10.0.0.3' }, { host_id: 101 }, 'web'],
+  examples: [
+    '10.0.0.1',
+    '0:10.0.0.1',
+    { cloud: 0, ip: '10.0.0.3' },
+    { host_id: 101 },
+    { from_step: 'check-config', status: 'succeeded', output: { stale: 'yes' } },
+    'web',
+  ],
 };
 
 export const hosts = {
