@@ -16,7 +16,8 @@ Usage:
   runbook COMMAND --help                  the options of a command
   runbook --version                       print the version
 
-Every command takes --no-color (as does NO_COLOR=1 in the environment); apply --json is --ui json.
+Every command takes --no-color, before or after it (as NO_COLOR=1 in the environment does);
+apply --json is --ui json. A misspelt command, option or step name gets a "did you mean".
 
 Exit codes: 0 ok, 1 a step failed, 2 invalid runbook or command line, or the run is busy
 (nothing sent), 3 JOB/ESB unusable, 4 confirmation declined or needed, 5 a local problem (state
@@ -34,7 +35,9 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
 };
 
 async function main(argv: string[]): Promise<number> {
-  const [command, ...rest] = argv;
+  // `runbook --no-color plan x.yaml` means `runbook plan x.yaml --no-color`: every command takes it.
+  const first = argv.findIndex((a) => a !== '--no-color');
+  const [command, ...rest] = first < 0 ? [] : [...argv.slice(first), ...argv.slice(0, first)];
   if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
     process.stdout.write(HELP);
     return command === undefined ? EXIT.usage : EXIT.ok;
@@ -46,7 +49,7 @@ async function main(argv: string[]): Promise<number> {
   }
   const load = Object.hasOwn(COMMANDS, command) ? COMMANDS[command] : undefined;
   if (!load) {
-    const known = command.startsWith('-') ? ['--help', '--version'] : Object.keys(COMMANDS);
+    const known = command.startsWith('-') ? ['--help', '--version', '--no-color'] : Object.keys(COMMANDS);
     const what = command.startsWith('-') ? 'option' : 'command';
     const near = didYouMean(
       command.replace(/^-+/, ''),

@@ -232,6 +232,14 @@ describe('apply --json and --no-color', () => {
     }
     const top = await runCli(['--help'], { cwd: dir });
     expect(top.stdout).toContain('--no-color');
+    // Before the command too, as people write global options.
+    const first = await runCli(['--no-color', 'plan', 'rb.yaml'], { cwd: dir, env: { FORCE_COLOR: '1' } });
+    expect(first.code).toBe(0);
+    expect(first.stdout).toContain('1. check-disk');
+    expect(first.stdout).not.toContain(ESC);
+    const alone = await runCli(['--no-color'], { cwd: dir });
+    expect(alone.code).toBe(2);
+    expect(alone.stdout).toContain('Usage:');
   });
 
   it('apply --no-color wins over FORCE_COLOR in the stream; without it the stream is coloured', async () => {
