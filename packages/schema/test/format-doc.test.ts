@@ -16,7 +16,7 @@ describe('docs/format.md', () => {
     expect(good.length).toBeGreaterThanOrEqual(2);
     expect(bad).toHaveLength(1);
     for (const heading of ['## Rolling batches', '## Step outputs and conditions', '## Editor setup'])
-      expect(DOC).toContain(`\n${heading}\n`);
+      expect(DOC).toContain(`\n${heading}`);
     expect(DOC).toContain('# yaml-language-server: $schema=../schemas/runbook.schema.json');
     expect(DOC).toContain('"yaml.schemas"');
   });

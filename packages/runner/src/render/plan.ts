@@ -3,6 +3,7 @@ import type { Plan, PlannedStep } from '../plan/types.js';
 import { MASK } from '../secrets/mask.js';
 import { transportName } from '../transport.js';
 import { type Paint, paint } from './color.js';
+import { limitText } from './limit-text.js';
 
 const SCRIPT_LINES = 5;
 
@@ -40,6 +41,36 @@ export function planJson(plan: Plan): unknown {
   };
 }
 
+const ON_FAILURE: Record<PlannedStep['onFailure'], string> = {
+  abort: 'stop the run',
+  continue: 'record it and continue (the run ends with exit 1)',
+  ignore: 'record it as ignored and continue (the run does not fail for it)',
+};
+
+/** `30s`, `1m30s`, `2h`: a pause as written in a runbook. */
+export function durationText(ms: number): string {
+  const s = Math.round(ms / 1000);
+  const parts: string[] = [];
+  if (s >= 3600) parts.push(`${Math.floor(s / 3600)}h`);
+  if (s % 3600 >= 60) parts.push(`${Math.floor((s % 3600) / 60)}m`);
+  if (s % 60 > 0 || s === 0) parts.push(`${s % 60}s`);
+  return parts.join('');
+}
+
+/** `"1 10% +10": batches 1, 10, 20, 20 … (5 batches), max_fail 2, pause 30s, confirm before each batch`. */
+export function rollingText(s: PlannedStep): string {
+  const r = s.rolling!;
+  const sizes = s.batches.map((b) => b.length);
+  const shown = `${sizes.slice(0, 4).join(', ')}${sizes.length > 4 ? ' …' : ''}`;
+  const maxFail = r.maxFailText.endsWith('%') ? `${r.maxFail} (${r.maxFailText})` : String(r.maxFail);
+  return [
+    `"${r.expr}": batches ${shown} (${sizes.length} batch${sizes.length === 1 ? '' : 'es'})`,
+    `max_fail ${maxFail}`,
+    ...(r.pauseMs > 0 ? [`pause ${durationText(r.pauseMs)}`] : []),
+    ...(r.confirm ? ['confirm before each batch after the first'] : []),
+  ].join(', ');
+}
+
 function targetsText(s: PlannedStep): string {
   const parts: string[] = [];
   if (s.hostCount > 0) {
@@ -59,15 +90,17 @@ function targetsText(s: PlannedStep): string {
       `${s.customQueries.length} custom quer${s.customQueries.length === 1 ? 'y' : 'ies'} (${s.customQueries.join(', ')}; JOB resolves the hosts)`,
     );
   }
-  return parts.join(' + ');
+  return parts.length ? parts.join(' + ') : '0 hosts';
 }
 
 /**
- * Every host the plan names, counted once however many steps target it (`CLOUD:IP` and host ids),
- * and what JOB resolves itself (custom queries and topology nodes, counted once each).
+ * Every host the plan's steps run on, counted once however many steps target it (`CLOUD:IP` and
+ * host ids), and what JOB resolves itself (custom queries and topology nodes, counted once each);
+ * a step the plan skips (`--limit` left it no host) counts apart.
  */
 export function planTotals(plan: Plan): {
   steps: number;
+  skipped: number;
   hosts: number;
   targets: number;
   customQueries: number;
@@ -77,7 +110,8 @@ export function planTotals(plan: Plan): {
   const queries = new Set<string>();
   const nodes = new Set<string>();
   let targets = 0;
-  for (const s of plan.steps) {
+  const running = plan.steps.filter((s) => s.skipReason === undefined);
+  for (const s of running) {
     for (const h of s.hosts) hosts.add(h);
     for (const id of s.hostIds) hosts.add(`id:${id}`);
     for (const q of s.customQueries) queries.add(q);
@@ -85,7 +119,8 @@ export function planTotals(plan: Plan): {
     targets += s.hostCount;
   }
   return {
-    steps: plan.steps.length,
+    steps: running.length,
+    skipped: plan.steps.length - running.length,
     hosts: hosts.size,
     targets,
     customQueries: queries.size,
@@ -105,6 +140,7 @@ function totalsText(plan: Plan): string {
     ...(t.topoNodes > 0 ? [plural(t.topoNodes, 'topology node')] : []),
   ];
   if (resolved.length > 0) text += `, and the hosts of ${resolved.join(' and ')} (JOB resolves them)`;
+  if (t.skipped > 0) text += `; ${plural(t.skipped, 'step')} skipped`;
   return `${text}.`;
 }
 
@@ -123,11 +159,14 @@ export function formatPlan(plan: Plan, p: Paint = paint(false)): string {
   if (vars.length) out.push(`vars: ${vars.map(([k, v]) => `${k}=${JSON.stringify(v)}`).join(', ')}`);
   if (plan.secretNames.length)
     out.push(`secrets (from the environment, never shown): ${plan.secretNames.join(', ')}`);
+  if (plan.limit) out.push(`limit: --limit ${limitText(plan.limit)}: every step runs only on these`);
   out.push('');
   for (const s of plan.steps) {
     out.push(`${p.bold(`${s.index + 1}. ${s.name}`)}${s.line ? p.dim(`  (line ${s.line})`) : ''}`);
     if (s.description) out.push(`   ${s.description}`);
     out.push(`   targets:   ${targetsText(s)}`);
+    if (s.skipReason) out.push(`   skipped:   ${s.skipReason}`);
+    if (s.rolling && !s.skipReason) out.push(`   rolling:   ${rollingText(s)}`);
     if (s.source.kind === 'stored') out.push(`   script:    stored JOB script id ${s.source.scriptId}`);
     else {
       const from = s.source.kind === 'file' ? `file ${s.source.path}` : 'inline';
@@ -143,7 +182,7 @@ export function formatPlan(plan: Plan, p: Paint = paint(false)): string {
       out.push(`   params:    ${s.sensitive ? `${s.paramsDisplay} (sensitive)` : s.paramsDisplay}`);
     if (s.request.bk_callback_url) out.push(`   callback:  ${s.request.bk_callback_url}`);
     if (s.confirm) out.push(`   confirm:   ${p.warn(s.confirm)}`);
-    out.push(`   on failure: ${s.onFailure === 'abort' ? 'stop the run' : 'record it and continue'}`);
+    out.push(`   on failure: ${ON_FAILURE[s.onFailure]}`);
     out.push('');
   }
   out.push(p.bold(totalsText(plan)));
