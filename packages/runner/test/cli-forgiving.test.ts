@@ -282,7 +282,9 @@ describe('plan: colour on a terminal, totals of distinct hosts', () => {
     // A step --limit leaves without a host does not run: counted apart.
     const limited = await runCli(['plan', 'rb.yaml', '--limit', '127.0.0.2'], { cwd: dir });
     expect(limited.code).toBe(0);
-    expect(limited.stdout).toContain('2 steps on 1 distinct host (2 host targets over all steps); 1 step skipped.');
+    expect(limited.stdout).toContain(
+      '2 steps on 1 distinct host (2 host targets over all steps); 1 step skipped.',
+    );
     const single = await tempFiles({ 'one.yaml': rb(step('x', '["127.0.0.1"]')) });
     const one = await runCli(['plan', 'one.yaml'], { cwd: single });
     expect(one.stdout).toContain('1 step on 1 distinct host.');
