@@ -51,6 +51,8 @@ At the same time:
 Output:
   --ui stream|json|tui     plain timestamped lines (default without a terminal or with CI set),
                            NDJSON events (each with "v"), or the terminal UI (default on a terminal)
+  --json                   the same as --ui json
+  --no-color               no colour (as NO_COLOR=1 does); colour is off anyway without a terminal
   --state-dir DIR          keep run records in DIR instead of .runbook/runs
   --debug                  show HTTP calls and stack traces (secrets masked)
 
