@@ -48,11 +48,18 @@ export interface CallbackListenOptions {
   port: number;
   /** The address JOB calls (behind NAT or a proxy); the token is appended to its path. */
   publicUrl?: string;
+  /** The run's token (`newCallbackToken`), when it had to be known before listening; else a new one. */
+  token?: string;
+}
+
+/** An unguessable token for the callback URL's path: 24 random bytes, base64url (32 characters). */
+export function newCallbackToken(): string {
+  return randomBytes(24).toString('base64url');
 }
 
 /** Starts the listener; rejects when the address cannot be bound. */
 export async function startCallbackHub(options: CallbackListenOptions): Promise<CallbackHub> {
-  const token = randomBytes(24).toString('base64url');
+  const token = options.token ?? newCallbackToken();
   const tokenDigest = digest(token);
   const stats: CallbackStats = { accepted: 0, ignored: 0, unreadable: 0 };
   const waiters = new Map<number, Set<() => void>>();
