@@ -2,7 +2,8 @@ export const APPLY_HELP = `Usage: runbook apply FILE [options]
 
 Resolves the runbook into a plan, shows its summary, asks for confirmation, then submits each
 step to JOB's fast_execute_script in order and follows it until JOB says it finished.
-Every run is recorded in .runbook/runs/<run-id>/ (record.json and one log per step and host).
+Every run is recorded in .runbook/runs/<run-id>/ (record.json and one log per step and host; a
+step of more than 1,000 hosts keeps them in one file, runbook logs RUN shows each host's).
 
 Where it runs:
   --local                  start the embedded emulator (scripts run as local processes); uses
@@ -61,6 +62,16 @@ Following jobs:
                            100ms); during the job's first 2.5 s calls stay at most 450 ms apart
   --poll-max MS            then one call per this delay (default 5s, least 1s, most 1h); both
                            accept 500, 500ms, 2s, 1m, 1h
+  --callback-listen HOST:PORT
+                           also let JOB say when a job ends: listen for its callback on this
+                           address for the run (127.0.0.1:0: any free port); each submit carries
+                           a callback URL with a secret token of the run; a callback is confirmed
+                           with one status call, and polling at --poll-max goes on as the fallback.
+                           On by default with --local (loopback)
+  --callback-url URL       the address JOB calls when it differs from the listen address (NAT, a
+                           proxy); the token is appended to its path. Needs --callback-listen
+  --no-callback            follow by polling alone (also with --local). A step's own
+                           callback_url: wins over the run's (JOB takes one URL): it is polled
   --terminate-on-interrupt on Ctrl-C, SIGTERM or SIGHUP, ask JOB to terminate the running job
                            (by default it is left running and can be followed with --resume)
   --quota-wait DURATION    when JOB's running-job quota is full (nothing was started), wait and

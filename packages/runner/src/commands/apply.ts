@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import { colorEnv, onePositional, parseCommand, parseMs, pollOptions, RUNBOOK_OPTIONS } from '../cli/args.js';
 import { createPrompt } from '../cli/confirm.js';
 import { openEndpoint } from '../endpoint.js';
+import { newCallbackToken } from '../engine/callbacks.js';
 import { resumeDirectives, selectSteps } from '../engine/directives.js';
 import type { ConfirmFn, RunEvent } from '../engine/events.js';
 import { type StepDirective, startRun } from '../engine/execute.js';
@@ -22,6 +23,7 @@ import { maskConfirmText, maskEventText } from '../secrets/event-text.js';
 import { planIdentities } from '../secrets/identities.js';
 import { createMask, credentialValues, rememberIdentities, rememberSecrets } from '../secrets/mask.js';
 import { chooseTransport } from '../transport.js';
+import { callbackListen, openCallbacks } from './apply-callbacks.js';
 import { APPLY_HELP } from './apply-help.js';
 import { type Lifecycle, startLifecycle } from './apply-lifecycle.js';
 import { continuable, nextText, resumeCommandOf, shellWord } from './next-command.js';
@@ -52,6 +54,9 @@ const OPTIONS = {
   'quota-wait': { type: 'string' },
   'terminate-on-interrupt': { type: 'boolean', default: false },
   'allow-concurrent': { type: 'boolean', default: false },
+  'callback-listen': { type: 'string' },
+  'callback-url': { type: 'string' },
+  'no-callback': { type: 'boolean', default: false },
 } as const;
 
 type Values = ReturnType<typeof parseCommand<typeof OPTIONS>>['values'];
@@ -98,6 +103,7 @@ async function applyWithLocks(ctx: Context): Promise<number> {
   const { file, values, env, stderr, root, life } = ctx;
   const poll = pollOptions(values, env);
   const quotaWaitMs = quotaWaitOf(values['quota-wait']);
+  const listen = callbackListen(values, values.local);
   const ui = chooseUi(uiFlag(values), env, process.stdout.isTTY === true);
   const choice = chooseTransport({
     local: values.local,
@@ -170,6 +176,9 @@ async function applyWithLocks(ctx: Context): Promise<number> {
     values['emulator-config'],
     choice.url,
   ]);
+  // The callback token is a secret of the run: masked like the others wherever text is shown.
+  const callbackToken = listen ? newCallbackToken() : undefined;
+  if (callbackToken) secrets.push(callbackToken);
   rememberSecrets(secrets);
   rememberIdentities(identities);
   const mask = createMask(secrets, identities);
@@ -244,6 +253,7 @@ hint: review it with runbook plan ${file}, then run again with --yes:
     adoptRunbook(previous, plan, review, snapshots, at, operatorOf(env));
   }
   if (life.interruptedBy()) return stoppedBeforeStart(life, stderr);
+  const callbacks = listen ? await openCallbacks({ ...listen, token: callbackToken! }) : undefined;
   const endpoint = await openEndpoint({
     local: values.local,
     ...(values['emulator-config'] ? { emulatorConfig: values['emulator-config'] } : {}),
@@ -251,7 +261,19 @@ hint: review it with runbook plan ${file}, then run again with --yes:
     runbookPath: file,
     env,
     ...(values.debug ? { onDebug: (line: string) => stderr(`${escapeControls(mask(line))}\n`) } : {}),
+  }).catch(async (err) => {
+    await callbacks?.close();
+    throw err;
   });
+  // The embedded emulator's callback allow-list (job.callbackAllowList) may refuse loopback.
+  const hub = callbacks && endpoint.acceptsCallback?.(callbacks.url) !== false ? callbacks : undefined;
+  if (values.debug && callbacks)
+    stderr(
+      hub
+        ? `debug: JOB's callbacks are received on ${callbacks.listening}\n`
+        : `debug: the emulator's job.callbackAllowList refuses ${callbacks.listening}: jobs are followed by polling\n`,
+    );
+  if (callbacks && !hub) await callbacks.close();
   try {
     if (life.interruptedBy()) return stoppedBeforeStart(life, stderr);
     const record = previous ?? newRecord(plan, endpoint.info, resolve(file));
@@ -316,6 +338,7 @@ hint: review it with runbook plan ${file}, then run again with --yes:
       ...(previous ? { resumedFrom: previous.runId } : {}),
       ...poll,
       ...(quotaWaitMs === undefined ? {} : { quotaWait: { limitMs: quotaWaitMs } }),
+      ...(hub ? { callbacks: hub } : {}),
     });
     view.setControl?.(handle.control);
     guard.setControl(handle.control);
@@ -337,6 +360,7 @@ hint: review it with runbook plan ${file}, then run again with --yes:
     if (next !== undefined) stderr(next);
     return exitCode;
   } finally {
+    await callbacks?.close();
     await endpoint.close();
   }
 }

@@ -1,6 +1,7 @@
 import type { JobClient } from '@runbook/core';
 import type { Plan, PlannedStep } from '../plan/types.js';
 import type { Transport } from '../transport.js';
+import type { CallbackHub } from './callbacks.js';
 import { aborted, type EventBody, type RunContext } from './context.js';
 import type { ConfirmFn, ConfirmRequest, EventSink, RunControl, RunEvent } from './events.js';
 import { terminateJob } from './job.js';
@@ -36,6 +37,8 @@ export interface ExecuteOptions {
   followGraceMs?: number;
   /** How long a submit refused by JOB's running-job quota is retried (`--quota-wait`, default 10 min). */
   quotaWait?: QuotaWait;
+  /** JOB's callback: given on each submit (unless the step has its own) and waking the follower. */
+  callbacks?: CallbackHub;
 }
 
 export interface RunHandle {

@@ -1,7 +1,7 @@
 import type { RunEvent } from '../engine/events.js';
 import type { Plan } from '../plan/types.js';
 import type { Transport } from '../transport.js';
-import { createRunDir, invalidLogPath, logPath, writeLogs, writeRecord } from './store.js';
+import { createRunDir, saveHostLogs, writeRecord } from './store.js';
 import { RECORD_VERSION, type RunRecord, type StepRecord } from './types.js';
 
 export interface Recorder {
@@ -117,20 +117,16 @@ export function createRecorder(root: string, record: RunRecord): Recorder {
         s.status = e.status;
         s.counts = e.counts;
         s.finishedAt = e.ts;
+        const logs = saveHostLogs(dir, e.step, e.hosts);
         s.hosts = e.hosts.map((h, i) => ({
           ip: h.ip,
           cloud: h.cloud,
           status: h.status,
           exitCode: h.exitCode,
           tag: h.tag,
-          // A host JOB named unusably is never named by what JOB sent: its log gets a number.
-          log: h.invalid ? invalidLogPath(e.step, i) : logPath(e.step, h.cloud, h.ip),
+          ...logs[i]!,
           ...(h.invalid ? { invalid: h.invalid } : {}),
         }));
-        writeLogs(
-          dir,
-          e.hosts.map((h, i) => ({ path: s.hosts![i]!.log, text: h.log })),
-        );
         break;
       }
       case 'step.error': {

@@ -27,6 +27,11 @@ export interface HostRecord {
   tag: string;
   /** Log file, relative to the run directory (`invalid-<n>.log` for a host whose identity was unusable). */
   log: string;
+  /**
+   * `[offset, length]` in bytes when `log` is a file the step's hosts share (a step of more than
+   * `SHARED_LOG_HOSTS` hosts: 50,000 files would cost more than the step); absent: the whole file.
+   */
+  logRange?: [number, number];
   /** Why JOB's identity of this host (ip, cloud id) was unusable; `ip` is then only for showing. */
   invalid?: string;
 }

@@ -110,6 +110,10 @@ const host = shape({
   exitCode: orNull(int),
   tag: str,
   log: str,
+  'logRange?': is(
+    'a byte range [offset, length] of its log file',
+    (v) => Array.isArray(v) && v.length === 2 && v.every((n) => Number.isSafeInteger(n) && n >= 0),
+  ),
   'invalid?': str,
 });
 
