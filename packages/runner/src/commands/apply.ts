@@ -5,6 +5,7 @@ import { openEndpoint } from '../endpoint.js';
 import { resumeDirectives, selectSteps } from '../engine/directives.js';
 import type { ConfirmFn, RunEvent } from '../engine/events.js';
 import { type StepDirective, startRun } from '../engine/execute.js';
+import { RunnerError } from '../errors.js';
 import { EXIT } from '../exit.js';
 import { openRecorder, unsavedReport } from '../record/durable.js';
 import { localError } from '../record/local.js';
@@ -35,6 +36,7 @@ const OPTIONS = {
   ui: { type: 'string' },
   'state-dir': { type: 'string' },
   resume: { type: 'string' },
+  'rerun-all-hosts': { type: 'boolean', default: false },
   only: { type: 'string', multiple: true },
   'from-step': { type: 'string' },
   'poll-initial': { type: 'string' },
@@ -65,6 +67,10 @@ export async function apply(argv: string[]): Promise<number> {
   }
   const file = onePositional('apply', positionals, 'a runbook file', 'FILE');
   if (values.resume) checkRunId(values.resume);
+  else if (values['rerun-all-hosts'])
+    throw new RunnerError('RUNNER_USAGE', '--rerun-all-hosts goes with --resume RUN', 2, {
+      hint: `runbook apply ${file} --resume RUN --rerun-all-hosts (runbook runs lists the runs)`,
+    });
   const stderr = (t: string) => process.stderr.write(t);
   const ctx = {
     file,
@@ -137,7 +143,12 @@ async function applyWithLocks(ctx: Context): Promise<number> {
   const directives: Record<string, StepDirective> = selectSteps(plan, values.only, values['from-step']);
   if (previous) {
     checkResumable(previous, plan, values.local, choice);
-    Object.assign(directives, resumeDirectives(previous, !previous.endpoint.local));
+    Object.assign(
+      directives,
+      resumeDirectives(previous, !previous.endpoint.local, plan, {
+        rerunAllHosts: values['rerun-all-hosts'],
+      }),
+    );
   }
   const needsPerson = !values.yes || Object.values(directives).some((d) => d.action === 'ask');
   if (needsPerson && ui !== 'tui' && !process.stdin.isTTY) {

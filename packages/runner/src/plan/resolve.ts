@@ -262,6 +262,7 @@ export function resolvePlan(loaded: LoadedRunbook, options: ResolveOptions): Res
       account,
       taskName,
       onFailure: step.on_failure ?? d.on_failure ?? 'abort',
+      batches: [[...hosts, ...targets.hostIds.map((id) => `id:${id}`)]],
       ...(step.confirm !== undefined ? { confirm: step.confirm } : {}),
       fingerprint: {
         biz: short(scopeFingerprint(jobScope)),

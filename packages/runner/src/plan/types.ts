@@ -48,7 +48,26 @@ export interface PlannedStep {
   timeoutSec: number;
   account: string;
   taskName: string;
-  onFailure: 'abort' | 'continue';
+  onFailure: 'abort' | 'continue' | 'ignore';
+  /** Present when the step has `rolling:` (own or from defaults). */
+  rolling?: {
+    /** As written, e.g. "1 10% +10". */
+    expr: string;
+    /** Failed hosts allowed over the whole step, resolved against the step's host count. */
+    maxFail: number;
+    /** As written ("2", "5%"), for showing. */
+    maxFailText: string;
+    /** 0: no pause. */
+    pauseMs: number;
+    confirm: boolean;
+  };
+  /**
+   * The step's hosts as host keys (`CLOUD:IP`, `id:N`), one array per batch; a step without rolling
+   * has one batch with every key; a step whose targets JOB resolves has `[[]]`.
+   */
+  batches: string[][];
+  /** Set when the step must not run in this plan (e.g. `--limit` left it no host): the reason shown. */
+  skipReason?: string;
   confirm?: string;
   /** Short hashes of each request field, to say what changed between two plans. */
   fingerprint: Record<string, string>;

@@ -88,6 +88,17 @@ const STEP_STATES = [
   'detached',
   'succeeded',
   'failed',
+  'partial',
+  'may-have-started',
+  'error',
+] as const;
+const BATCH_STATES = [
+  'pending',
+  'submitting',
+  'running',
+  'detached',
+  'succeeded',
+  'failed',
   'may-have-started',
   'error',
 ] as const;
@@ -111,6 +122,20 @@ const host = shape({
   tag: str,
   log: str,
   'invalid?': str,
+  'hostId?': int,
+  'batch?': int,
+});
+
+const batch = shape({
+  index: int,
+  hosts: list(str),
+  state: oneOf(BATCH_STATES),
+  'jobInstanceId?': int,
+  'jobInstanceName?': str,
+  'submittedAt?': time,
+  'finishedAt?': time,
+  'counts?': counts,
+  'status?': int,
 });
 
 const step = shape({
@@ -138,6 +163,10 @@ const step = shape({
   'hosts?': list(host),
   'error?': shape({ code: str, message: str, 'hint?': str }),
   'note?': str,
+  'batches?': list(batch),
+  'rolling?': shape({ expr: str, maxFail: count, maxFailText: str, pauseMs: count, confirm: bool }),
+  'ignored?': bool,
+  'startedAt?': time,
 });
 
 const record = shape({
