@@ -28,13 +28,19 @@ Inputs:
 Which steps:
   --only NAME              run only this step (repeatable)
   --from-step NAME         skip the steps before this one
+  --limit HOST[,HOST...]   run every step only on its hosts among these (repeatable; @FILE reads
+                           one host a line, # comments): IP (cloud from defaults.cloud), CLOUD:IP
+                           or id:N (a host id). A step left with none is skipped; a step whose
+                           hosts JOB resolves (custom_query, topo) is refused (exit 2); a host no
+                           step targets is a warning. Kept in the record and by --resume
   --resume RUN             continue run RUN: skip its succeeded steps, follow a job that was still
                            running instead of submitting it again, ask about a submit whose answer
                            was lost; a step that failed, partly failed or was interrupted runs
                            again only on its hosts that did not succeed (failed, never ran,
                            batches not started), in the same batch sizes; refused when the
                            runbook changed since (says what changed), or on another server or
-                           transport than the run's
+                           transport than the run's; keeps the run's --limit (another --limit
+                           is refused)
   --rerun-all-hosts        with --resume: a step that did not succeed runs again on all its hosts
 
 At the same time:

@@ -1,5 +1,5 @@
 import { RunnerError } from '../errors.js';
-import { stepHostKeys } from '../plan/batch-request.js';
+import { hostKeys } from '../plan/step-batches.js';
 import type { Plan, PlannedStep } from '../plan/types.js';
 import type { HostRecord, RunRecord, StepRecord } from '../record/types.js';
 import { hostSucceeded } from './counts.js';
@@ -160,7 +160,7 @@ function hostsLeft(
 ): { hosts?: string[]; withOpen?: string[] } {
   // JOB resolves these targets: the runner cannot name a subset of them.
   if (p.customQueries.length > 0 || p.topoNodes.length > 0) return {};
-  const all = stepHostKeys(p);
+  const all = hostKeys(p);
   const idKeys = new Set(all.filter((k) => k.startsWith('id:')));
   const done = rerunAll
     ? new Set<string>()

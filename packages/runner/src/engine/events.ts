@@ -74,6 +74,8 @@ export type RunEvent = Base &
         biz: number;
         steps: StepSummary[];
         resumedFrom?: string;
+        /** The host keys of `--limit` (`CLOUD:IP`, `id:N`) when the run is limited to them. */
+        limit?: string[];
       }
     /** A question waits for a person; the answer comes back through `ConfirmFn`. */
     | { type: 'confirm.asked'; step?: string; question: string; hostCount: number; typeToConfirm?: string }

@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { requestForHosts, stepHostKeys } from '../plan/batch-request.js';
+import { requestForHosts } from '../plan/batch-request.js';
 import { rollingBatches } from '../plan/rolling.js';
+import { hostKeys } from '../plan/step-batches.js';
 import type { PlannedStep } from '../plan/types.js';
 import type { RunContext } from './context.js';
 import { countHosts, hostSucceeded } from './counts.js';
@@ -38,7 +39,7 @@ function unitsOf(step: PlannedStep, directive: Exclude<StepDirective, { action: 
   if (directive.action === 'reattach') {
     units.push({
       ...(rolling && directive.batch !== undefined ? { batch: directive.batch } : {}),
-      keys: directive.batchHosts ?? (directive.hosts ? [] : stepHostKeys(step)),
+      keys: directive.batchHosts ?? (directive.hosts ? [] : hostKeys(step)),
       reattach: {
         jobInstanceId: directive.jobInstanceId,
         ...(directive.jobInstanceName ? { jobInstanceName: directive.jobInstanceName } : {}),
@@ -47,7 +48,7 @@ function unitsOf(step: PlannedStep, directive: Exclude<StepDirective, { action: 
     if (directive.batch !== undefined) next = Math.max(next, directive.batch + 1);
     if (!directive.hosts?.length) return units;
   }
-  const keys = directive.hosts ?? stepHostKeys(step);
+  const keys = directive.hosts ?? hostKeys(step);
   const batches =
     directive.hosts === undefined
       ? step.batches

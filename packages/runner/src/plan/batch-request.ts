@@ -4,11 +4,6 @@ import type { PlannedRequest, PlannedStep } from './types.js';
 /** Host key of a host named by id: `id:N`; any other key is `CLOUD:IP`. */
 const ID_PREFIX = 'id:';
 
-/** The host keys of a step, in its order: `CLOUD:IP` of its hosts, then `id:N` of its host ids. */
-export function stepHostKeys(step: PlannedStep): string[] {
-  return [...step.hosts, ...step.hostIds.map((id) => `${ID_PREFIX}${id}`)];
-}
-
 /** Splits host keys into the `ip_list` and `host_id_list` they stand for. */
 export function targetsOfKeys(keys: string[]): { ipList: IpTarget[]; hostIds: number[] } {
   const ipList: IpTarget[] = [];

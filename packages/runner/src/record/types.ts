@@ -126,5 +126,7 @@ export interface RunRecord {
   pid?: number;
   /** When the run was resumed, oldest first. */
   resumedAt?: string[];
+  /** The host keys of `--limit` (`CLOUD:IP`, `id:N`) when the run was limited; `--resume` keeps it. */
+  limit?: string[];
   steps: StepRecord[];
 }

@@ -190,6 +190,7 @@ const record = shape({
   biz: int,
   'pid?': int,
   'resumedAt?': list(time),
+  'limit?': list(str),
   steps: list(step),
 });
 
