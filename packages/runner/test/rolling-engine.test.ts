@@ -19,6 +19,8 @@ import { createRecorder, newRecord } from '../src/record/recorder.js';
 import type { RunRecord } from '../src/record/types.js';
 import { recordProblem } from '../src/record/validate.js';
 import { createStreamRenderer } from '../src/render/stream.js';
+import { maskEventText } from '../src/secrets/event-text.js';
+import { createMask } from '../src/secrets/mask.js';
 import { block, tempFiles } from './helpers.js';
 
 let emu: Emulator | undefined;
@@ -207,6 +209,31 @@ describe('rolling batches, one job after another', () => {
     const jobs = emu!.jobs().filter((j) => j.name.includes('roll'));
     expect(jobs.map((j) => j.transport)).toEqual(['v3', 'v3', 'v3']);
     expect(jobHosts()).toEqual([[key(1), key(2)], [key(3), key(4)], [key(5)]]);
+    await s.client.close();
+  });
+});
+
+describe('secrets in a rolling step', () => {
+  it('a secret a host prints is masked in batch.finished (which the record saves) as in step.finished', async () => {
+    const canary = 'canary-Secret-7f3e9a';
+    const s = await setup({ hosts: 2, expr: '1', failing: [2], maxFail: 1 });
+    // The script prints the canary: through a file it reads, as a secret param would reach it.
+    writeFileSync(join(s.dir, 'secret'), canary);
+    s.plan.steps[0]!.request.script_content = Buffer.from(
+      `cat "${s.dir}/secret"; echo; [ -f "${s.dir}/fail-$RUNBOOK_EMU_HOST_IP" ] && exit 3; true`,
+    ).toString('base64');
+    const mask = createMask([canary]);
+    const masked: RunEvent[] = [];
+    const { code, events } = await run(s, {
+      onEvent: (e) => masked.push(maskEventText(e, mask)),
+    });
+    expect(code).toBe(1);
+    // The host really printed it, and no masked event carries it.
+    expect(JSON.stringify(events)).toContain(canary);
+    expect(JSON.stringify(masked)).not.toContain(canary);
+    const batches = masked.filter((e) => e.type === 'batch.finished');
+    expect(batches).toHaveLength(2);
+    for (const b of batches) if (b.type === 'batch.finished') expect(b.hosts[0]!.log).toContain('***');
     await s.client.close();
   });
 });
