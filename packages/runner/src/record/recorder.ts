@@ -79,6 +79,9 @@ export function createRecorder(root: string, record: RunRecord): Recorder {
     index === undefined ? undefined : s?.batches?.find((b) => b.index === index);
   /** Saves host results and their logs, replacing earlier results of the same hosts (a resumed step). */
   const keepHosts = (s: StepRecord, name: string, hosts: HostResult[]): void => {
+    // Logs of hosts JOB named unusably are numbered; numbers never used before, so none is overwritten.
+    const used = (s.hosts ?? []).map((h) => Number(/invalid-(\d+)\.log$/.exec(h.log)?.[1] ?? -1));
+    const base = Math.max(-1, ...used) + 1;
     const fresh: HostRecord[] = hosts.map((h, i) => ({
       ip: h.ip,
       cloud: h.cloud,
@@ -87,15 +90,18 @@ export function createRecorder(root: string, record: RunRecord): Recorder {
       exitCode: h.exitCode,
       tag: h.tag,
       // A host JOB named unusably is never named by what JOB sent: its log gets a number.
-      log: h.invalid ? invalidLogPath(name, i) : logPath(name, h.cloud, h.ip),
+      log: h.invalid ? invalidLogPath(name, base + i) : logPath(name, h.cloud, h.ip),
       ...(h.invalid ? { invalid: h.invalid } : {}),
       ...(h.batch !== undefined ? { batch: h.batch } : {}),
     }));
+    // Earlier results of the same hosts are replaced (a resumed step); an unusably named host cannot
+    // be matched, so it stays while it comes from another batch than these.
     const key = (h: HostRecord) => (h.invalid ? undefined : `${h.cloud}:${h.ip}`);
     const replaced = new Set(fresh.map(key).filter((k) => k !== undefined));
+    const batches = new Set(fresh.map((h) => h.batch));
     const kept = (s.hosts ?? []).filter((h) => {
       const k = key(h);
-      return k !== undefined && !replaced.has(k);
+      return k === undefined ? h.batch !== undefined && !batches.has(h.batch) : !replaced.has(k);
     });
     s.hosts = [...kept, ...fresh];
     writeLogs(
@@ -194,7 +200,14 @@ export function createRecorder(root: string, record: RunRecord): Recorder {
         else delete s.ignored;
         s.status = e.status;
         s.finishedAt = e.ts;
-        keepHosts(s, e.step, e.hosts);
+        // A rolling step's hosts were saved batch by batch, as each batch finished.
+        const saved = new Set(
+          (s.batches ?? [])
+            .filter((b) => b.state === 'succeeded' || b.state === 'failed')
+            .map((b) => b.index),
+        );
+        const unsaved = e.hosts.filter((h) => h.batch === undefined || !saved.has(h.batch));
+        if (unsaved.length > 0 || s.hosts === undefined) keepHosts(s, e.step, unsaved);
         s.counts = countHosts(s.hosts ?? []);
         break;
       }
