@@ -462,6 +462,41 @@ describe('resume by host', () => {
     await s.client.close();
   });
 
+  it('a batch whose submit may have started is asked about on resume: declined, nothing is sent; accepted, it runs with the rest', async () => {
+    const s = await setup({ hosts: 4, expr: '2' });
+    const first = await run(s, {
+      onEvent: (e) => {
+        // The second batch's submit creates the job and its answer is lost.
+        if (e.type === 'batch.finished' && e.batch === 1)
+          emu!.setFaults([{ call: 'fast_execute_script', kind: 'drop_after_create', times: 1 }]);
+      },
+    });
+    expect(first.code).toBe(3);
+    emu!.setFaults([]);
+    expect(s.record.steps[0]!.batches!.map((b) => b.state)).toEqual(['succeeded', 'may-have-started']);
+    const directives = resumed(s);
+    expect(directives.roll).toMatchObject({ action: 'ask', hosts: [key(3), key(4)], firstBatch: 3 });
+    const jobs = emu!.jobs().length;
+    const declined = await run(s, { directives, confirm: async (req) => req.step !== 'roll' });
+    expect(declined.code).toBe(4);
+    expect(emu!.jobs()).toHaveLength(jobs);
+    const accepted = await run(s, { directives: resumed(s), confirm: async () => true });
+    expect(accepted.code).toBe(0);
+    // Batch 2's job was created by the lost submit; the person chose to run its hosts again as batch 3.
+    expect(jobHosts()).toEqual([
+      [key(1), key(2)],
+      [key(3), key(4)],
+      [key(3), key(4)],
+    ]);
+    expect(s.record.steps[0]!.batches!.map((b) => [b.index, b.state])).toEqual([
+      [1, 'succeeded'],
+      [2, 'may-have-started'],
+      [3, 'succeeded'],
+    ]);
+    expect(resumed(s).roll).toEqual({ action: 'skip', reason: 'succeeded in run run-rolling' });
+    await s.client.close();
+  });
+
   it('--rerun-all-hosts reruns the whole step as planned', async () => {
     const s = await setup({ hosts: 4, expr: '2', maxFail: 1, failing: [3] });
     expect((await run(s)).code).toBe(1);
