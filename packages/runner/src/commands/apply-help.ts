@@ -31,16 +31,19 @@ Which steps:
   --limit HOST[,HOST...]   run every step only on its hosts among these (repeatable; @FILE reads
                            one host a line, # comments): IP (cloud from defaults.cloud), CLOUD:IP
                            or id:N (a host id). A step left with none is skipped; a step whose
-                           hosts JOB resolves (custom_query, topo) is refused (exit 2); a host no
+                           hosts JOB resolves (custom_query, topo) is refused (exit 2) unless
+                           --only/--from-step leaves it out; a host no
                            step targets is a warning. Kept in the record and by --resume
   --resume RUN             continue run RUN: skip its succeeded steps, follow a job that was still
                            running instead of submitting it again, ask about a submit whose answer
                            was lost; a step that failed, partly failed or was interrupted runs
                            again only on its hosts that did not succeed (failed, never ran,
-                           batches not started), in the same batch sizes; refused when the
-                           runbook changed since (says what changed), or on another server or
-                           transport than the run's; keeps the run's --limit (another --limit
-                           is refused)
+                           batches not started), in the same batch sizes. A runbook changed only
+                           in steps that have not succeeded is taken: the changes are shown and
+                           asked about (--yes takes them) and recorded. A change to a succeeded
+                           step (or a var it reads) is refused, with the command that works
+                           instead; so is another server or transport than the run's. Keeps the
+                           run's --limit (another --limit is refused)
   --rerun-all-hosts        with --resume: a step that did not succeed runs again on all its hosts
 
 At the same time:
@@ -52,6 +55,8 @@ At the same time:
 Output:
   --ui stream|json|tui     plain timestamped lines (default without a terminal or with CI set),
                            NDJSON events (each with "v"), or the terminal UI (default on a terminal)
+  --json                   the same as --ui json
+  --no-color               no colour (as NO_COLOR=1 does); colour is off anyway without a terminal
   --state-dir DIR          keep run records in DIR instead of .runbook/runs
   --debug                  show HTTP calls and stack traces (secrets masked)
 

@@ -185,6 +185,8 @@ export type RunEvent = Base &
         resumeCommand?: string;
         /** Hosts of the steps that failed, partly failed or were ignored (`CLOUD:IP`), for the final listing. */
         failedHosts?: Array<{ step: string; hosts: string[]; ignored?: boolean }>;
+        /** The exact command to continue this run: set on exit 1, 3, 4, 5 and 130. */
+        next?: string;
       }
   );
 

@@ -167,6 +167,15 @@ const step = shape({
   'rolling?': shape({ expr: str, maxFail: count, maxFailText: str, pauseMs: count, confirm: bool }),
   'ignored?': bool,
   'startedAt?': time,
+  'snapshot?': str,
+});
+
+const resume = shape({
+  at: time,
+  'operator?': str,
+  runbookHash: str,
+  'previousHash?': str,
+  changes: list(shape({ step: str, fields: list(str), detail: list(str) })),
 });
 
 const record = shape({
@@ -191,6 +200,7 @@ const record = shape({
   'pid?': int,
   'resumedAt?': list(time),
   'limit?': list(str),
+  'resumes?': list(resume),
   steps: list(step),
 });
 
