@@ -102,7 +102,7 @@ describe('rolling steps through the CLI', () => {
     expect(res.stdout).toContain('[roll batch 2/2] starting on 2 hosts (failed 1/1 allowed)');
     expect(res.stdout).toContain('[roll] PARTLY FAILED');
     expect(res.stdout).toContain('[after] succeeded');
-    expect(res.stdout).toContain(`[roll] failed hosts: 0:${ip(2)}`);
+    expect(res.stdout).toContain(`[roll] failed hosts (1): ${ip(2)}`);
     expect(res.stdout).toMatch(
       /run FAILED: step roll failed on some hosts, within its failure budget \(exit 1\)/,
     );

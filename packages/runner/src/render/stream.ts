@@ -2,6 +2,7 @@ import type { EventSink, HostCounts, HostResult } from '../engine/events.js';
 import { transportName } from '../transport.js';
 import { type Paint, paint } from './color.js';
 import { escapeEvent } from './controls.js';
+import { foldHosts } from './host-ranges.js';
 import { limitText } from './limit-text.js';
 
 export interface StreamOptions {
@@ -145,7 +146,9 @@ export function createStreamRenderer(write: (text: string) => void, options: Str
         break;
       case 'run.finished':
         for (const f of event.failedHosts ?? []) {
-          out(`[${f.step}] ${f.ignored ? 'failed hosts (ignored)' : 'failed hosts'}: ${listed(f.hosts)}`);
+          out(
+            `[${f.step}] ${f.ignored ? 'failed hosts (ignored)' : 'failed hosts'} (${f.hosts.length}): ${foldHosts(f.hosts)}`,
+          );
         }
         out(`${verdictOf(event.exitCode, p)}: ${event.reason} (exit ${event.exitCode})`);
         break;
@@ -156,10 +159,6 @@ export function createStreamRenderer(write: (text: string) => void, options: Str
 }
 
 const budgetText = (failed: number, maxFail: number) => `failed ${failed}/${maxFail} allowed`;
-
-/** Host keys for a line: all of them up to 50, then how many more. */
-const listed = (hosts: string[]) =>
-  hosts.length <= 50 ? hosts.join(', ') : `${hosts.slice(0, 50).join(', ')}, … ${hosts.length - 50} more`;
 
 const seconds = (ms: number) => (ms < 1000 ? `${ms} ms` : `${(ms / 1000).toFixed(ms < 10_000 ? 1 : 0)} s`);
 
