@@ -22,6 +22,7 @@ import { createStreamRenderer } from '../src/render/stream.js';
 import { maskEventText } from '../src/secrets/event-text.js';
 import { createMask } from '../src/secrets/mask.js';
 import { block, tempFiles } from './helpers.js';
+import { checkBatches } from './reliability/batch-invariants.js';
 
 let emu: Emulator | undefined;
 afterEach(async () => {
@@ -198,6 +199,8 @@ describe('rolling batches, one job after another', () => {
           .map((j) => j.jobInstanceId),
       );
       expect(recordProblem(JSON.parse(JSON.stringify(s.record)))).toBeUndefined();
+      // The record matches the emulator batch by batch, and no host ran twice but after failing.
+      expect(checkBatches(s.record.steps, emu!.jobs(), 'rl')).toEqual([]);
       await s.client.close();
     });
   }
@@ -209,6 +212,8 @@ describe('rolling batches, one job after another', () => {
     const jobs = emu!.jobs().filter((j) => j.name.includes('roll'));
     expect(jobs.map((j) => j.transport)).toEqual(['v3', 'v3', 'v3']);
     expect(jobHosts()).toEqual([[key(1), key(2)], [key(3), key(4)], [key(5)]]);
+    // The record matches the emulator batch by batch, and no host ran twice but after failing.
+    expect(checkBatches(s.record.steps, emu!.jobs(), 'rl')).toEqual([]);
     await s.client.close();
   });
 });
@@ -234,6 +239,8 @@ describe('secrets in a rolling step', () => {
     const batches = masked.filter((e) => e.type === 'batch.finished');
     expect(batches).toHaveLength(2);
     for (const b of batches) if (b.type === 'batch.finished') expect(b.hosts[0]!.log).toContain('***');
+    // The record matches the emulator batch by batch, and no host ran twice but after failing.
+    expect(checkBatches(s.record.steps, emu!.jobs(), 'rl')).toEqual([]);
     await s.client.close();
   });
 });
@@ -265,6 +272,8 @@ describe('the failure budget', () => {
     expect(stream).toContain('[roll] failed hosts (2): 127.0.0.[3-4]');
     expect(s.record.steps[0]).toMatchObject({ state: 'failed' });
     expect(s.record.steps[0]!.batches!.map((b) => b.state)).toEqual(['succeeded', 'failed']);
+    // The record matches the emulator batch by batch, and no host ran twice but after failing.
+    expect(checkBatches(s.record.steps, emu!.jobs(), 'rl')).toEqual([]);
     await s.client.close();
   });
 
@@ -285,6 +294,8 @@ describe('the failure budget', () => {
     expect(stream).toContain('[roll] PARTLY FAILED');
     expect(s.record.steps.map((r) => r.state)).toEqual(['partial', 'succeeded']);
     expect(recordProblem(JSON.parse(JSON.stringify(s.record)))).toBeUndefined();
+    // The record matches the emulator batch by batch, and no host ran twice but after failing.
+    expect(checkBatches(s.record.steps, emu!.jobs(), 'rl')).toEqual([]);
     await s.client.close();
   });
 
@@ -304,6 +315,8 @@ describe('the failure budget', () => {
     });
     expect(stream).toContain('(ignored: on_failure: ignore)');
     expect(s.record.steps[0]).toMatchObject({ state: 'failed', ignored: true });
+    // The record matches the emulator batch by batch, and no host ran twice but after failing.
+    expect(checkBatches(s.record.steps, emu!.jobs(), 'rl')).toEqual([]);
     await s.client.close();
   });
 });
@@ -341,6 +354,8 @@ describe('between batches', () => {
       'confirm.asked',
     ]);
     expect(jobHosts()).toEqual([[key(1)], [key(2)]]);
+    // The record matches the emulator batch by batch, and no host ran twice but after failing.
+    expect(checkBatches(s.record.steps, emu!.jobs(), 'rl')).toEqual([]);
     await s.client.close();
   });
 
@@ -357,6 +372,8 @@ describe('between batches', () => {
     expect(code).toBe(0);
     expect(asked[1]).toMatchObject({ step: 'roll', typeToConfirm: 'roll', hostCount: 50 });
     expect(jobHosts().map((h) => h.length)).toEqual([50, 50]);
+    // The record matches the emulator batch by batch, and no host ran twice but after failing.
+    expect(checkBatches(s.record.steps, emu!.jobs(), 'rl')).toEqual([]);
     await s.client.close();
   });
 });
@@ -403,6 +420,8 @@ describe('resume by host', () => {
     expect(s.record.steps[0]!.hosts!.map((h) => `${h.cloud}:${h.ip}`).sort()).toEqual(
       [1, 2, 3, 4, 5].map(key),
     );
+    // The record matches the emulator batch by batch, and no host ran twice but after failing.
+    expect(checkBatches(s.record.steps, emu!.jobs(), 'rl')).toEqual([]);
     await s.client.close();
   });
 
@@ -434,6 +453,8 @@ describe('resume by host', () => {
       { batch: 2, reattached: true },
     ]);
     expect(s.record.steps[0]!.state).toBe('succeeded');
+    // The record matches the emulator batch by batch, and no host ran twice but after failing.
+    expect(checkBatches(s.record.steps, emu!.jobs(), 'rl')).toEqual([]);
     await s.client.close();
   });
 
@@ -459,6 +480,8 @@ describe('resume by host', () => {
     expect(s.record.steps[0]!.hosts).toHaveLength(6);
     // Resumed once more, nothing runs again.
     expect(resumed(s).roll).toEqual({ action: 'skip', reason: 'succeeded in run run-rolling' });
+    // The record matches the emulator batch by batch, and no host ran twice but after failing.
+    expect(checkBatches(s.record.steps, emu!.jobs(), 'rl')).toEqual([]);
     await s.client.close();
   });
 
@@ -480,6 +503,8 @@ describe('resume by host', () => {
     const declined = await run(s, { directives, confirm: async (req) => req.step !== 'roll' });
     expect(declined.code).toBe(4);
     expect(emu!.jobs()).toHaveLength(jobs);
+    expect(checkBatches(s.record.steps, emu!.jobs(), 'rl')).toEqual([]);
+    // Accepted, the person runs the hosts of a batch that did start again: on purpose, not by accident.
     const accepted = await run(s, { directives: resumed(s), confirm: async () => true });
     expect(accepted.code).toBe(0);
     // Batch 2's job was created by the lost submit; the person chose to run its hosts again as batch 3.
@@ -501,6 +526,7 @@ describe('resume by host', () => {
     const s = await setup({ hosts: 4, expr: '2', maxFail: 1, failing: [3] });
     expect((await run(s)).code).toBe(1);
     expect(s.record.steps[0]!.state).toBe('partial');
+    expect(checkBatches(s.record.steps, emu!.jobs(), 'rl')).toEqual([]);
     expect(resumed(s).roll).toEqual({ action: 'run', hosts: [key(3)], firstBatch: 3 });
     const all = resumed(s, true);
     expect(all.roll).toEqual({ action: 'run', firstBatch: 3 });
