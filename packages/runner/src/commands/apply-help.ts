@@ -37,11 +37,15 @@ Which steps:
                            step targets is a warning. Kept in the record and by --resume
   --resume RUN             continue run RUN: skip its succeeded steps, follow a job that was still
                            running instead of submitting it again, ask about a submit whose answer
-                           was lost. A runbook changed only in steps that have not succeeded is
-                           taken: the changes are shown and asked about (--yes takes them) and
-                           recorded. A change to a succeeded step (or a var it reads) is refused,
-                           with the command that works instead; so is another server or transport
-                           than the run's. Keeps the run's --limit (another --limit is refused)
+                           was lost; a step that failed, partly failed or was interrupted runs
+                           again only on its hosts that did not succeed (failed, never ran,
+                           batches not started), in the same batch sizes. A runbook changed only
+                           in steps that have not succeeded is taken: the changes are shown and
+                           asked about (--yes takes them) and recorded. A change to a succeeded
+                           step (or a var it reads) is refused, with the command that works
+                           instead; so is another server or transport than the run's. Keeps the
+                           run's --limit (another --limit is refused)
+  --rerun-all-hosts        with --resume: a step that did not succeed runs again on all its hosts
 
 At the same time:
   --allow-concurrent       apply this runbook although another apply of it to the same JOB (ESB
@@ -85,7 +89,8 @@ one exits at once, the record still saved. A SIGKILL cannot be handled: the reco
 
 Environment: BK_ESB_URL or BK_APIGW_URL, BK_APP_CODE, BK_APP_SECRET, BK_USERNAME or BK_TOKEN, HTTPS_PROXY,
 HTTP_PROXY, NO_PROXY, RUNBOOK_VAR_<NAME>, the runbook's secrets, CI, NO_COLOR, FORCE_COLOR.
-Exit codes: 0 every step succeeded, 1 a step failed, 2 invalid runbook or command line, or the
+Exit codes: 0 every step succeeded (or failed with on_failure: ignore), 1 a step failed or
+partly failed (on_failure: continue goes on to the next steps, still 1), 2 invalid runbook or command line, or the
 run or runbook is busy in another process (nothing sent), 3 JOB/ESB unusable, 4 confirmation
 declined or needed, 5 a local problem: the state folder, the disk, permissions (found before the
 first submit: nothing sent; later: no further step is submitted, and if the record cannot be saved

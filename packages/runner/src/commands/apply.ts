@@ -46,6 +46,7 @@ const OPTIONS = {
   json: { type: 'boolean', default: false },
   'state-dir': { type: 'string' },
   resume: { type: 'string' },
+  'rerun-all-hosts': { type: 'boolean', default: false },
   only: { type: 'string', multiple: true },
   limit: { type: 'string', multiple: true },
   'from-step': { type: 'string' },
@@ -80,6 +81,10 @@ export async function apply(argv: string[]): Promise<number> {
   }
   const file = onePositional('apply', positionals, 'a runbook file', 'FILE');
   if (values.resume) checkRunId(values.resume);
+  else if (values['rerun-all-hosts'])
+    throw new RunnerError('RUNNER_USAGE', '--rerun-all-hosts goes with --resume RUN', 2, {
+      hint: `runbook apply ${file} --resume RUN --rerun-all-hosts (runbook runs lists the runs)`,
+    });
   const stderr = (t: string) => process.stderr.write(t);
   const ctx = {
     file,
@@ -195,7 +200,12 @@ async function applyWithLocks(ctx: Context): Promise<number> {
       snapshot: (s) => JSON.parse(snapshots.get(s.name)!.text),
       resumeCommand,
     });
-    Object.assign(directives, resumeDirectives(previous, !previous.endpoint.local));
+    Object.assign(
+      directives,
+      resumeDirectives(previous, !previous.endpoint.local, plan, {
+        rerunAllHosts: values['rerun-all-hosts'],
+      }),
+    );
     // What is shown and recorded of the changes is masked: a script line could hold a secret's value.
     review.changes = review.changes.map((c) => ({ ...c, detail: c.detail.map((d) => mask(d)) }));
     if (review.changes.length > 0) stderr(escapeControls(mask(changesText(runId, review.changes))));
