@@ -176,10 +176,10 @@ export function saveHostLogs(
   step: string,
   hosts: ReadonlyArray<{ ip: string; cloud: number; invalid?: string; log: string }>,
   /** The first number of unusably named hosts' logs, and how many shared files the step has already. */
-  at: { invalidBase?: number; sharedIndex?: number } = {},
+  place: { invalidBase?: number; sharedIndex?: number } = {},
 ): Array<{ log: string; logRange?: [number, number] }> {
   if (hosts.length <= SHARED_LOG_HOSTS) {
-    const base = at.invalidBase ?? 0;
+    const base = place.invalidBase ?? 0;
     const out = hosts.map((h, i) => ({
       // A host JOB named unusably is never named by what JOB sent: its log gets a number.
       log: h.invalid ? invalidLogPath(step, base + i) : logPath(step, h.cloud, h.ip),
@@ -190,7 +190,7 @@ export function saveHostLogs(
     );
     return out;
   }
-  const n = at.sharedIndex ?? 0;
+  const n = place.sharedIndex ?? 0;
   const path = join('logs', safePiece('step', step), n === 0 ? 'all-hosts.log' : `all-hosts-${n}.log`);
   const full = insideDir(dir, path);
   const parts = hosts.map((h) => Buffer.from(h.log, 'utf8'));
