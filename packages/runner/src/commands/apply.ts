@@ -13,6 +13,7 @@ import { applyLockPath, endpointKey, runLockPath, takeLock } from '../record/run
 import { checkRunId, newRunId, readRecord, runsDir } from '../record/store.js';
 import type { RunRecord } from '../record/types.js';
 import { escapeControls } from '../render/controls.js';
+import { jobLinker } from '../render/job-link.js';
 import { chooseUi, startUi } from '../render/select.js';
 import { maskConfirmText, maskEventText } from '../secrets/event-text.js';
 import { planIdentities } from '../secrets/identities.js';
@@ -20,6 +21,7 @@ import { createMask, credentialValues, rememberIdentities, rememberSecrets } fro
 import { chooseTransport } from '../transport.js';
 import { APPLY_HELP } from './apply-help.js';
 import { type Lifecycle, startLifecycle } from './apply-lifecycle.js';
+import { partialLogReader } from './partial-log.js';
 import { preparePlan } from './prepare.js';
 import { createRecordGuard } from './record-guard.js';
 import { checkResumable } from './resume-checks.js';
@@ -42,6 +44,7 @@ const OPTIONS = {
   'quota-wait': { type: 'string' },
   'terminate-on-interrupt': { type: 'boolean', default: false },
   'allow-concurrent': { type: 'boolean', default: false },
+  'no-gather': { type: 'boolean', default: false },
 } as const;
 
 type Values = ReturnType<typeof parseCommand<typeof OPTIONS>>['values'];
@@ -206,7 +209,16 @@ hint: review it with runbook plan ${file}, then run again with --yes
     // A state folder that cannot take the record stops the run here, before anything is sent (exit 5).
     const recorder = openRecorder(root, record);
     const guard = createRecordGuard(recorder);
-    const view = await startUi(ui, { stdout: process.stdout, stdin: process.stdin, env });
+    const link = jobLinker(env, plan.scope);
+    const view = await startUi(
+      ui,
+      { stdout: process.stdout, stdin: process.stdin, env },
+      {
+        gather: !values['no-gather'],
+        ...(link ? { jobLink: (_step: string, id: number) => link(id) } : {}),
+        fetchLogs: partialLogReader(endpoint.client, plan, mask),
+      },
+    );
     let exitCode: number | undefined;
     // Only free text is masked; the recorder and the UI get the same masked copy.
     const emit = (event: RunEvent) => {

@@ -1,4 +1,4 @@
-import type { ConfirmRequest, RunEvent } from '../engine/events.js';
+import type { ConfirmRequest, HostResult, RunEvent } from '../engine/events.js';
 import type { Mask } from './mask.js';
 
 /**
@@ -25,15 +25,7 @@ export function maskEventText(event: RunEvent, mask: Mask): RunEvent {
     case 'step.submitted':
       return { ...event, jobInstanceName: mask(event.jobInstanceName) };
     case 'step.finished':
-      return {
-        ...event,
-        hosts: event.hosts.map((h) => ({
-          ...h,
-          log: mask(h.log),
-          tag: mask(h.tag),
-          ...(h.invalid === undefined ? {} : { invalid: mask(h.invalid) }),
-        })),
-      };
+      return { ...event, hosts: maskHosts(event.hosts, mask) };
     case 'step.waiting':
       return { ...event, message: mask(event.message) };
     case 'step.error':
@@ -53,6 +45,19 @@ export function maskEventText(event: RunEvent, mask: Mask): RunEvent {
     case 'run.interrupted':
       return event;
   }
+}
+
+/**
+ * Host results with their free text masked (logs, tags, why an identity was unusable): the hosts of
+ * `step.finished`, and the partial logs the terminal UI reads while a step runs.
+ */
+export function maskHosts(hosts: readonly HostResult[], mask: Mask): HostResult[] {
+  return hosts.map((h) => ({
+    ...h,
+    log: mask(h.log),
+    tag: mask(h.tag),
+    ...(h.invalid === undefined ? {} : { invalid: mask(h.invalid) }),
+  }));
 }
 
 /** A question with its text masked (the step name and the name to type are identities). */

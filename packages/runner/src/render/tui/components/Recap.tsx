@@ -3,7 +3,7 @@ import type { StepView, ViewState } from '../state.js';
 import { GLYPH, type Theme } from '../theme.js';
 import { type LineSpec, Lines, rule } from './Line.js';
 
-function resultText(s: StepView, terminated: boolean): string {
+function resultText(s: StepView, terminated: boolean, local: boolean): string {
   const c = s.counts;
   switch (s.phase) {
     case 'succeeded':
@@ -16,7 +16,9 @@ function resultText(s: StepView, terminated: boolean): string {
       return 'skipped';
     case 'running':
     case 'submitting':
-      return terminated ? 'JOB was asked to terminate it' : 'left running on JOB';
+      if (terminated) return 'JOB was asked to terminate it';
+      // Under --local the embedded emulator stops with the runner: its job is stopped, not left running.
+      return local ? 'stopped with the local emulator' : 'left running on JOB';
     default:
       return 'not run';
   }
@@ -43,7 +45,15 @@ export function recapLines(view: ViewState, width: number, budget: number, theme
   const head = rule('recap', width, f?.ok ? theme.ok : theme.fail);
   const tail: LineSpec[] = [];
   if (view.left) {
-    tail.push([{ text: 'Left at once: a job may still be running on JOB.', color: theme.warn, bold: true }]);
+    tail.push([
+      {
+        text: view.run?.endpoint.local
+          ? 'Left at once: the local emulator stopped with the runner, and its job with it.'
+          : 'Left at once: a job may still be running on JOB.',
+        color: theme.warn,
+        bold: true,
+      },
+    ]);
   }
   tail.push([
     { text: `exit ${exitCode}`, bold: true, color: exitCode === 0 ? theme.ok : theme.fail },
@@ -57,7 +67,9 @@ export function recapLines(view: ViewState, width: number, budget: number, theme
     glyphOf(s, theme),
     { text: ` ${s.name.padEnd(nameWidth)} ` },
     { text: (s.elapsedMs === undefined ? '' : formatDuration(s.elapsedMs)).padStart(6), dim: theme.dim },
-    { text: `  ${resultText(s, view.interrupted?.action === 'terminate')}` },
+    {
+      text: `  ${resultText(s, view.interrupted?.action === 'terminate', view.run?.endpoint.local === true)}`,
+    },
   ];
   const room = Math.max(0, budget - 1 - tail.length);
   let rows = view.steps;

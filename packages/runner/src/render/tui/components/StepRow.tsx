@@ -85,7 +85,8 @@ function outcome(step: StepView, theme: Theme): Seg[] {
           color: theme.fail,
           bold: true,
         },
-        { text: step.error?.message ?? '' },
+        // The error itself is written in full below the row, wrapped: never cut here.
+        { text: step.error?.code ?? '' },
       ];
     case 'skipped':
       return [{ text: `skipped${step.skipReason ? `: ${step.skipReason}` : ''}`, dim: theme.dim }];
