@@ -107,9 +107,8 @@ export function createStreamRenderer(write: (text: string) => void, options: Str
         } else {
           for (const h of event.hosts) {
             const host = h.invalid ? `host named unusably by JOB (${h.invalid})` : `${h.cloud}:${h.ip}`;
-            const exit = h.exitCode === null ? ' (no exit code: did not run)' : '';
             lines.push(
-              `${t} [${event.step}] ${host}: ${hostStatusWords(h.status, h.exitCode)}${exit}${h.tag ? ` tag ${h.tag}` : ''}\n`,
+              `${t} [${event.step}] ${host}: ${hostStatusWords(h.status, h.exitCode)}${h.tag ? ` tag ${h.tag}` : ''}\n`,
             );
             for (const line of h.log.replace(/\n$/, '').split('\n')) {
               if (line !== '') lines.push(`    ${line}\n`);

@@ -152,7 +152,12 @@ describe('startTui', () => {
     await until('the exit', () => exits.length === 1);
     expect(exits).toEqual([130]);
     expect(calls).toEqual(['detach: second Ctrl-C: left at once']);
-    expect(output()).toContain('Left at once: a job may still be running on JOB.');
+    // Under --local the embedded emulator stops with the runner: the job is stopped, not left running.
+    expect(output()).toContain(
+      'Left at once: the local emulator stopped with the runner, and its job with it.',
+    );
+    expect(output()).toContain('runbook: left at once; the local emulator stopped with the runner');
+    expect(output()).not.toContain('may still be running');
     expect(output()).toContain(
       `resume it with: runbook apply runbooks/maintenance.yaml --resume ${E.RUN_ID} --local\n`,
     );

@@ -40,7 +40,7 @@ function groupTitle(g: FailureGroup, selected: boolean, theme: Theme): LineSpec 
   return [
     { text: selected ? ' › ' : '   ', color: theme.accent, bold: true },
     {
-      text: `${hostStatusWords(g.status, g.exitCode)}${g.exitCode === null ? ', no exit code' : ''}`,
+      text: hostStatusWords(g.status, g.exitCode),
       color: theme.fail,
     },
     { text: ` · ${plural(g.hosts.length, 'host')}`, bold: true },
