@@ -5,6 +5,7 @@ import { App, finishedLines } from '../../src/render/tui/components/App.js';
 import { reduce } from '../../src/render/tui/reducer.js';
 import { type Action, initialState, type ViewState } from '../../src/render/tui/state.js';
 import { createTheme } from '../../src/render/tui/theme.js';
+import { textWidth } from '../../src/render/tui/wrap.js';
 import * as E from './events.js';
 import { renderSized } from './fakes.js';
 
@@ -504,5 +505,102 @@ describe('small screens', () => {
          + 3 more groups above
       ↑↓ step · tab group · enter output · ctrl-c stop"
     `);
+  });
+});
+
+describe('gathered output and errors that are never cut', () => {
+  const hosts = [1, 2, 3, 4, 5, 6, 7, 8, 10].map((d) =>
+    E.host(`10.0.1.${d}`, 9, 0, `[2026-01-02 03:04:0${d % 10}][PID:${d}] job_start\ndisk usage of /: 42%\n`),
+  );
+
+  it('a finished step keeps its output under its row, hosts folded, without JOB’s job_start line', () => {
+    const view = fold([
+      E.started([['check-disk', 9]]),
+      E.submitted('check-disk', 1, 1001),
+      E.finished('check-disk', 3, [...hosts, E.host('10.0.2.1', 104, 3, 'df: /: I/O error\n')], 2),
+      E.runFinished(4, 1, 'a step failed'),
+    ]);
+    const out = frame(view, [80, 24]);
+    expect(out).toContain('10.0.2.1 (1 host): failed, exit 3\n     │ df: /: I/O error');
+    expect(out).toContain('10.0.1.[1-8,10] (9 hosts): ok\n     │ disk usage of /: 42%');
+    expect(out).not.toContain('job_start');
+    // Failures first.
+    expect(out.indexOf('failed, exit 3')).toBeLessThan(out.indexOf('(9 hosts): ok'));
+  });
+
+  it('a few lines per group in the last frame, then the command that prints the rest', () => {
+    const long = Array.from({ length: 12 }, (_, i) => `line ${i + 1}`).join('\n');
+    const view = fold([
+      E.started([['report', 2]]),
+      E.submitted('report', 1, 1001),
+      E.finished('report', 3, [E.host('10.0.0.1', 9, 0, long), E.host('10.0.0.2', 9, 0, long)], 2),
+      E.runFinished(4, 0, 'every step succeeded'),
+    ]);
+    const out = frame(view, [100, 30]);
+    expect(out).toContain('│ line 3\n');
+    expect(out).not.toContain('│ line 4\n');
+    expect(out).toContain('… 9 more lines');
+    expect(out).toContain(`the rest: runbook logs ${E.RUN_ID} --step report`);
+  });
+
+  it('Enter on a running step shows JOB’s partial log, gathered', () => {
+    const view = fold([
+      E.started([['slow', 3]]),
+      E.submitted('slow', 1, 1001),
+      E.progress('slow', 2, E.counts({ total: 3, running: 3 }), 1),
+      { type: 'ui.log', open: true },
+      {
+        type: 'ui.partial',
+        step: 'slow',
+        at: NOW - 2000,
+        hosts: [
+          E.host('10.0.0.1', 7, -1, '[t][PID:1] job_start\nhalf way there\n'),
+          E.host('10.0.0.2', 7, -1, '[t][PID:2] job_start\nhalf way there\n'),
+          E.host('10.0.0.3', 5, -1, ''),
+        ],
+      },
+    ]);
+    expect(frame(view, [100, 30])).toMatchInlineSnapshot(`
+      "runbook maintenance runbooks/maintenance.yaml · git 3f2a9c1+dirty
+      endpoint local emulator http://127.0.0.1:40123 ESB v2 · biz 2 · run 7c1e2a3b-0d4f-4e5a-9b6c-1d2e3f4…
+      ›◓ slow  1m04s  job 1001
+          ok 0  failed 0  running 3  waiting 0  agent errors 0  of 3
+
+      slow: output of 3 hosts in 2 groups · partial log from JOB, 2s ago (refreshed every 5s while open) …
+         10.0.0.[1-2] (2 hosts): running
+           │ half way there
+         10.0.0.3 (1 host): waiting
+           │ (no output)
+      esc back · ↑↓ scroll · ctrl-c stop"
+    `);
+  });
+
+  it('a long JOB rejection is wrapped at 60 columns: every refused host is on screen', () => {
+    const refused = Array.from({ length: 12 }, (_, i) => `0:10.9.9.${i + 1}`);
+    const message = `fast_execute_script failed: 主机无效，请检查源或目标主机是否存在于配置平台的业务[2]下；另外，主机需跨业务执行请联系作业平台管理员将其添加到主机白名单。无效的12台主机：[${refused.join(', ')}] (code 1244002, request_id 7f3e)`;
+    const view = fold([
+      E.started([['deploy', 14]]),
+      E.submitting('deploy', 1),
+      {
+        ts: E.at(2),
+        type: 'step.error',
+        step: 'deploy',
+        error: {
+          code: 'CORE_BAD_REQUEST',
+          message,
+          hint: `JOB refused these 12 hosts: ${refused.join(', ')}; they are not in business 2 in CMDB (配置平台)`,
+        },
+      },
+      E.runFinished(2, 2, 'step deploy was refused'),
+    ]);
+    const out = frame(view, [60, 40]);
+    const lines = out.split('\n');
+    for (const line of lines) expect(textWidth(line), line).toBeLessThanOrEqual(60);
+    expect(out.slice(out.indexOf('deploy: CORE_BAD_REQUEST'))).not.toContain('…');
+    expect(out).toContain('exit 2: the runbook or the command line is invalid; nothing\n');
+    const flat = out.replace(/\n\s*/g, ' ');
+    for (const host of refused) expect(flat).toContain(host);
+    expect(flat).toContain('(code 1244002, request_id 7f3e)');
+    expect(flat).toContain('hint: JOB refused these 12 hosts:');
   });
 });

@@ -75,11 +75,10 @@ export interface OutputViewOptions {
 function where(step: StepView, o: OutputViewOptions): string {
   if (step.gathered) return '';
   if (step.phase === 'running' || step.phase === 'submitting') {
-    if (!o.canFetch) return ' · shown when the step ends';
     const every = `every ${formatDuration(o.refreshMs ?? 5000)} while open`;
-    return step.partial
-      ? ` · partial log from JOB, ${formatDuration(Math.max(0, o.now - step.partial.at))} ago (refreshed ${every})`
-      : ` · asking JOB for the partial log (refreshed ${every})`;
+    if (step.partial)
+      return ` · partial log from JOB, ${formatDuration(Math.max(0, o.now - step.partial.at))} ago (refreshed ${every})`;
+    return o.canFetch ? ` · asking JOB for the partial log (refreshed ${every})` : ' · shown when the step ends';
   }
   return '';
 }

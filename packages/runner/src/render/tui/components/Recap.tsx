@@ -1,6 +1,7 @@
 import { exitMeaning, formatCount, formatDuration } from '../format.js';
 import type { StepView, ViewState } from '../state.js';
 import { GLYPH, type Theme } from '../theme.js';
+import { wrapText } from '../wrap.js';
 import { type LineSpec, Lines, rule } from './Line.js';
 
 function resultText(s: StepView, terminated: boolean, local: boolean): string {
@@ -55,11 +56,19 @@ export function recapLines(view: ViewState, width: number, budget: number, theme
       },
     ]);
   }
-  tail.push([
-    { text: `exit ${exitCode}`, bold: true, color: exitCode === 0 ? theme.ok : theme.fail },
-    { text: `: ${exitMeaning(exitCode)}` },
-    ...(f && !exitMeaning(exitCode).includes(f.reason) ? [{ text: ` (${f.reason})`, dim: theme.dim }] : []),
-  ]);
+  // The exit line wraps: the reason says why the run ended and is never cut.
+  const reason = f && !exitMeaning(exitCode).includes(f.reason) ? ` (${f.reason})` : '';
+  const exitHead = `exit ${exitCode}`;
+  wrapText(`${exitHead}: ${exitMeaning(exitCode)}${reason}`, width, '  ').forEach((line, i) => {
+    tail.push(
+      i === 0
+        ? [
+            { text: exitHead, bold: true, color: exitCode === 0 ? theme.ok : theme.fail },
+            { text: line.slice(exitHead.length) },
+          ]
+        : [{ text: line }],
+    );
+  });
   tail.push([{ text: 'run id ', dim: theme.dim }, { text: runId }]);
   const nameWidth = Math.min(24, Math.max(0, ...view.steps.map((s) => s.name.length)));
   const row = (s: StepView): LineSpec => [
