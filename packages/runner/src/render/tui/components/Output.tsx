@@ -78,7 +78,9 @@ function where(step: StepView, o: OutputViewOptions): string {
     const every = `every ${formatDuration(o.refreshMs ?? 5000)} while open`;
     if (step.partial)
       return ` · partial log from JOB, ${formatDuration(Math.max(0, o.now - step.partial.at))} ago (refreshed ${every})`;
-    return o.canFetch ? ` · asking JOB for the partial log (refreshed ${every})` : ' · shown when the step ends';
+    return o.canFetch
+      ? ` · asking JOB for the partial log (refreshed ${every})`
+      : ' · shown when the step ends';
   }
   return '';
 }
