@@ -137,7 +137,7 @@ export function startTui(options: TuiOptions): Tui {
   function refreshTarget(): { step: string; job: number } | undefined {
     if (!options.fetchLogs || !state.log || state.finished || state.left || closed) return undefined;
     const step = focusedStep(state);
-    if (!step || step.phase !== 'running' || step.jobInstanceId === undefined) return undefined;
+    if (step?.phase !== 'running' || step.jobInstanceId === undefined) return undefined;
     return { step: step.name, job: step.jobInstanceId };
   }
   function syncRefresh() {
