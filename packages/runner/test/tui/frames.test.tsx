@@ -575,6 +575,28 @@ describe('gathered output and errors that are never cut', () => {
     `);
   });
 
+  it("links each step to its job's page in JOB when BK_JOB_WEB_URL is set", () => {
+    const jobLink = (_step: string, id: number) => `https://job.example.com/biz/2/execute/quick-launch/${id}`;
+    const view = fold([
+      E.started([
+        ['check', 2],
+        ['deploy', 2],
+      ]),
+      E.submitted('check', 1, 1001),
+      E.finished('check', 3, E.twoOk(), 2),
+      E.submitted('deploy', 4, 1002),
+      { type: 'ui.log', open: true },
+    ]);
+    const r = render(
+      <App view={view} now={NOW} width={100} height={30} theme={theme} onKey={() => {}} jobLink={jobLink} />,
+    );
+    const out = r.lastFrame() ?? '';
+    r.unmount();
+    expect(out).toContain('   in JOB: https://job.example.com/biz/2/execute/quick-launch/1001');
+    expect(out).toContain('   in JOB: https://job.example.com/biz/2/execute/quick-launch/1002');
+    expect(frame(view)).not.toContain('in JOB');
+  });
+
   it('a long JOB rejection is wrapped at 60 columns: every refused host is on screen', () => {
     const refused = Array.from({ length: 12 }, (_, i) => `0:10.9.9.${i + 1}`);
     const message = `fast_execute_script failed: 主机无效，请检查源或目标主机是否存在于配置平台的业务[2]下；另外，主机需跨业务执行请联系作业平台管理员将其添加到主机白名单。无效的12台主机：[${refused.join(', ')}] (code 1244002, request_id 7f3e)`;

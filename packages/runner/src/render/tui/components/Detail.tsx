@@ -155,6 +155,7 @@ export function detailLines(step: StepView | undefined, o: DetailOptions & { cho
       now: o.now ?? Date.now(),
       ...(o.refreshMs === undefined ? {} : { refreshMs: o.refreshMs }),
       canFetch: o.canFetch ?? false,
+      jobLink: o.jobLink,
     });
   }
   if (step.groups.length > 0) lines = failureLines(step, o);

@@ -70,6 +70,8 @@ export interface OutputViewOptions {
   refreshMs?: number;
   /** Partial logs can be fetched (a UI without the capability only shows finished steps' output). */
   canFetch: boolean;
+  /** The address of JOB's page for the step's job (BK_JOB_WEB_URL set). */
+  jobLink?: string | undefined;
 }
 
 function where(step: StepView, o: OutputViewOptions): string {
@@ -101,6 +103,7 @@ export function outputViewLines(step: StepView, o: OutputViewOptions): LineSpec[
     { text: '  (esc: back, ↑↓: scroll)', dim: o.theme.dim },
   ];
   const body = outputBody(groups, o.width, o.theme);
+  if (o.jobLink) body.unshift([{ text: `   in JOB: ${o.jobLink}`, dim: o.theme.dim }]);
   if (step.partialError && !step.gathered) {
     for (const line of wrapText(`JOB's partial log could not be read: ${step.partialError}`, o.width, '   '))
       body.unshift([{ text: line, color: o.theme.warn }]);
