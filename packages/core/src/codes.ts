@@ -62,7 +62,6 @@ const FIXED: Record<number, Mapped> = {
   },
   1244015: { code: 'CORE_ALREADY_TERMINATING', hint: 'the job is already being terminated' },
   1244003: bad('the execution account does not exist in JOB for this business'),
-  1244002: bad('some hosts are not in this business in CMDB'),
   1243001: bad('no such script_id in this business'),
   1244001: bad('JOB found no hosts for the targets given'),
   1241003: bad('JOB does not support this operation now (e.g. terminating a job that is not running)'),
@@ -97,6 +96,31 @@ const FIXED: Record<number, Mapped> = {
     hint: "JOB could not read the hosts of a custom query (a CMDB dynamic group, 动态分组): check the custom_query_id exists in this business in CMDB (配置平台); JOB's message gives the id and the reason",
   },
 };
+
+/**
+ * The hosts JOB's message lists (the last `[…]` of it, as JOB 3.x writes: `无效的2台主机：[0:10.0.0.9,
+ * 0:10.0.0.8]`), so that a hint shown alone still names them; undefined when it lists none.
+ */
+export function refusedHosts(message: string): string[] | undefined {
+  const m = /\[([^[\]]*)\][^[\]]*$/.exec(message);
+  const hosts = m?.[1]
+    ?.split(/[,，]\s*/)
+    .map((h) => h.trim())
+    .filter((h) => h !== '');
+  return hosts && hosts.length > 0 ? hosts : undefined;
+}
+
+function badHosts(code: number, message: string, scope: string): Mapped {
+  const hosts = refusedHosts(message);
+  const named = hosts
+    ? `JOB refused ${hosts.length === 1 ? 'this host' : `these ${hosts.length} hosts`}: ${hosts.join(', ')}; `
+    : '';
+  return bad(
+    code === 1244030
+      ? `${named}CMDB (配置平台) does not have ${hosts?.length === 1 ? 'it' : 'them'}: check the addresses and host ids of the step`
+      : `${named}${hosts?.length === 1 ? 'it is' : 'they are'} not in ${scope} in CMDB (配置平台): remove ${hosts?.length === 1 ? 'it' : 'them'} from the step, or ask JOB's admins to whitelist ${hosts?.length === 1 ? 'it' : 'them'} for runs across businesses (主机白名单)`,
+  );
+}
 
 function permissionHint(permission: PermissionInfo | undefined): string {
   const actions = (permission?.actions ?? []).map((a) => (a.name ? `${a.id} (${a.name})` : a.id));
@@ -135,6 +159,7 @@ export function mapCode(ctx: CodeContext, env: EsbEnvelope<unknown>): Mapped {
   }
   const fixed = FIXED[code];
   if (fixed) return fixed;
+  if (code === 1244002 || code === 1244030) return badHosts(code, message, scope);
   switch (code) {
     case 1306000:
       return authFailure(message);

@@ -117,6 +117,26 @@ const DESCRIBE: Record<string, string> = {
   UND_ERR_BODY_TIMEOUT: 'the answer stalled (body timeout)',
 };
 
+/**
+ * Certificate failures: the TLS handshake failed, so no byte of the request was sent. On-premises
+ * BlueKing often serves HTTPS from an internal CA that Node does not know.
+ */
+export const TLS_CERT_CODES: ReadonlySet<string> = new Set([
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'UNABLE_TO_GET_ISSUER_CERT',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'CERT_UNTRUSTED',
+  'CERT_SIGNATURE_FAILURE',
+  'CERT_HAS_EXPIRED',
+  'CERT_NOT_YET_VALID',
+  'ERR_TLS_CERT_ALTNAME_INVALID',
+]);
+
+const TLS_HINT =
+  "the server's HTTPS certificate is not trusted by Node. If it comes from an internal CA (common on on-premises BlueKing), point NODE_EXTRA_CA_CERTS at the CA certificate (PEM) and run again, e.g. NODE_EXTRA_CA_CERTS=/etc/pki/ca-trust/source/anchors/bk-ca.pem; for CERT_HAS_EXPIRED or ERR_TLS_CERT_ALTNAME_INVALID the certificate itself (its dates, or the host name in the URL) must be fixed. Nothing was sent";
+
 class LocalStop extends Error {
   constructor(readonly kind: 'aborted' | 'timeout') {
     super(kind);
@@ -150,6 +170,18 @@ export function transportError(
     code === 'UND_ERR_BODY_TIMEOUT'
   ) {
     return new TimeoutError('CORE_TIMEOUT', message, { call, endpoint: url, cause: err });
+  }
+  if (code && TLS_CERT_CODES.has(code)) {
+    return new ConnectionError(
+      'CORE_TLS',
+      `${where}: TLS certificate refused: ${(err as Error)?.message ?? code} (${code})`,
+      {
+        call,
+        endpoint: url,
+        cause: err,
+        hint: TLS_HINT,
+      },
+    );
   }
   if (code === 'UND_ERR_DESTROYED' || code === 'UND_ERR_CLOSED') {
     return new ConnectionError('CORE_CLOSED', `${where}: the client was closed`, {

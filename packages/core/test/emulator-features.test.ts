@@ -109,6 +109,21 @@ describe('emulator: envelopes', () => {
     }
   });
 
+  it("JOB's refusal of hosts names each of them in the hint, whatever else is cut", async () => {
+    const { c } = await setup({
+      config: { businesses: { '1': { accounts: ['root'], hosts: [{ ip: '127.0.0.1' }] } } },
+    });
+    const ip_list = [
+      { bk_cloud_id: 0, ip: '127.0.0.1' },
+      { bk_cloud_id: 0, ip: '10.9.9.9' },
+      { bk_cloud_id: 0, ip: '10.9.9.8' },
+    ];
+    const err = (await errorOf(c.fastExecuteScript(submit('echo hi', { ip_list })))) as EsbError;
+    expect(err.esbCode).toBe(1244002);
+    expect(err.hint).toMatch(/^JOB refused these 2 hosts: .*10\.9\.9\.9.*10\.9\.9\.8/);
+    expect(err.hint).not.toContain('127.0.0.1');
+  });
+
   it('header authentication is accepted, and a wrong secret in it is CORE_AUTH', async () => {
     const { c, emu } = await setup({}, { authIn: 'header' });
     const res = await c.fastExecuteScript(submit());

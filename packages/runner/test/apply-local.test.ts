@@ -26,9 +26,19 @@ describe('runbook apply --local, end to end through HTTP and real processes', ()
     expect(res.stderr).toBe('');
     expect(res.code).toBe(0);
     // The output comes back only if the emulator ran bash: $((6*7)) is computed by the shell.
-    expect(res.stdout.split(`${marker} 42`).length - 1).toBe(2);
-    expect(res.stdout).toContain('0:127.0.0.1 status 9 exit 0');
-    expect(res.stdout).toContain('0:127.0.0.2 status 9 exit 0');
+    expect(res.stdout.split(`${marker} 42`).length - 1).toBe(1);
+    // Identical outputs are printed once, under their hosts folded into a range.
+    expect(res.stdout).toContain('[marker] 127.0.0.[1-2] (2 hosts): ok\n');
+    expect(res.stdout).not.toContain('job_start');
+    // --no-gather prints host by host, JOB's job_start line included.
+    const each = await runCli(['apply', join(dir, 'rb.yaml'), '--local', '--yes', '--no-gather'], {
+      cwd: dir,
+    });
+    expect(each.code).toBe(0);
+    expect(each.stdout.split(`${marker} 42`).length - 1).toBe(2);
+    expect(each.stdout).toContain('[marker] 0:127.0.0.1: ok\n');
+    expect(each.stdout).toContain('[marker] 0:127.0.0.2: ok\n');
+    expect(each.stdout).toMatch(/\] job_start\n/);
   });
 
   it('exits 1 and shows the failing host when a script exits non-zero', async () => {
@@ -36,7 +46,7 @@ describe('runbook apply --local, end to end through HTTP and real processes', ()
     const res = await runCli(['apply', join(dir, 'rb.yaml'), '--local', '--yes'], { cwd: dir });
     expect(res.code).toBe(1);
     expect(res.stdout).toContain('[marker] FAILED');
-    expect(res.stdout).toContain('0:127.0.0.1 status 104 exit 3');
+    expect(res.stdout).toContain('127.0.0.[1-2] (2 hosts): failed, exit 3');
     expect(res.stdout).toContain('about to fail');
   });
 });

@@ -114,7 +114,7 @@ describe('a secret that is one of the run’s own words never rewrites the run',
       expect(res.stdout).toContain(`run ${record.runId}`);
       expect(res.stdout).toContain(`runbook ${NAME}.yaml`);
       for (const s of STEPS) expect(res.stdout).toContain(`[${s}] succeeded`);
-      expect(res.stdout).toContain('0:127.0.0.2 status 9 exit 0');
+      expect(res.stdout).toContain('[backup-db] 127.0.0.[1-2] (2 hosts): ok');
       expect(res.stdout).toMatch(/^ {4}.*: \*\*\*$/m);
       // A resume of the finished run submits nothing again.
       const resumed = await runCli(['apply', `${NAME}.yaml`, '--resume', record.runId, '--yes'], {
@@ -128,7 +128,7 @@ describe('a secret that is one of the run’s own words never rewrites the run',
         cwd: dir,
       });
       expect(logs.code).toBe(0);
-      expect(logs.stdout).toContain('==> backup-db 0:127.0.0.2 (status 9, exit 0) <==');
+      expect(logs.stdout).toContain('==> backup-db 0:127.0.0.2 (ok, exit 0) <==');
       for (const text of [
         res.stdout,
         res.stderr,

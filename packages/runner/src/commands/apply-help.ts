@@ -58,6 +58,9 @@ Output:
                            NDJSON events (each with "v"), or the terminal UI (default on a terminal)
   --json                   the same as --ui json
   --no-color               no colour (as NO_COLOR=1 does); colour is off anyway without a terminal
+  --no-gather              stream: every host and its whole log, one after another (JOB's job_start
+                           line included), instead of hosts with identical output printed once
+                           under their hosts folded into ranges (10.0.1.[1-8,10]), failures first
   --state-dir DIR          keep run records in DIR instead of .runbook/runs
   --debug                  show HTTP calls and stack traces (secrets masked)
 
@@ -83,12 +86,17 @@ Following jobs:
                            10m; 0 does not wait; at most 1h). Ctrl-C stops the wait
 
 Ctrl-C, SIGTERM or SIGHUP (the terminal or SSH session went away) once: no further step is
-submitted, the record is saved, the run id and the resume command are printed, exit 130. A second
-one exits at once, the record still saved. A SIGKILL cannot be handled: the record stays "running"
+submitted, the record is saved, the run id and the resume command are printed, exit 130. The
+running job keeps running on JOB (--resume follows it), unless --terminate-on-interrupt; under
+--local the embedded emulator stops with the runner, and the job with it. In the terminal UI the
+first Ctrl-C opens a bar instead: [d] detach (the same as above), [t] terminate the job, [k] keep
+watching. A second Ctrl-C (or signal) exits at once, the record still saved. A SIGKILL cannot be handled: the record stays "running"
 (runbook runs shows it as interrupted) and --resume takes the run over.
 
 Environment: BK_ESB_URL or BK_APIGW_URL, BK_APP_CODE, BK_APP_SECRET, BK_USERNAME or BK_TOKEN, HTTPS_PROXY,
-HTTP_PROXY, NO_PROXY, RUNBOOK_VAR_<NAME>, the runbook's secrets, CI, NO_COLOR, FORCE_COLOR.
+HTTP_PROXY, NO_PROXY, RUNBOOK_VAR_<NAME>, the runbook's secrets, CI, NO_COLOR, FORCE_COLOR,
+BK_JOB_WEB_URL (JOB's web address, e.g. https://job.example.com: each step links to its job's page),
+NODE_EXTRA_CA_CERTS (a PEM file of the internal CA that signed JOB's or ESB's HTTPS certificate).
 Exit codes: 0 every step succeeded (or failed with on_failure: ignore), 1 a step failed or
 partly failed (on_failure: continue goes on to the next steps, still 1), 2 invalid runbook or command line, or the
 run or runbook is busy in another process (nothing sent), 3 JOB/ESB unusable, 4 confirmation

@@ -18,6 +18,7 @@ import { prepareSnapshots, writeSnapshots } from '../record/step-snapshots.js';
 import { checkRunId, newRunId, readRecord, runDir, runsDir } from '../record/store.js';
 import type { RunRecord } from '../record/types.js';
 import { escapeControls } from '../render/controls.js';
+import { jobLinker } from '../render/job-link.js';
 import { chooseUi, startUi } from '../render/select.js';
 import { maskConfirmText, maskEventText } from '../secrets/event-text.js';
 import { planIdentities } from '../secrets/identities.js';
@@ -27,6 +28,7 @@ import { callbackListen, openCallbacks } from './apply-callbacks.js';
 import { APPLY_HELP } from './apply-help.js';
 import { type Lifecycle, startLifecycle } from './apply-lifecycle.js';
 import { continuable, nextText, resumeCommandOf, shellWord } from './next-command.js';
+import { partialLogReader } from './partial-log.js';
 import { preparePlan } from './prepare.js';
 import { createRecordGuard } from './record-guard.js';
 import { adoptRunbook } from './resume-adopt.js';
@@ -58,6 +60,7 @@ const OPTIONS = {
   'callback-listen': { type: 'string' },
   'callback-url': { type: 'string' },
   'no-callback': { type: 'boolean', default: false },
+  'no-gather': { type: 'boolean', default: false },
 } as const;
 
 type Values = ReturnType<typeof parseCommand<typeof OPTIONS>>['values'];
@@ -308,11 +311,16 @@ hint: review it with runbook plan ${file}, then run again with --yes:
       throw localError(err, `cannot save the step versions of run ${runId} in ${recorder.dir}`);
     }
     const guard = createRecordGuard(recorder);
-    const view = await startUi(ui, {
-      stdout: process.stdout,
-      stdin: process.stdin,
-      env: colorEnv(values, env),
-    });
+    const link = jobLinker(env, plan.scope);
+    const view = await startUi(
+      ui,
+      { stdout: process.stdout, stdin: process.stdin, env: colorEnv(values, env) },
+      {
+        gather: !values['no-gather'],
+        ...(link ? { jobLink: (_step: string, id: number) => link(id) } : {}),
+        fetchLogs: partialLogReader(endpoint.client, plan, mask),
+      },
+    );
     let exitCode: number | undefined;
     let lastErrorCode: string | undefined;
     // Only free text is masked; the recorder and the UI get the same masked copy.

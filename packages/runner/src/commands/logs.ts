@@ -4,12 +4,18 @@ import { didYouMean, shortWord } from '../cli/suggest.js';
 import { CliError, EXIT } from '../exit.js';
 import { insideDir, readRecord, runDir, runsDir } from '../record/store.js';
 import { escapeControls } from '../render/controls.js';
+import { impliedJobScope, jobLinker } from '../render/job-link.js';
+import { hostStatusName } from '../render/status-words.js';
 
 export const LOGS_HELP = `Usage: runbook logs RUN [options]
 
-Prints the logs a run saved (secrets already masked), step by step and host by host.
+Prints the logs a run saved (secrets already masked), step by step and host by host, whole (JOB's
+job_start line included), and a step's error when it could not run or be followed. With
+BK_JOB_WEB_URL set, each step links to its job's page in JOB.
 Control characters other than newline and tab are shown escaped (\x1b, \u009b) so a host's
 output cannot drive the terminal; --raw prints the saved bytes as they are.
+Exit 0 when something was printed, 1 when nothing matches (no saved log, no error), 2 for a step
+the run does not have.
 
 Options:
   --step NAME       only this step
@@ -48,12 +54,25 @@ export async function logs(argv: string[]): Promise<number> {
   const matches = (h: { ip: string; cloud: number }) =>
     values.host === undefined || values.host === h.ip || values.host === `${h.cloud}:${h.ip}`;
   const show = values.raw ? (text: string) => text : escapeControls;
+  const link = jobLinker(process.env, impliedJobScope(record.biz));
   let printed = 0;
   for (const s of steps) {
-    for (const h of (s.hosts ?? []).filter(matches)) {
+    const hosts = (s.hosts ?? []).filter(matches);
+    // A step's error (it could not be submitted or followed) is shown whenever its hosts are.
+    const error = values.host === undefined ? s.error : undefined;
+    if ((hosts.length > 0 || error) && link && s.jobInstanceId !== undefined) {
+      process.stdout.write(`==> ${s.name}: job ${s.jobInstanceId} in JOB: ${link(s.jobInstanceId)} <==\n`);
+    }
+    if (error) {
+      process.stdout.write(escapeControls(`==> ${s.name}: error ${error.code} <==\n${error.message}\n`));
+      if (error.hint && !error.message.includes(error.hint))
+        process.stdout.write(escapeControls(`hint: ${error.hint}\n`));
+      printed++;
+    }
+    for (const h of hosts) {
       const exit = h.exitCode === null || h.exitCode === undefined ? 'no exit code' : `exit ${h.exitCode}`;
       const label = h.invalid ? `host named unusably by JOB (${h.invalid})` : `${h.cloud}:${h.ip}`;
-      process.stdout.write(show(`==> ${s.name} ${label} (status ${h.status}, ${exit}) <==\n`));
+      process.stdout.write(show(`==> ${s.name} ${label} (${hostStatusName(h.status)}, ${exit}) <==\n`));
       const bytes = readLog(dir, h.log, h.logRange);
       if (values.raw) process.stdout.write(bytes);
       else process.stdout.write(escapeControls(bytes.toString('utf8')));
@@ -63,9 +82,10 @@ export async function logs(argv: string[]): Promise<number> {
   }
   if (printed === 0) {
     process.stderr.write(
-      `no saved logs match in run ${runId}${values.host ? ` for host ${values.host}` : ''} (logs are saved when a step finishes)\n`,
+      `no saved logs match in run ${runId}${values.step ? ` for step ${values.step}` : ''}${values.host ? ` for host ${values.host}` : ''} (logs are saved when a step finishes)\n`,
     );
-    return values.host !== undefined ? EXIT.usage : EXIT.ok;
+    // Nothing matched: 1, as grep does, so a script can tell it from a run that printed logs.
+    return 1;
   }
   return EXIT.ok;
 }

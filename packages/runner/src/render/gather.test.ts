@@ -67,7 +67,7 @@ describe('gatherOutput', () => {
       host('10.0.0.1', 'a\n', 9, 0, 2),
       host('10.0.0.2', 'a\n', 9, 0, 2),
     ]);
-    expect(groups[0]!.hosts).toBe('2:10.0.0.[1-2], 10.0.0.1');
+    expect(groups[0]!.hosts).toBe('2:10.0.0.[1-2], 10.0.0.1 (named unusably by JOB)');
     expect(groups[0]!.count).toBe(3);
   });
 

@@ -81,7 +81,7 @@ export function gatherOutput(hosts: readonly GatherHost[], options: GatherOption
       g = { statusText, failed: hostFailed(h.status), output, entries: [], first: i };
       groups.set(key, g);
     }
-    g.entries.push(h.invalid ? { raw: h.ip } : { cloud: h.cloud, ip: h.ip });
+    g.entries.push(h.invalid ? { raw: `${h.ip} (named unusably by JOB)` } : { cloud: h.cloud, ip: h.ip });
   });
   return [...groups.values()]
     .sort(

@@ -58,6 +58,13 @@ describe('foldHosts', () => {
     expect(foldHosts(keys)).toBe('10.0.[1-3,7].[1-254], 10.0.9.1');
   });
 
+  it('folds the second octet too when whole subnets repeat, never the first', () => {
+    const keys: string[] = [];
+    for (let b = 0; b < 39; b++) for (let c = 0; c < 256; c++) keys.push(`0:10.${b}.${c}.1`);
+    keys.push('0:11.0.0.1');
+    expect(foldHosts(keys)).toBe('10.[0-38].[0-255].1, 11.0.0.1');
+  });
+
   it('sorts numerically and drops duplicates', () => {
     expect(foldHosts(['0:10.0.0.10', '0:10.0.0.9', '0:10.0.0.9', '0:9.0.0.1'])).toBe(
       '9.0.0.1, 10.0.0.[9-10]',
@@ -94,10 +101,10 @@ describe('foldHosts', () => {
   });
 
   it('cuts at a group boundary and counts what it left out', () => {
-    const keys = Array.from({ length: 300 }, (_, i) => `0:10.${i}.0.1`);
+    const keys = Array.from({ length: 300 }, (_, i) => `3:web-${i}`);
     const folded = foldHosts(keys, { maxLength: 60 });
     expect(folded.length).toBeLessThanOrEqual(60);
-    expect(folded).toMatch(/^10\.0\.0\.1, 10\.1\.0\.1, .* \+\d+ more hosts$/);
+    expect(folded).toMatch(/^3:web-0, 3:web-1, .* \+\d+ more hosts$/);
     const shown = folded.split(', ').length;
     expect(folded).toContain(`+${300 - shown} more hosts`);
     expect(foldHosts(['0:10.0.0.1'], { maxLength: 3 })).toBe('+1 more host');

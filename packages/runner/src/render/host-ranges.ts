@@ -51,8 +51,8 @@ interface Part {
 }
 
 function foldParts(entries: readonly HostEntry[], ids: readonly number[]): Part[] {
-  // cloud → "a.b" → c → set of d
-  const v4 = new Map<number, Map<string, Map<number, Set<number>>>>();
+  // cloud → "a.b.c" → set of d
+  const v4 = new Map<number, Map<string, Set<number>>>();
   const v6 = new Map<string, { cloud: number; ip: string }>();
   const raw = new Set<string>();
   for (const e of entries) {
@@ -62,10 +62,8 @@ function foldParts(entries: readonly HostEntry[], ids: readonly number[]): Part[
     }
     const m = IPV4.exec(e.ip);
     if (m) {
-      const ab = `${m[1]}.${m[2]}`;
-      const byCloud = getOr(v4, e.cloud, () => new Map<string, Map<number, Set<number>>>());
-      const byAb = getOr(byCloud, ab, () => new Map<number, Set<number>>());
-      getOr(byAb, Number(m[3]), () => new Set<number>()).add(Number(m[4]));
+      const byCloud = getOr(v4, e.cloud, () => new Map<string, Set<number>>());
+      getOr(byCloud, `${m[1]}.${m[2]}.${m[3]}`, () => new Set<number>()).add(Number(m[4]));
       continue;
     }
     const label = e.cloud === 0 ? e.ip : `${e.cloud}:${e.ip}`;
@@ -74,32 +72,25 @@ function foldParts(entries: readonly HostEntry[], ids: readonly number[]): Part[
   }
 
   const parts: Part[] = [];
-  const byNumber = (a: number, b: number) => a - b;
   for (const cloud of [...v4.keys()].sort(byNumber)) {
     const prefix = cloud === 0 ? '' : `${cloud}:`;
-    const byCloud = v4.get(cloud)!;
-    const abs = [...byCloud.keys()].sort((x, y) => {
-      const [x1, x2] = x.split('.').map(Number);
-      const [y1, y2] = y.split('.').map(Number);
-      return x1! - y1! || x2! - y2!;
-    });
-    for (const ab of abs) {
-      // Subnets with the same last octets fold together: 10.0.[1-3].[1-254].
-      const bySet = new Map<string, { cs: number[]; size: number }>();
-      for (const [c, ds] of byCloud.get(ab)!) {
-        const last = bracket([...ds].sort(byNumber));
-        getOr(bySet, last, () => ({ cs: [] as number[], size: ds.size })).cs.push(c);
-      }
-      const groups = [...bySet.entries()].map(([last, g]) => ({
-        last,
-        cs: g.cs.sort(byNumber),
-        size: g.size,
-      }));
-      groups.sort((x, y) => x.cs[0]! - y.cs[0]!);
-      for (const g of groups) {
-        parts.push({ text: `${prefix}${ab}.${bracket(g.cs)}.${g.last}`, hosts: g.cs.length * g.size });
-      }
+    // Fold from the right: hosts of a subnet into its last octet, then subnets holding the same
+    // hosts into the third octet (10.0.[1-3].[1-254]), then into the second; never the first.
+    let items: Item[] = [];
+    for (const [abc, ds] of v4.get(cloud)!) {
+      const octets = abc.split('.').map(Number);
+      const sorted = [...ds].sort(byNumber);
+      items.push({
+        prefix: octets,
+        suffix: bracket(sorted),
+        hosts: ds.size,
+        first: ((octets[0]! * 256 + octets[1]!) * 256 + octets[2]!) * 256 + sorted[0]!,
+      });
     }
+    items = foldLevel(foldLevel(items));
+    items.sort((x, y) => x.first - y.first);
+    for (const it of items)
+      parts.push({ text: `${prefix}${it.prefix.join('.')}.${it.suffix}`, hosts: it.hosts });
   }
   if (ids.length > 0) {
     const unique = [...new Set(ids)].sort(byNumber);
@@ -111,6 +102,43 @@ function foldParts(entries: readonly HostEntry[], ids: readonly number[]): Part[
   for (const h of sixes) parts.push({ text: h.cloud === 0 ? h.ip : `${h.cloud}:${h.ip}`, hosts: 1 });
   for (const r of raw) parts.push({ text: r, hosts: 1 });
   return parts;
+}
+
+const byNumber = (a: number, b: number) => a - b;
+
+/** Hosts `prefix` × `suffix` (the octets not folded yet, and the folded rest); `first` sorts them. */
+interface Item {
+  prefix: number[];
+  suffix: string;
+  hosts: number;
+  first: number;
+}
+
+/** Folds the last octet of the prefixes: items under one parent with the same rest become one. */
+function foldLevel(items: readonly Item[]): Item[] {
+  const groups = new Map<
+    string,
+    { parent: number[]; suffix: string; xs: number[]; hosts: number; first: number }
+  >();
+  for (const it of items) {
+    const parent = it.prefix.slice(0, -1);
+    const g = getOr(groups, `${parent.join('.')}|${it.suffix}`, () => ({
+      parent,
+      suffix: it.suffix,
+      xs: [] as number[],
+      hosts: 0,
+      first: it.first,
+    }));
+    g.xs.push(it.prefix[it.prefix.length - 1]!);
+    g.hosts += it.hosts;
+    g.first = Math.min(g.first, it.first);
+  }
+  return [...groups.values()].map((g) => ({
+    prefix: g.parent,
+    suffix: `${bracket(g.xs.sort(byNumber))}.${g.suffix}`,
+    hosts: g.hosts,
+    first: g.first,
+  }));
 }
 
 function getOr<K, V>(map: Map<K, V>, key: K, make: () => V): V {

@@ -1,4 +1,4 @@
-import type { ConfirmFn, EventSink, RunControl } from '../engine/events.js';
+import type { ConfirmFn, EventSink, HostResult, RunControl } from '../engine/events.js';
 import { CliError, EXIT } from '../exit.js';
 import { wantsColor } from './color.js';
 import { createJsonRenderer } from './json.js';
@@ -27,10 +27,21 @@ export function chooseUi(
   return stdoutTty && !env.CI ? 'tui' : 'stream';
 }
 
+/** What the renderers may use besides the events. */
+export interface UiExtras {
+  /** Stream: hosts with identical output printed once (default), or host by host (`--no-gather`). */
+  gather?: boolean;
+  /** The address of JOB's page for a step's job (BK_JOB_WEB_URL set). */
+  jobLink?: (step: string, jobInstanceId: number) => string | undefined;
+  /** TUI: reads JOB's partial log of a running step whose output is open (masked). */
+  fetchLogs?: (step: string, jobInstanceId: number) => Promise<HostResult[]>;
+}
+
 /** Starts the chosen renderer; the TUI (and React) is loaded only when it is chosen. */
 export async function startUi(
   kind: UiKind,
   io: { stdout: NodeJS.WriteStream; stdin: NodeJS.ReadStream; env: Record<string, string | undefined> },
+  extras: UiExtras = {},
 ): Promise<Ui> {
   const write = (text: string) => {
     io.stdout.write(text);
@@ -38,9 +49,22 @@ export async function startUi(
   if (kind === 'json') return { emit: createJsonRenderer(write), done: async () => {} };
   if (kind === 'stream') {
     const color = wantsColor(io.env, io.stdout.isTTY === true);
-    return { emit: createStreamRenderer(write, { color }), done: async () => {} };
+    return {
+      emit: createStreamRenderer(write, {
+        color,
+        ...(extras.gather === undefined ? {} : { gather: extras.gather }),
+        ...(extras.jobLink ? { jobLink: extras.jobLink } : {}),
+      }),
+      done: async () => {},
+    };
   }
   const { startTui } = await import('./tui/index.js');
   const noColor = !wantsColor(io.env, io.stdout.isTTY === true);
-  return startTui({ stdout: io.stdout, stdin: io.stdin, noColor });
+  return startTui({
+    stdout: io.stdout,
+    stdin: io.stdin,
+    noColor,
+    ...(extras.fetchLogs ? { fetchLogs: extras.fetchLogs } : {}),
+    ...(extras.jobLink ? { jobLink: extras.jobLink } : {}),
+  });
 }

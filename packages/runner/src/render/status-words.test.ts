@@ -14,6 +14,8 @@ describe('status words', () => {
     expect(hostStatusWords(7, null)).toBe('running');
     expect(hostStatusWords(403, 137)).toBe('terminated, exit 137');
     expect(hostStatusWords(9, 1)).toBe('ok, exit 1');
+    expect(hostStatusWords(9, null)).toBe('ok, no exit code');
+    expect(hostStatusWords(104, null)).toBe('failed, no exit code');
   });
 
   it('shows a number JOB never listed, never hides it', () => {

@@ -47,14 +47,18 @@ export function hostStatusName(status: number): string {
 
 /** Statuses after which the script ran and its exit code says something. */
 const RAN = new Set([9, 3, 11, 101, 102, 103, 104, 403]);
+/** Statuses that say the script ended by itself: JOB owes an exit code (its absence is said). */
+const EXITED = new Set([9, 3, 11, 101, 104]);
 
 /**
  * A host's outcome in words, with its exit code when that adds to it: `ok`, `failed, exit 3`,
- * `timed out`, `agent error`, `ok, exit 1` (JOB said ok although the script did not exit 0).
+ * `timed out`, `agent error`, `ok, exit 1` (JOB said ok although the script did not exit 0),
+ * `ok, no exit code` (JOB gave none: never shown as 0).
  */
 export function hostStatusWords(status: number, exitCode: number | null): string {
   const name = hostStatusName(status);
-  return exitCode === null || exitCode === 0 || !RAN.has(status) ? name : `${name}, exit ${exitCode}`;
+  if (exitCode === null) return EXITED.has(status) ? `${name}, no exit code` : name;
+  return exitCode === 0 || !RAN.has(status) ? name : `${name}, exit ${exitCode}`;
 }
 
 /** A job or step status in words (`running`, `terminated`); `status N` for one JOB never listed. */

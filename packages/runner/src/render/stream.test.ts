@@ -39,3 +39,100 @@ describe('colour', () => {
     expect(colored).toContain('\x1b[31mrun FAILED\x1b[39m');
   });
 });
+
+describe('gathered output', () => {
+  const ts = '2026-01-01T00:00:00.000Z';
+  const host = (ip: string, status: number, exitCode: number | null, log: string) => ({
+    ip,
+    cloud: 0,
+    status,
+    exitCode,
+    tag: '',
+    log,
+  });
+  const hosts = [
+    ...[1, 2, 3, 4, 5, 6, 7, 8, 10].map((d) =>
+      host(`10.0.1.${d}`, 9, 0, `[2026-01-01 08:00:0${d % 10}][PID:${d}] job_start\nok\n`),
+    ),
+    host(
+      '10.0.1.9',
+      104,
+      3,
+      '[2026-01-01 08:00:09][PID:9] job_start\nline 1\nline 2\nline 3\nline 4\nline 5\n',
+    ),
+  ];
+  const finished: RunEvent = {
+    ts,
+    type: 'step.finished',
+    step: 'check',
+    status: 4,
+    ok: false,
+    counts: { total: 10, succeeded: 9, failed: 1, running: 0, waiting: 0, agentError: 0 },
+    hosts,
+    elapsedMs: 1200,
+  };
+  const render = (events: RunEvent[], options: Parameters<typeof createStreamRenderer>[1] = {}) => {
+    let text = '';
+    const emit = createStreamRenderer((t) => {
+      text += t;
+    }, options);
+    for (const e of events) emit(e);
+    return text.replace(/^\d\d:\d\d:\d\d /gm, '');
+  };
+
+  it('prints hosts with identical output once, failures first, every line, no job_start', () => {
+    expect(render([finished])).toBe(
+      [
+        '[check] FAILED (JOB: failed, 9/10 ok, 1 failed, 0 running, 0 waiting, 1.2 s)',
+        '[check] 10.0.1.9 (1 host): failed, exit 3',
+        '    line 1',
+        '    line 2',
+        '    line 3',
+        '    line 4',
+        '    line 5',
+        '[check] 10.0.1.[1-8,10] (9 hosts): ok',
+        '    ok',
+        '',
+      ].join('\n'),
+    );
+  });
+
+  it('--no-gather prints host by host, the log whole', () => {
+    const out = render([finished], { gather: false });
+    expect(out).toContain('[check] 0:10.0.1.1: ok\n    [2026-01-01 08:00:01][PID:1] job_start\n    ok\n');
+    expect(out).toContain('[check] 0:10.0.1.9: failed, exit 3\n');
+    expect(out.split('\n').filter((l) => l.startsWith('[check] 0:')).length).toBe(10);
+  });
+
+  it("says JOB's statuses in words, and links each step to its job when asked", () => {
+    const link = (step: string, id: number) =>
+      `https://job.example.com/biz/2/execute/quick-launch/${id}#${step}`;
+    const out = render(
+      [
+        { ts, type: 'step.submitted', step: 'check', jobInstanceId: 77, jobInstanceName: 'x' },
+        {
+          ts,
+          type: 'step.progress',
+          step: 'check',
+          status: 2,
+          counts: { total: 2, succeeded: 0, failed: 0, running: 2, waiting: 0, agentError: 0 },
+          elapsedMs: 10,
+        },
+        {
+          ts,
+          type: 'step.error',
+          step: 'check',
+          error: { code: 'CORE_ESB', message: 'gone', hint: 'look' },
+          jobInstanceId: 77,
+        },
+      ],
+      { jobLink: link },
+    );
+    expect(out).toContain('[check] in JOB: https://job.example.com/biz/2/execute/quick-launch/77#check\n');
+    expect(out).toContain('[check] running: 0/2 ok');
+    expect(out).not.toMatch(/status \d/);
+    expect(out).toContain('[check] hint: look\n');
+    expect(out.match(/in JOB:/g)).toHaveLength(2);
+    expect(render([finished], {})).not.toContain('in JOB');
+  });
+});

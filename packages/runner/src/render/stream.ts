@@ -2,11 +2,20 @@ import type { EventSink, HostCounts, HostResult } from '../engine/events.js';
 import { transportName } from '../transport.js';
 import { type Paint, paint } from './color.js';
 import { escapeEvent } from './controls.js';
+import { gatherOutput } from './gather.js';
 import { foldHosts } from './host-ranges.js';
 import { limitText } from './limit-text.js';
+import { hostStatusWords, jobStatusWords } from './status-words.js';
 
 export interface StreamOptions {
   color?: boolean;
+  /**
+   * Hosts with identical output are printed once, under their hosts folded into ranges (default);
+   * false (`--no-gather`) prints every host and its whole log, JOB's `job_start` line included.
+   */
+  gather?: boolean;
+  /** The address of JOB's page for a step's job (BK_JOB_WEB_URL set), printed when it is submitted. */
+  jobLink?: (step: string, jobInstanceId: number) => string | undefined;
 }
 
 const countsText = (c: HostCounts) =>
@@ -27,15 +36,28 @@ export function createStreamRenderer(write: (text: string) => void, options: Str
   const tag = (step: string, batch?: number) =>
     batch === undefined ? `[${step}]` : `[${step} batch ${batch}/${batched.get(step) ?? batch}]`;
   /** One write for many hosts: thousands of hosts must not mean thousands of writes. */
+  /** A step's (or batch's) hosts: gathered by identical output under folded ranges, or host by host. */
   const writeHosts = (step: string, hosts: HostResult[]) => {
+    // One write for the whole step: thousands of hosts must not mean thousands of writes.
     const t = p.dim(stamp());
     const lines: string[] = [];
-    for (const h of hosts) {
-      const host = h.invalid ? `host named unusably by JOB (${h.invalid})` : `${h.cloud}:${h.ip}`;
-      const exit = h.exitCode === null ? 'no exit code (did not run)' : `exit ${h.exitCode}`;
-      lines.push(`${t} [${step}] ${host} status ${h.status} ${exit}${h.tag ? ` tag ${h.tag}` : ''}\n`);
-      for (const line of h.log.replace(/\n$/, '').split('\n')) {
-        if (line !== '') lines.push(`    ${line}\n`);
+    if (options.gather ?? true) {
+      for (const g of gatherOutput(hosts)) {
+        const words = g.failed ? p.bad(g.statusText) : g.statusText;
+        lines.push(
+          `${t} [${step}] ${g.hosts} (${g.count} host${g.count === 1 ? '' : 's'}): ${words}${g.lines.length === 0 ? ', no output' : ''}\n`,
+        );
+        for (const line of g.lines) lines.push(`    ${line}\n`);
+      }
+    } else {
+      for (const h of hosts) {
+        const host = h.invalid ? `host named unusably by JOB (${h.invalid})` : `${h.cloud}:${h.ip}`;
+        lines.push(
+          `${t} [${step}] ${host}: ${hostStatusWords(h.status, h.exitCode)}${h.tag ? ` tag ${h.tag}` : ''}\n`,
+        );
+        for (const line of h.log.replace(/\n$/, '').split('\n')) {
+          if (line !== '') lines.push(`    ${line}\n`);
+        }
       }
     }
     if (lines.length > 0) write(lines.join(''));
@@ -86,13 +108,16 @@ export function createStreamRenderer(write: (text: string) => void, options: Str
           `${tag(event.step, event.batch)} ${p.bad('waiting')} ${seconds(event.waitMs)}: JOB's running-job quota is full (code ${event.code}: ${event.message}); nothing was started, submitting again after the wait (waited ${seconds(event.waitedMs)} of at most ${seconds(event.limitMs)}, --quota-wait)`,
         );
         break;
-      case 'step.submitted':
+      case 'step.submitted': {
         out(
           `${tag(event.step, event.batch)} ${event.reattached ? 're-attached to' : 'submitted:'} job ${event.jobInstanceId} (${event.jobInstanceName})`,
         );
+        const link = options.jobLink?.(event.step, event.jobInstanceId);
+        if (link) out(`[${event.step}] in JOB: ${link}`);
         break;
+      }
       case 'step.progress': {
-        const text = `status ${event.status}: ${countsText(event.counts)}`;
+        const text = `${jobStatusWords(event.status)}: ${countsText(event.counts)}`;
         if (lastProgress.get(event.step) === text) break;
         lastProgress.set(event.step, text);
         out(`${tag(event.step, event.batch)} ${text}`);
@@ -125,7 +150,7 @@ export function createStreamRenderer(write: (text: string) => void, options: Str
               ? p.ok('succeeded')
               : p.bad('FAILED');
         out(
-          `[${event.step}] ${verdict}${event.ignored ? ' (ignored: on_failure: ignore)' : ''} (status ${event.status}, ${countsText(event.counts)}, ${(event.elapsedMs / 1000).toFixed(1)} s)`,
+          `[${event.step}] ${verdict}${event.ignored ? ' (ignored: on_failure: ignore)' : ''} (JOB: ${jobStatusWords(event.status)}, ${countsText(event.counts)}, ${(event.elapsedMs / 1000).toFixed(1)} s)`,
         );
         // A rolling step's hosts were written batch by batch.
         if (!batched.has(event.step)) writeHosts(event.step, event.hosts);
@@ -137,6 +162,10 @@ export function createStreamRenderer(write: (text: string) => void, options: Str
         );
         if (event.error.hint && !event.error.message.includes(event.error.hint)) {
           out(`[${event.step}] hint: ${event.error.hint}`);
+        }
+        if (event.jobInstanceId !== undefined) {
+          const link = options.jobLink?.(event.step, event.jobInstanceId);
+          if (link) out(`[${event.step}] in JOB: ${link}`);
         }
         break;
       case 'run.interrupted':

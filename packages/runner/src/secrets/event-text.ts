@@ -50,7 +50,11 @@ export function maskEventText(event: RunEvent, mask: Mask): RunEvent {
   }
 }
 
-function maskHosts(hosts: HostResult[], mask: Mask): HostResult[] {
+/**
+ * Host results with their free text masked (logs, tags, why an identity was unusable): the hosts of
+ * `step.finished`, and the partial logs the terminal UI reads while a step runs.
+ */
+export function maskHosts(hosts: readonly HostResult[], mask: Mask): HostResult[] {
   return hosts.map((h) => ({
     ...h,
     log: mask(h.log),

@@ -1,11 +1,18 @@
 import { describe, expect, it } from 'vitest';
-import type { RunControl } from '../../src/engine/events.js';
+import type { HostResult, RunControl } from '../../src/engine/events.js';
 import { startTui } from '../../src/render/tui/index.js';
 import type { ViewState } from '../../src/render/tui/state.js';
 import * as E from './events.js';
 import { FakeStdin, FakeStdout } from './fakes.js';
 
-function setup(opts: { tty?: boolean; tickMs?: number } = {}) {
+function setup(
+  opts: {
+    tty?: boolean;
+    tickMs?: number;
+    fetchLogs?: (step: string, jobInstanceId: number) => Promise<HostResult[]>;
+    refreshMs?: number;
+  } = {},
+) {
   const stdout = new FakeStdout(100, 30);
   const draws: ViewState[] = [];
   const stdin = new FakeStdin(opts.tty ?? true);
@@ -18,6 +25,8 @@ function setup(opts: { tty?: boolean; tickMs?: number } = {}) {
     exit: (code) => exits.push(code),
     onDraw: (state) => draws.push(state),
     ...(opts.tickMs ? { tickMs: opts.tickMs } : {}),
+    ...(opts.fetchLogs ? { fetchLogs: opts.fetchLogs } : {}),
+    ...(opts.refreshMs ? { refreshMs: opts.refreshMs } : {}),
   });
   const calls: string[] = [];
   const control: RunControl = {
@@ -52,6 +61,40 @@ const running = () => [
 ];
 
 describe('startTui', () => {
+  it("reads a running step's partial log only while its output is open, and shows it gathered", async () => {
+    const reads: Array<[string, number]> = [];
+    let answer: (hosts: HostResult[]) => void = () => {};
+    const fetchLogs = (step: string, job: number) => {
+      reads.push([step, job]);
+      return new Promise<HostResult[]>((resolve) => {
+        answer = resolve;
+      });
+    };
+    const { stdin, tui, draws, output } = setup({ fetchLogs, refreshMs: 60_000 });
+    for (const e of running()) tui.emit(e);
+    await settle();
+    // Nothing is read while the output is closed.
+    expect(reads).toEqual([]);
+    stdin.write('\r');
+    await until('the first read', () => reads.length === 1);
+    expect(reads).toEqual([['deploy', 1002]]);
+    answer([
+      E.host('10.0.0.1', 7, -1, '[x][PID:1] job_start\nhalf way there\n'),
+      E.host('10.0.0.2', 7, -1, '[x][PID:2] job_start\nhalf way there\n'),
+    ]);
+    await until('the partial output drawn', () => draws.at(-1)?.steps[0]?.partial !== undefined);
+    expect(stripAnsi(output())).toContain('10.0.0.[1-2] (2 hosts): running');
+    expect(stripAnsi(output())).toContain('│ half way there');
+    // One read per refreshMs (a minute here): no second read follows the first answer at once.
+    await settle();
+    expect(reads).toHaveLength(1);
+    stdin.write(ESC);
+    await until('the output closed', () => draws.at(-1)?.log === undefined);
+    tui.emit(E.finished('deploy', 9, E.twoOk(), 8));
+    await tui.done();
+    expect(reads).toHaveLength(1);
+  });
+
   it('asks in the bottom bar and resolves with the key pressed', async () => {
     const { stdin, tui } = setup();
     tui.emit(E.started([['deploy', 2]]));
@@ -152,7 +195,12 @@ describe('startTui', () => {
     await until('the exit', () => exits.length === 1);
     expect(exits).toEqual([130]);
     expect(calls).toEqual(['detach: second Ctrl-C: left at once']);
-    expect(output()).toContain('Left at once: a job may still be running on JOB.');
+    // Under --local the embedded emulator stops with the runner: the job is stopped, not left running.
+    expect(output()).toContain(
+      'Left at once: the local emulator stopped with the runner, and its job with it.',
+    );
+    expect(output()).toContain('runbook: left at once; the local emulator stopped with the runner');
+    expect(output()).not.toContain('may still be running');
     expect(output()).toContain(
       `resume it with: runbook apply runbooks/maintenance.yaml --resume ${E.RUN_ID} --local\n`,
     );

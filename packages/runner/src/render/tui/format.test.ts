@@ -25,7 +25,7 @@ describe('format', () => {
   });
 
   it('names statuses and exit codes, and quotes the resume command for a shell', () => {
-    expect(hostStatusName(104)).toBe('non-zero exit');
+    expect(hostStatusName(104)).toBe('failed');
     expect(hostStatusName(325)).toBe('file error');
     expect(hostStatusName(777)).toBe('status 777');
     expect(exitMeaning(130)).toBe('interrupted');

@@ -28,37 +28,8 @@ export function hostLabel(cloud: number, ip: string): string {
   return cloud === 0 ? ip : `${cloud}:${ip}`;
 }
 
-const HOST_STATUS: Record<number, string> = {
-  0: 'unknown error',
-  1: 'agent error',
-  2: 'invalid host',
-  11: 'failed',
-  12: 'dispatch failed',
-  13: 'task timed out',
-  15: 'log error',
-  16: 'GSE log timeout',
-  17: 'GSE log timeout',
-  18: 'agent not installed',
-  101: 'script failed',
-  102: 'script timed out',
-  103: 'script terminated',
-  104: 'non-zero exit',
-  202: 'file transfer failed',
-  203: 'source file missing',
-  310: 'agent error',
-  311: 'account missing on host',
-  312: 'wrong password',
-  399: 'task error',
-  403: 'terminated',
-  404: 'termination failed',
-  500: 'unknown status',
-};
-
-/** What a JOB per-host status means, for a failure group's title. */
-export function hostStatusName(status: number): string {
-  if (status >= 320 && status <= 329) return 'file error';
-  return HOST_STATUS[status] ?? `status ${status}`;
-}
+/** What a JOB per-host status means (one list for every UI: render/status-words.ts). */
+export { hostStatusName } from '../status-words.js';
 
 const EXIT_MEANING: Record<number, string> = {
   0: 'every step succeeded',

@@ -1,5 +1,6 @@
 import { hostSucceeded } from '../../engine/counts.js';
 import type { HostResult } from '../../engine/events.js';
+import { foldHostEntries, type HostEntry } from '../host-ranges.js';
 import { hostLabel, logLines } from './format.js';
 import type { FailureGroup } from './state.js';
 
@@ -32,6 +33,9 @@ export function outputKeys(log: string): { shape: string; exact: string } {
   return { shape: `${shapeLength}:${s1 >>> 0}:${s2 >>> 0}`, exact: `${log.length}:${e >>> 0}` };
 }
 
+/** The most characters of a group's folded host list (the rest is counted). */
+const FOLDED_MAX = 300;
+
 /**
  * Failed hosts grouped by (status, exit code, output), biggest group first. Outputs that differ
  * only in numbers share a group; the group shows its first host's output and counts the distinct
@@ -43,6 +47,7 @@ export function groupFailures(hosts: readonly HostResult[]): FailureGroup[] {
     exitCode: number | null;
     log: string;
     hosts: string[];
+    entries: HostEntry[];
     outputs: Set<string>;
   }
   const groups = new Map<string, Acc>();
@@ -52,10 +57,11 @@ export function groupFailures(hosts: readonly HostResult[]): FailureGroup[] {
     const key = `${h.status}:${h.exitCode}:${keys.shape}`;
     let g = groups.get(key);
     if (!g) {
-      g = { status: h.status, exitCode: h.exitCode, log: h.log, hosts: [], outputs: new Set() };
+      g = { status: h.status, exitCode: h.exitCode, log: h.log, hosts: [], entries: [], outputs: new Set() };
       groups.set(key, g);
     }
     g.hosts.push(hostLabel(h.cloud, h.ip));
+    g.entries.push(h.invalid ? { raw: h.ip } : { cloud: h.cloud, ip: h.ip });
     g.outputs.add(keys.exact);
   }
   return [...groups.values()]
@@ -68,6 +74,7 @@ export function groupFailures(hosts: readonly HostResult[]): FailureGroup[] {
       exitCode: g.exitCode,
       lines: logLines(g.log),
       hosts: g.hosts,
+      folded: foldHostEntries(g.entries, { maxLength: FOLDED_MAX }),
       ...(g.outputs.size > 1 ? { variants: g.outputs.size } : {}),
     }));
 }

@@ -79,6 +79,10 @@ describe('keyCommand', () => {
     const log: ViewState = { ...base, log: { scroll: 0 } };
     expect(keyCommand(log, 'k', {})).toEqual({
       kind: 'dispatch',
+      action: { type: 'ui.log.scroll', delta: -1 },
+    });
+    expect(keyCommand(log, '', { downArrow: true })).toEqual({
+      kind: 'dispatch',
       action: { type: 'ui.log.scroll', delta: 1 },
     });
     expect(keyCommand(log, '', { escape: true })).toEqual({
@@ -87,8 +91,17 @@ describe('keyCommand', () => {
     });
   });
 
-  it('opens a log with Enter or l only when the focused step has a failure group', () => {
+  it('opens the output of any step with Enter or l, running or done; not when there is no step', () => {
     expect(keyCommand(base, 'l', {})).toBeUndefined();
+    const running: ViewState = {
+      ...base,
+      steps: [{ name: 'deploy', hostCount: 1, phase: 'running', groups: [] }],
+      index: { deploy: 0 },
+    };
+    expect(keyCommand(running, '', { return: true })).toEqual({
+      kind: 'dispatch',
+      action: { type: 'ui.log', open: true },
+    });
     const failed: ViewState = {
       ...base,
       steps: [

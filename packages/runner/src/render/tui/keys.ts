@@ -1,4 +1,4 @@
-import { selectedGroup } from './reducer.js';
+import { focusedStep } from './reducer.js';
 import type { UiAction, ViewState } from './state.js';
 import { INTERRUPT_CHOICES } from './state.js';
 
@@ -81,16 +81,17 @@ export function keyCommand(state: ViewState, input: string, key: KeyInfo): Comma
     if (key.escape || input === 'h' || input === 'q' || key.leftArrow || key.backspace) {
       return dispatch({ type: 'ui.log', open: false });
     }
-    if (key.upArrow || input === 'k') return dispatch({ type: 'ui.log.scroll', delta: 1 });
-    if (key.downArrow || input === 'j') return dispatch({ type: 'ui.log.scroll', delta: -1 });
-    if (key.pageUp) return dispatch({ type: 'ui.log.scroll', delta: 10 });
-    if (key.pageDown) return dispatch({ type: 'ui.log.scroll', delta: -10 });
+    if (key.upArrow || input === 'k') return dispatch({ type: 'ui.log.scroll', delta: -1 });
+    if (key.downArrow || input === 'j') return dispatch({ type: 'ui.log.scroll', delta: 1 });
+    if (key.pageUp) return dispatch({ type: 'ui.log.scroll', delta: -10 });
+    if (key.pageDown) return dispatch({ type: 'ui.log.scroll', delta: 10 });
     return undefined;
   }
   if (key.upArrow || input === 'k') return dispatch({ type: 'ui.focus', delta: -1 });
   if (key.downArrow || input === 'j') return dispatch({ type: 'ui.focus', delta: 1 });
   if (key.tab) return dispatch({ type: 'ui.group', delta: key.shift ? -1 : 1 });
-  if ((key.return || input === 'l' || key.rightArrow) && selectedGroup(state)) {
+  // Enter opens any step, running or done, with its gathered output.
+  if ((key.return || input === 'l' || key.rightArrow) && focusedStep(state)) {
     return dispatch({ type: 'ui.log', open: true });
   }
   return undefined;

@@ -92,9 +92,21 @@ describe('reduce', () => {
   it('groups failed hosts by status, exit code and output, biggest group first', () => {
     const groups = groupFailures(failing());
     expect(groups).toEqual([
-      { status: 104, exitCode: 3, lines: ['copying', 'disk full'], hosts: ['10.0.0.2', '2:10.0.0.4'] },
-      { status: 104, exitCode: 3, lines: ['copying', 'disk almost full'], hosts: ['10.0.0.5'] },
-      { status: 310, exitCode: -1, lines: [], hosts: ['10.0.0.3'] },
+      {
+        status: 104,
+        exitCode: 3,
+        lines: ['copying', 'disk full'],
+        hosts: ['10.0.0.2', '2:10.0.0.4'],
+        folded: '10.0.0.2, 2:10.0.0.4',
+      },
+      {
+        status: 104,
+        exitCode: 3,
+        lines: ['copying', 'disk almost full'],
+        hosts: ['10.0.0.5'],
+        folded: '10.0.0.5',
+      },
+      { status: 310, exitCode: -1, lines: [], hosts: ['10.0.0.3'], folded: '10.0.0.3' },
     ]);
   });
 
@@ -102,7 +114,9 @@ describe('reduce', () => {
     const same = Array.from({ length: 10_000 }, (_, i) =>
       E.host(`10.${i >> 8}.${i & 255}.1`, 104, 1, 'no space\n'),
     );
-    expect(groupFailures(same).map((g) => g.hosts.length)).toEqual([10_000]);
+    expect(groupFailures(same).map((g) => [g.hosts.length, g.folded])).toEqual([
+      [10_000, '10.[0-38].[0-255].1, 10.39.[0-15].1'],
+    ]);
     const distinct = same.map((h, i) => ({ ...h, log: `error ${letters(i)}\n` }));
     expect(groupFailures(distinct)).toHaveLength(10_000);
   });
@@ -129,6 +143,7 @@ describe('reduce', () => {
         exitCode: 1,
         lines: ['[12:00:01][PID:101] 10.0.0.1: disk 97% full'],
         hosts: ['10.0.0.1', '10.0.0.2'],
+        folded: '10.0.0.[1-2]',
         variants: 2,
       },
       {
@@ -136,6 +151,7 @@ describe('reduce', () => {
         exitCode: 1,
         lines: ['[12:00:03][PID:303] 10.0.0.3: permission denied'],
         hosts: ['10.0.0.3'],
+        folded: '10.0.0.3',
       },
     ]);
   });
@@ -222,14 +238,56 @@ describe('focus', () => {
     expect(s.group).toBe(0);
   });
 
-  it('opens the full log of the selected group only when there is one, and bounds its scroll', () => {
+  it('opens the output of any step, running or done, and bounds its scroll', () => {
+    expect(reduce(initialState(), { type: 'ui.log', open: true }).log).toBeUndefined();
     const s = fold(running());
-    expect(reduce(s, { type: 'ui.log', open: true }).log).toBeUndefined();
+    expect(reduce(s, { type: 'ui.log', open: true }).log).toEqual({ scroll: 0 });
     const f = fold([E.finished('deploy', 9, failing(), 5), { type: 'ui.log', open: true }], s);
     expect(f.log).toEqual({ scroll: 0 });
-    expect(fold([{ type: 'ui.log.scroll', delta: 50 }], f).log).toEqual({ scroll: 1 });
+    // Gathered: 10.0.0.[2,4] and 10.0.0.5 (2 lines each), 10.0.0.3 (no output), 10.0.0.1 (1 line).
+    expect(focusedStep(f)?.gathered?.map((g) => [g.hosts, g.statusText, g.lines.length])).toEqual([
+      ['10.0.0.2, 2:10.0.0.4', 'failed, exit 3', 2],
+      ['10.0.0.3', 'agent error', 0],
+      ['10.0.0.5', 'failed, exit 3', 2],
+      ['10.0.0.1', 'ok', 1],
+    ]);
+    expect(fold([{ type: 'ui.log.scroll', delta: 50 }], f).log).toEqual({ scroll: 9 });
     expect(fold([{ type: 'ui.log.scroll', delta: -3 }], f).log).toEqual({ scroll: 0 });
     expect(fold([{ type: 'ui.log', open: false }], f).log).toBeUndefined();
+  });
+
+  it("keeps JOB's partial log of a running step, and drops it once the step finishes", () => {
+    const s = fold(running());
+    const name = s.steps.find((x) => x.phase === 'running')!.name;
+    const partial = fold(
+      [
+        {
+          type: 'ui.partial',
+          step: name,
+          at: 5,
+          hosts: [E.host('10.0.0.1', 7, -1, '[t][PID:1] job_start\nhalf\n')],
+        },
+      ],
+      s,
+    );
+    const step = partial.steps.find((x) => x.name === name)!;
+    expect(step.partial).toEqual({
+      at: 5,
+      groups: [{ hosts: '10.0.0.1', count: 1, failed: false, statusText: 'running', lines: ['half'] }],
+    });
+    const failedFetch = fold([{ type: 'ui.partial', step: name, at: 6, error: 'ESB down' }], partial);
+    expect(failedFetch.steps.find((x) => x.name === name)?.partialError).toBe('ESB down');
+    const done = fold([E.finished(name, 9, E.twoOk(), 5)], failedFetch).steps.find((x) => x.name === name)!;
+    expect(done.partial).toBeUndefined();
+    expect(done.partialError).toBeUndefined();
+    expect(done.gathered?.[0]).toMatchObject({ hosts: '10.0.0.[1-2]', lines: ['ok'] });
+    // A partial log that arrives after the end changes nothing.
+    expect(
+      fold(
+        [{ type: 'ui.partial', step: name, at: 7, error: 'late' }],
+        fold([E.finished(name, 9, E.twoOk(), 5)], s),
+      ).steps.find((x) => x.name === name)?.partialError,
+    ).toBeUndefined();
   });
 });
 

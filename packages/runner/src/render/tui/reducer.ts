@@ -1,3 +1,6 @@
+import type { HostResult } from '../../engine/events.js';
+import { type GatheredGroup, gatherOutput } from '../gather.js';
+import { cleanLine } from './format.js';
 import { groupFailures } from './groups.js';
 import type { Action, FailureGroup, StepView, ViewState } from './state.js';
 import { INTERRUPT_CHOICES } from './state.js';
@@ -82,12 +85,15 @@ export function reduce(state: ViewState, action: Action): ViewState {
       return finish(
         updateStep(state, action.step, {
           phase: action.ok ? 'succeeded' : 'failed',
-          ...(action.result === 'partial' ? { partial: true } : {}),
+          ...(action.result === 'partial' ? { partlyFailed: true } : {}),
           ...(action.ignored ? { ignored: true } : {}),
           status: action.status,
           counts: action.counts,
           elapsedMs: action.elapsedMs,
           groups: groupFailures(action.hosts),
+          gathered: gatherView(action.hosts),
+          partial: undefined,
+          partialError: undefined,
         }),
         action.step,
       );
@@ -148,16 +154,24 @@ export function reduce(state: ViewState, action: Action): ViewState {
         const { log: _l, ...rest } = state;
         return rest;
       }
-      return selectedGroup(state) ? { ...state, log: { scroll: 0 } } : state;
+      return focusedStep(state) ? { ...state, log: { scroll: 0 } } : state;
     }
     case 'ui.log.scroll': {
-      const group = selectedGroup(state);
-      if (!state.log || !group) return state;
-      const scroll = Math.min(
-        Math.max(0, group.lines.length - 1),
-        Math.max(0, state.log.scroll + action.delta),
-      );
+      const step = focusedStep(state);
+      if (!state.log || !step) return state;
+      const rows = outputRows(shownOutput(step) ?? []);
+      const scroll = Math.min(Math.max(0, rows - 1), Math.max(0, state.log.scroll + action.delta));
       return { ...state, log: { scroll } };
+    }
+    case 'ui.partial': {
+      const step = findStep(state, action.step);
+      if (!step || !isActive(step)) return state;
+      return action.hosts
+        ? updateStep(state, action.step, {
+            partial: { groups: gatherView(action.hosts), at: action.at },
+            partialError: undefined,
+          })
+        : updateStep(state, action.step, { partialError: action.error ?? 'unknown error' });
     }
     case 'ui.interrupt.open':
       return { ...state, interrupt: { selected: 0 } };
@@ -183,6 +197,27 @@ export function reduce(state: ViewState, action: Action): ViewState {
     default:
       return state;
   }
+}
+
+/** The most characters of a group's folded host list kept in the view (the rest is counted). */
+const HOSTS_TEXT_MAX = 600;
+
+/** Hosts' output gathered for the screen: lines cleaned of what a terminal would act on. */
+export function gatherView(hosts: readonly HostResult[]): GatheredGroup[] {
+  return gatherOutput(hosts, { maxHostsLength: HOSTS_TEXT_MAX }).map((g) => ({
+    ...g,
+    lines: g.lines.map(cleanLine),
+  }));
+}
+
+/** The output to show for a step: its gathered output once finished, else JOB's partial log. */
+export function shownOutput(step: StepView): GatheredGroup[] | undefined {
+  return step.gathered ?? step.partial?.groups;
+}
+
+/** Rows of gathered output before wrapping: a title per group, then its lines (or one "no output"). */
+export function outputRows(groups: readonly GatheredGroup[]): number {
+  return groups.reduce((n, g) => n + 1 + Math.max(1, g.lines.length), 0);
 }
 
 export function isDone(step: StepView): boolean {

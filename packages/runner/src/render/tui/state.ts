@@ -1,5 +1,6 @@
-import type { ConfirmRequest, ErrorInfo, HostCounts, RunEvent } from '../../engine/events.js';
+import type { ConfirmRequest, ErrorInfo, HostCounts, HostResult, RunEvent } from '../../engine/events.js';
 import type { Transport } from '../../transport.js';
+import type { GatheredGroup } from '../gather.js';
 
 export type StepPhase =
   | 'pending'
@@ -21,6 +22,8 @@ export interface FailureGroup {
   lines: string[];
   /** Hosts as a person writes them (`ip`, or `cloud:ip`). */
   hosts: string[];
+  /** The hosts folded into ranges (`10.0.1.[1-8,10]`), at most a few hundred characters. */
+  folded?: string;
   /** How many distinct outputs share this shape (differing in numbers or host address), when more than one. */
   variants?: number;
 }
@@ -41,14 +44,20 @@ export interface StepView {
   counts?: HostCounts;
   /** Failed hosts grouped, biggest group first; only after `step.finished`. */
   groups: FailureGroup[];
+  /** Every host's output gathered (identical outputs once, failures first); after `step.finished`. */
+  gathered?: GatheredGroup[];
+  /** JOB's partial log while the step runs, fetched while its output is open (`at`: when, ms). */
+  partial?: { groups: GatheredGroup[]; at: number };
+  /** Why the last partial log could not be fetched. */
+  partialError?: string;
   error?: ErrorInfo & { mayHaveStarted?: boolean };
   skipReason?: string;
   /** JOB's quota refused the submit: the step waits this long before submitting again. */
   waiting?: { code: number | string; message: string; waitMs: number };
   /** A rolling step: the batch shown (1-based) of how many, and its failure budget used. */
   batch?: { index: number; of: number; failed: number; maxFail: number; pauseMs?: number };
-  /** Every batch ran and some hosts failed within the budget. */
-  partial?: boolean;
+  /** Every batch ran and some hosts failed within the budget (the step is `partial`). */
+  partlyFailed?: boolean;
   /** The step failed and `on_failure: ignore` keeps that from failing the run. */
   ignored?: boolean;
 }
@@ -97,7 +106,10 @@ export interface ViewState {
   focus?: string;
   /** The selected failure group of the focused step. */
   group: number;
-  /** The full log of the selected group, scrolled `scroll` lines up from its end. */
+  /**
+   * The focused step's output, opened with Enter (any step, running or done): its gathered output,
+   * scrolled `scroll` lines down from the top.
+   */
   log?: { scroll: number };
   /** The person left at once (second Ctrl-C). */
   left: boolean;
@@ -113,6 +125,8 @@ export type UiAction =
   | { type: 'ui.group'; delta: number }
   | { type: 'ui.log'; open: boolean }
   | { type: 'ui.log.scroll'; delta: number }
+  /** A partial log of a running step arrived (hosts masked), or could not be fetched (`error`). */
+  | { type: 'ui.partial'; step: string; at: number; hosts?: HostResult[]; error?: string }
   | { type: 'ui.interrupt.open' }
   | { type: 'ui.interrupt.select'; delta: number }
   | { type: 'ui.interrupt.choose'; choice: InterruptChoice }

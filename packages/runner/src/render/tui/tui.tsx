@@ -1,10 +1,17 @@
 import { render } from 'ink';
-import type { ConfirmFn, ConfirmRequest, EventSink, RunControl, RunEvent } from '../../engine/events.js';
-import { escapeConfirm, escapeEvent } from '../controls.js';
+import type {
+  ConfirmFn,
+  ConfirmRequest,
+  EventSink,
+  HostResult,
+  RunControl,
+  RunEvent,
+} from '../../engine/events.js';
+import { escapeConfirm, escapeControls, escapeEvent } from '../controls.js';
 import { App } from './components/App.js';
 import { resumeCommand } from './format.js';
 import { type Command, type KeyInfo, keyCommand } from './keys.js';
-import { isActive, reduce } from './reducer.js';
+import { focusedStep, isActive, reduce } from './reducer.js';
 import { type Action, initialState, type ViewState } from './state.js';
 import { createTheme } from './theme.js';
 
@@ -23,6 +30,16 @@ export interface TuiOptions {
   exit?: (code: number) => void;
   /** Called after each redraw with the state drawn (tests and benchmarks count frames with it). */
   onDraw?: (state: ViewState) => void;
+  /**
+   * Reads JOB's partial log of a running step's job (hosts with their logs, masked like every
+   * event). With it, a running step's open output is refreshed from JOB; without, it shows when the
+   * step ends. Called only while that output is open, at most once per `refreshMs`.
+   */
+  fetchLogs?: (step: string, jobInstanceId: number) => Promise<HostResult[]>;
+  /** Least time between two partial-log reads of an open running step (default 5000 ms). */
+  refreshMs?: number;
+  /** The address of JOB's page for a step's job (BK_JOB_WEB_URL set). */
+  jobLink?: (step: string, jobInstanceId: number) => string | undefined;
 }
 
 export interface Tui {
@@ -51,6 +68,7 @@ export function startTui(options: TuiOptions): Tui {
   const minInterval = 1000 / maxFps;
   const interactive = stdin.isTTY === true;
   const exit = options.exit ?? ((code: number) => process.exit(code));
+  const refreshMs = Math.max(1, options.refreshMs ?? 5000);
 
   let state: ViewState = initialState();
   let control: RunControl | undefined;
@@ -85,6 +103,8 @@ export function startTui(options: TuiOptions): Tui {
       height={stdout.rows || 24}
       theme={theme}
       onKey={interactive ? onKey : undefined}
+      refreshMs={options.fetchLogs ? refreshMs : undefined}
+      jobLink={options.jobLink}
     />
   );
   const instance = render(element(), { stdout, stdin, exitOnCtrlC: false, patchConsole: false, maxFps });
@@ -106,6 +126,51 @@ export function startTui(options: TuiOptions): Tui {
   }
   function apply(action: Action) {
     state = reduce(state, action);
+    syncRefresh();
+  }
+
+  // JOB's partial log of the running step whose output is open: read at most once per refreshMs,
+  // one read at a time, and only while that output stays open and the step runs.
+  const lastRead = new Map<string, number>();
+  let refreshTimer: NodeJS.Timeout | undefined;
+  let reading = false;
+  function refreshTarget(): { step: string; job: number } | undefined {
+    if (!options.fetchLogs || !state.log || state.finished || state.left || closed) return undefined;
+    const step = focusedStep(state);
+    if (step?.phase !== 'running' || step.jobInstanceId === undefined) return undefined;
+    return { step: step.name, job: step.jobInstanceId };
+  }
+  function syncRefresh() {
+    const target = refreshTarget();
+    if (!target) {
+      clearTimeout(refreshTimer);
+      refreshTimer = undefined;
+      return;
+    }
+    if (reading || refreshTimer) return;
+    const since =
+      performance.now() - (lastRead.get(`${target.step}\u0000${target.job}`) ?? Number.NEGATIVE_INFINITY);
+    refreshTimer = setTimeout(readPartial, Math.max(0, refreshMs - since));
+    refreshTimer.unref();
+  }
+  async function readPartial() {
+    refreshTimer = undefined;
+    const target = refreshTarget();
+    if (!target || !options.fetchLogs) return;
+    reading = true;
+    lastRead.set(`${target.step}\u0000${target.job}`, performance.now());
+    try {
+      const hosts = await options.fetchLogs(target.step, target.job);
+      const shown = hosts.map((h) => ({ ...h, ip: escapeControls(h.ip), tag: escapeControls(h.tag) }));
+      state = reduce(state, { type: 'ui.partial', step: target.step, at: clock(), hosts: shown });
+    } catch (err) {
+      const error = escapeControls((err as Error)?.message ?? String(err));
+      state = reduce(state, { type: 'ui.partial', step: target.step, at: clock(), error });
+    } finally {
+      reading = false;
+    }
+    schedule();
+    syncRefresh();
   }
 
   // Elapsed times and the spinner move once a tick, and only while something runs. The tick lands
@@ -184,6 +249,7 @@ export function startTui(options: TuiOptions): Tui {
       draw();
       closed = true;
       clearTimeout(tick);
+      clearTimeout(refreshTimer);
       stdout.off('resize', onResize);
       instance.unmount();
       await exited;
@@ -229,5 +295,8 @@ export function leftLines(state: ViewState): string | undefined {
   const run = state.run;
   if (!run || state.finished) return undefined;
   const command = resumeCommand(run.runbook.path, run.runId, run.endpoint);
-  return `runbook: left at once; run ${run.runId} may still have a job running on JOB.\nresume it with: ${command}\n`;
+  const job = run.endpoint.local
+    ? 'the local emulator stopped with the runner, and its job with it'
+    : `run ${run.runId} may still have a job running on JOB`;
+  return `runbook: left at once; ${job}.\nresume it with: ${command}\n`;
 }

@@ -1,13 +1,15 @@
 import { Box, Static, useInput } from 'ink';
+import { shellWord } from '../format.js';
 import type { KeyInfo } from '../keys.js';
 import { focusedIndex, isDone } from '../reducer.js';
-import type { ViewState } from '../state.js';
+import type { StepView, ViewState } from '../state.js';
 import type { Theme } from '../theme.js';
 import { confirmLines } from './ConfirmBar.js';
-import { detailLines } from './Detail.js';
+import { detailLines, errorLines } from './Detail.js';
 import { headerLines } from './Header.js';
 import { interruptLines } from './InterruptBar.js';
 import { type LineSpec, Lines } from './Line.js';
+import { outputSummaryLines } from './Output.js';
 import { recapLines } from './Recap.js';
 import { stepLines } from './StepRow.js';
 
@@ -20,6 +22,27 @@ export interface AppProps {
   theme: Theme;
   /** Key presses go here; absent (or no raw mode), the UI only watches. */
   onKey?: ((input: string, key: KeyInfo) => void) | undefined;
+  /** A running step's open output is refreshed from JOB's partial log this often (ms); absent: not at all. */
+  refreshMs?: number | undefined;
+  /** The address of JOB's page for a step's job (BK_JOB_WEB_URL set). */
+  jobLink?: ((step: string, jobInstanceId: number) => string | undefined) | undefined;
+}
+
+const linkOf = (p: AppProps, step: StepView | undefined) =>
+  step?.jobInstanceId === undefined ? undefined : p.jobLink?.(step.name, step.jobInstanceId);
+
+/** What a finished step leaves on screen below its row: its error in full, or its gathered output. */
+export function finishedLines(step: StepView, p: AppProps): LineSpec[] {
+  const runId = p.view.run?.runId ?? p.view.finished?.runId;
+  if (step.phase === 'error' && step.error) return errorLines(step, p.theme, p.width, linkOf(p, step));
+  const out = outputSummaryLines(step, {
+    width: p.width,
+    theme: p.theme,
+    logsCommand: runId ? `runbook logs ${runId} --step ${shellWord(step.name)}` : undefined,
+  });
+  const link = linkOf(p, step);
+  if (link && out.length > 0) out.push([{ text: `   in JOB: ${link}`, dim: p.theme.dim }]);
+  return out;
 }
 
 function Keys({ onKey }: { onKey: (input: string, key: KeyInfo) => void }) {
@@ -39,13 +62,13 @@ export function liveLines(p: AppProps): LineSpec[] {
   if (view.finished || view.left) {
     bottom = recapLines(view, width, Math.max(4, budget - 4), theme);
   } else if (view.confirm) {
-    bottom = confirmLines(view.confirm, width, theme, view.steps.length);
+    bottom = confirmLines(view.confirm, width, theme);
   } else if (view.interrupt) {
-    bottom = interruptLines(view.interrupt, width, theme);
+    bottom = interruptLines(view.interrupt, width, theme, view.run?.endpoint.local === true);
   } else if (interactive && view.steps.length > 0) {
     const hints = view.log
       ? 'esc back · ↑↓ scroll · ctrl-c stop'
-      : '↑↓ step · tab group · enter log · ctrl-c stop';
+      : '↑↓ step · tab group · enter output · ctrl-c stop';
     bottom = [[{ text: hints, dim: theme.dim }]];
   } else bottom = [];
 
@@ -64,14 +87,23 @@ export function liveLines(p: AppProps): LineSpec[] {
     }
   }
   const room = budget - bottom.length - rows.length;
-  const detail = detailLines(view.steps[focus], {
-    theme,
-    budget: room - (room > 2 ? 1 : 0),
-    group: view.group,
-    ...(view.log ? { logScroll: view.log.scroll } : {}),
-    interactive: interactive && !view.finished && !view.left,
-    chosen: view.focus !== undefined,
-  });
+  // The last frame: every finished step's output and error are written above it, for good.
+  const detail =
+    view.finished || view.left
+      ? []
+      : detailLines(view.steps[focus], {
+          theme,
+          budget: room - (room > 2 ? 1 : 0),
+          group: view.group,
+          ...(view.log ? { logScroll: view.log.scroll } : {}),
+          interactive: interactive && !view.finished && !view.left,
+          chosen: view.focus !== undefined,
+          width,
+          now: p.now,
+          ...(p.refreshMs === undefined ? {} : { refreshMs: p.refreshMs }),
+          canFetch: p.refreshMs !== undefined,
+          jobLink: linkOf(p, view.steps[focus]),
+        });
   const gap: LineSpec[] = detail.length > 0 && rows.length > 0 ? [[]] : [];
   return [...rows, ...gap, ...detail, ...bottom].slice(-budget);
 }
@@ -94,7 +126,12 @@ export function App(p: AppProps) {
           const step = view.steps[view.index[item] ?? -1];
           return step ? (
             <Box key={item} flexDirection="column" width={width}>
-              <Lines lines={stepLines(step, { now: p.now, width, nameWidth, theme })} />
+              <Lines
+                lines={[
+                  ...stepLines(step, { now: p.now, width, nameWidth, theme }),
+                  ...finishedLines(step, p),
+                ]}
+              />
             </Box>
           ) : null;
         }}

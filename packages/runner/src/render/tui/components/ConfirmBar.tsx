@@ -4,11 +4,13 @@ import type { Theme } from '../theme.js';
 import { type LineSpec, Lines, rule } from './Line.js';
 
 /** The question, what will run where, and the explicit choices (or the name to type). */
-export function confirmLines(c: ConfirmView, width: number, theme: Theme, stepCount: number): LineSpec[] {
+export function confirmLines(c: ConfirmView, width: number, theme: Theme): LineSpec[] {
   const r = c.request;
+  // The run's own question counts the steps it will run (a resume skips the done ones): the bar
+  // repeats only the hosts, so that the two never disagree.
   const where = r.step
     ? `step ${r.step} on ${plural(r.hostCount, 'host')}`
-    : `${stepCount > 0 ? `${plural(stepCount, 'step')} ` : ''}on ${plural(r.hostCount, 'host')}`;
+    : `on ${plural(r.hostCount, 'host')}`;
   const lines: LineSpec[] = [
     rule('confirm', width, theme.warn),
     [
@@ -43,6 +45,6 @@ export function confirmLines(c: ConfirmView, width: number, theme: Theme, stepCo
   return lines;
 }
 
-export function ConfirmBar(p: { confirm: ConfirmView; width: number; theme: Theme; stepCount: number }) {
-  return <Lines lines={confirmLines(p.confirm, p.width, p.theme, p.stepCount)} />;
+export function ConfirmBar(p: { confirm: ConfirmView; width: number; theme: Theme }) {
+  return <Lines lines={confirmLines(p.confirm, p.width, p.theme)} />;
 }

@@ -1,7 +1,10 @@
-import { formatCount, hostStatusName, plural } from '../format.js';
+import { hostStatusWords, jobStatusWords } from '../../status-words.js';
+import { formatCount, plural } from '../format.js';
 import type { FailureGroup, StepView } from '../state.js';
 import type { Theme } from '../theme.js';
+import { wrapText } from '../wrap.js';
 import { type LineSpec, Lines } from './Line.js';
+import { outputViewLines } from './Output.js';
 
 export interface DetailOptions {
   theme: Theme;
@@ -13,6 +16,16 @@ export interface DetailOptions {
   logScroll?: number;
   /** Key hints are shown (a person can press them). */
   interactive: boolean;
+  /** Screen width: errors and host lists wrap to it, never cut. */
+  width: number;
+  /** The clock of the frame (how old a partial log is). */
+  now?: number;
+  /** How often an open running step's partial log is fetched again, in ms. */
+  refreshMs?: number;
+  /** Partial logs of running steps can be fetched. */
+  canFetch?: boolean;
+  /** The address of JOB's page for the step's job, when BK_JOB_WEB_URL is set. */
+  jobLink?: string | undefined;
 }
 
 /** How many host names go on a group's title line: never all 10,000. */
@@ -27,12 +40,12 @@ function groupTitle(g: FailureGroup, selected: boolean, theme: Theme): LineSpec 
   return [
     { text: selected ? ' › ' : '   ', color: theme.accent, bold: true },
     {
-      text: `${hostStatusName(g.status)} (status ${g.status}), ${g.exitCode === null ? 'no exit code' : `exit ${g.exitCode}`}`,
+      text: hostStatusWords(g.status, g.exitCode),
       color: theme.fail,
     },
     { text: ` · ${plural(g.hosts.length, 'host')}`, bold: true },
     ...(g.variants ? [{ text: ` (${formatCount(g.variants)} similar outputs)`, dim: theme.dim }] : []),
-    { text: `: ${hostsText(g.hosts)}` },
+    { text: `: ${g.folded ?? hostsText(g.hosts)}` },
   ];
 }
 
@@ -59,7 +72,7 @@ export function failureLines(step: StepView, o: DetailOptions): LineSpec[] {
   const title: LineSpec = [
     { text: `${step.name}: `, bold: true },
     { text: `${plural(failed, 'failed host')} in ${plural(groups.length, 'group')}`, color: o.theme.fail },
-    ...(o.interactive ? [{ text: '  (tab: next group, enter: full log)', dim: o.theme.dim }] : []),
+    ...(o.interactive ? [{ text: '  (tab: next group, enter: all output)', dim: o.theme.dim }] : []),
   ];
   const room = o.budget - 1;
   // The most log lines per group that still show the selected group: the window starts as early
@@ -85,42 +98,33 @@ export function failureLines(step: StepView, o: DetailOptions): LineSpec[] {
   return o.budget >= 2 ? [title, groupTitle(groups[sel]!, true, o.theme)] : [title];
 }
 
-/** The full log of one group, as much as fits, scrolled from its end. */
-export function logViewLines(step: StepView, o: DetailOptions): LineSpec[] {
-  const sel = Math.min(o.group, step.groups.length - 1);
-  const g = step.groups[sel]!;
-  const title: LineSpec = [
-    { text: `${step.name}: group ${sel + 1} of ${step.groups.length}, full log`, bold: true },
-    { text: '  (esc: back, ↑↓: scroll)', dim: o.theme.dim },
-  ];
-  const room = Math.max(0, o.budget - 2);
-  const scroll = Math.min(o.logScroll ?? 0, Math.max(0, g.lines.length - room));
-  const end = g.lines.length - scroll;
-  const start = Math.max(0, end - room);
-  const body = g.lines.slice(start, end).map((l) => logLine(l, o.theme));
-  if (g.lines.length === 0) body.push([{ text: '     │ (no output)', dim: o.theme.dim }]);
-  return [title, groupTitle(g, true, o.theme), ...body].slice(0, Math.max(1, o.budget));
-}
-
-function errorLines(step: StepView, theme: Theme): LineSpec[] {
+/**
+ * A step's error in full, wrapped to the screen (never cut: JOB's refusal names the hosts at its
+ * end), its hint below it, and what to check when the job may have started.
+ */
+export function errorLines(step: StepView, theme: Theme, width: number, jobLink?: string): LineSpec[] {
   const e = step.error!;
-  const lines: LineSpec[] = [
-    [
-      { text: `${step.name}: `, bold: true },
-      { text: `${e.code} `, color: theme.fail, bold: true },
-      { text: e.message },
-    ],
-  ];
-  if (e.hint) lines.push([{ text: `   ${e.hint}`, dim: theme.dim }]);
+  const head = `${step.name}: ${e.code} `;
+  const wrapped = wrapText(`${head}${e.message}`, width, '   ');
+  const lines: LineSpec[] = wrapped.map((line, i) =>
+    i === 0 && line.startsWith(head)
+      ? [
+          { text: `${step.name}: `, bold: true },
+          { text: `${e.code} `, color: theme.fail, bold: true },
+          { text: line.slice(head.length) },
+        ]
+      : [{ text: line }],
+  );
+  if (e.hint && !e.message.includes(e.hint)) {
+    for (const line of wrapText(`   hint: ${e.hint}`, width, '   '))
+      lines.push([{ text: line, dim: theme.dim }]);
+  }
   if (e.mayHaveStarted) {
     const where = step.jobInstanceId === undefined ? 'JOB' : `job ${step.jobInstanceId} in JOB`;
-    lines.push([
-      {
-        text: `   The job may have started: check ${where}; resume asks before doing anything with it.`,
-        color: theme.warn,
-      },
-    ]);
+    const text = `   The job may have started: check ${where}; resume asks before doing anything with it.`;
+    for (const line of wrapText(text, width, '   ')) lines.push([{ text: line, color: theme.warn }]);
   }
+  if (jobLink) lines.push([{ text: `   in JOB: ${jobLink}`, dim: theme.dim }]);
   return lines;
 }
 
@@ -142,13 +146,27 @@ const PHASE_WORDS: Record<StepView['phase'], string> = {
 export function detailLines(step: StepView | undefined, o: DetailOptions & { chosen?: boolean }): LineSpec[] {
   if (!step || o.budget <= 0) return [];
   let lines: LineSpec[];
-  if (step.groups.length > 0)
-    lines = o.logScroll === undefined ? failureLines(step, o) : logViewLines(step, o);
-  else if (step.phase === 'error' && step.error) lines = errorLines(step, o.theme);
-  else if (step.phase === 'failed' || o.chosen) {
+  if (o.logScroll !== undefined) {
+    return outputViewLines(step, {
+      theme: o.theme,
+      width: o.width,
+      budget: o.budget,
+      scroll: o.logScroll,
+      now: o.now ?? Date.now(),
+      ...(o.refreshMs === undefined ? {} : { refreshMs: o.refreshMs }),
+      canFetch: o.canFetch ?? false,
+      jobLink: o.jobLink,
+    });
+  }
+  if (step.groups.length > 0) lines = failureLines(step, o);
+  // A step's error is written in full below its row as it ends; here only when the person asks.
+  else if (step.phase === 'error' && step.error) {
+    if (!o.chosen) return [];
+    lines = errorLines(step, o.theme, o.width, o.jobLink);
+  } else if (step.phase === 'failed' || o.chosen) {
     const words =
       step.phase === 'failed'
-        ? `failed with no failed host reported (JOB status ${step.status ?? '?'})`
+        ? `failed with no failed host reported (JOB: ${step.status === undefined ? 'no status' : jobStatusWords(step.status)})`
         : step.phase === 'skipped' && step.skipReason
           ? `skipped: ${step.skipReason}`
           : PHASE_WORDS[step.phase];

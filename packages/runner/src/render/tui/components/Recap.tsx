@@ -1,15 +1,16 @@
 import { exitMeaning, formatCount, formatDuration } from '../format.js';
 import type { StepView, ViewState } from '../state.js';
 import { GLYPH, type Theme } from '../theme.js';
+import { wrapText } from '../wrap.js';
 import { type LineSpec, Lines, rule } from './Line.js';
 
-function resultText(s: StepView, terminated: boolean): string {
+function resultText(s: StepView, terminated: boolean, local: boolean): string {
   const c = s.counts;
   switch (s.phase) {
     case 'succeeded':
       return c ? `ok on ${formatCount(c.total)}/${formatCount(c.total)} hosts` : 'ok';
     case 'failed': {
-      const how = `${s.partial ? ' (partial, within its failure budget)' : ''}${s.ignored ? ' (ignored)' : ''}`;
+      const how = `${s.partlyFailed ? ' (partial, within its failure budget)' : ''}${s.ignored ? ' (ignored)' : ''}`;
       return `${c ? `failed on ${formatCount(c.total - c.succeeded)}/${formatCount(c.total)} hosts` : 'failed'}${how}`;
     }
     case 'error':
@@ -18,7 +19,9 @@ function resultText(s: StepView, terminated: boolean): string {
       return 'skipped';
     case 'running':
     case 'submitting':
-      return terminated ? 'JOB was asked to terminate it' : 'left running on JOB';
+      if (terminated) return 'JOB was asked to terminate it';
+      // Under --local the embedded emulator stops with the runner: its job is stopped, not left running.
+      return local ? 'stopped with the local emulator' : 'left running on JOB';
     default:
       return 'not run';
   }
@@ -45,13 +48,29 @@ export function recapLines(view: ViewState, width: number, budget: number, theme
   const head = rule('recap', width, f?.ok ? theme.ok : theme.fail);
   const tail: LineSpec[] = [];
   if (view.left) {
-    tail.push([{ text: 'Left at once: a job may still be running on JOB.', color: theme.warn, bold: true }]);
+    tail.push([
+      {
+        text: view.run?.endpoint.local
+          ? 'Left at once: the local emulator stopped with the runner, and its job with it.'
+          : 'Left at once: a job may still be running on JOB.',
+        color: theme.warn,
+        bold: true,
+      },
+    ]);
   }
-  tail.push([
-    { text: `exit ${exitCode}`, bold: true, color: exitCode === 0 ? theme.ok : theme.fail },
-    { text: `: ${exitMeaning(exitCode)}` },
-    ...(f && !exitMeaning(exitCode).includes(f.reason) ? [{ text: ` (${f.reason})`, dim: theme.dim }] : []),
-  ]);
+  // The exit line wraps: the reason says why the run ended and is never cut.
+  const reason = f && !exitMeaning(exitCode).includes(f.reason) ? ` (${f.reason})` : '';
+  const exitHead = `exit ${exitCode}`;
+  wrapText(`${exitHead}: ${exitMeaning(exitCode)}${reason}`, width, '  ').forEach((line, i) => {
+    tail.push(
+      i === 0
+        ? [
+            { text: exitHead, bold: true, color: exitCode === 0 ? theme.ok : theme.fail },
+            { text: line.slice(exitHead.length) },
+          ]
+        : [{ text: line }],
+    );
+  });
   tail.push([{ text: 'run id ', dim: theme.dim }, { text: runId }]);
   if (f?.next) {
     // Whole or not at all: a cut command pasted would do something else. Apply prints it below too.
@@ -71,7 +90,9 @@ export function recapLines(view: ViewState, width: number, budget: number, theme
     glyphOf(s, theme),
     { text: ` ${s.name.padEnd(nameWidth)} ` },
     { text: (s.elapsedMs === undefined ? '' : formatDuration(s.elapsedMs)).padStart(6), dim: theme.dim },
-    { text: `  ${resultText(s, view.interrupted?.action === 'terminate')}` },
+    {
+      text: `  ${resultText(s, view.interrupted?.action === 'terminate', view.run?.endpoint.local === true)}`,
+    },
   ];
   const room = Math.max(0, budget - 1 - tail.length);
   let rows = view.steps;

@@ -68,7 +68,7 @@ function outcome(step: StepView, theme: Theme): Seg[] {
     case 'succeeded':
       return [{ text: c ? `ok ${formatCount(c.succeeded)}/${formatCount(c.total)}` : 'ok', color: theme.ok }];
     case 'failed': {
-      const how = `${step.partial ? ' (partial)' : ''}${step.ignored ? ' (ignored)' : ''}`;
+      const how = `${step.partlyFailed ? ' (partial)' : ''}${step.ignored ? ' (ignored)' : ''}`;
       if (!c) return [{ text: `failed${how}`, color: theme.fail }];
       const bad = c.total - c.succeeded;
       const segs: Seg[] = [
@@ -90,7 +90,8 @@ function outcome(step: StepView, theme: Theme): Seg[] {
           color: theme.fail,
           bold: true,
         },
-        { text: step.error?.message ?? '' },
+        // The error itself is written in full below the row, wrapped: never cut here.
+        { text: step.error?.code ?? '' },
       ];
     case 'skipped':
       return [{ text: `skipped${step.skipReason ? `: ${step.skipReason}` : ''}`, dim: theme.dim }];
