@@ -88,7 +88,7 @@ export function expandTargets(
       t.late = [...new Set([...(t.late ?? []), entry.from_step])];
       return;
     }
-    if (keys.length === 0) (t.emptyFrom ??= []).push(fromStepText(entry));
+    if (keys.length === 0) t.emptyFrom = [...(t.emptyFrom ?? []), fromStepText(entry)];
     for (const key of keys) {
       const id = /^id:(\d+)$/.exec(key);
       addHost(id ? { host_id: Number(id[1]) } : key, at);
