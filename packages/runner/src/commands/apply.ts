@@ -5,6 +5,7 @@ import { openEndpoint } from '../endpoint.js';
 import { resumeDirectives, selectSteps } from '../engine/directives.js';
 import type { ConfirmFn, RunEvent } from '../engine/events.js';
 import { type StepDirective, startRun } from '../engine/execute.js';
+import { LateSteps, outcomesFromRecord } from '../engine/late-steps.js';
 import { EXIT } from '../exit.js';
 import { openRecorder, unsavedReport } from '../record/durable.js';
 import { localError } from '../record/local.js';
@@ -109,7 +110,7 @@ async function applyWithLocks(ctx: Context): Promise<number> {
     }),
   );
   const previous: RunRecord | undefined = values.resume ? readRecord(root, values.resume) : undefined;
-  const { plan, secretValues } = await preparePlan({
+  const { plan, secretValues, context } = await preparePlan({
     file,
     runId,
     ...(values.var ? { varArgs: values.var } : {}),
@@ -236,6 +237,7 @@ hint: review it with runbook plan ${file}, then run again with --yes
       endpoint: endpoint.info,
       yes: values.yes,
       directives,
+      late: new LateSteps(context, previous ? outcomesFromRecord(previous) : undefined),
       ...(previous ? { resumedFrom: previous.runId } : {}),
       ...poll,
       ...(quotaWaitMs === undefined ? {} : { quotaWait: { limitMs: quotaWaitMs } }),

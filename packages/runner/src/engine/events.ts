@@ -33,6 +33,8 @@ export interface HostResult {
   invalid?: string;
   /** The host's log, with secrets masked. */
   log: string;
+  /** What the host printed as `::output NAME=VALUE` (or `<SOPS_VAR>`), last one wins; secrets masked. */
+  outputs?: Record<string, string>;
 }
 
 export interface StepSummary {

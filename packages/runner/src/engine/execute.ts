@@ -3,6 +3,7 @@ import type { Plan, PlannedStep } from '../plan/types.js';
 import type { Transport } from '../transport.js';
 import { countHosts, hostSucceeded } from './counts.js';
 import type { ConfirmFn, ConfirmRequest, EventSink, RunControl, RunEvent } from './events.js';
+import { type LateSteps, withOutputs } from './late-steps.js';
 import { DEFAULT_POLL, followJob } from './poll.js';
 import { DEFAULT_QUOTA_WAIT, type QuotaWait, QuotaWaitStopped, submitWithinQuota } from './quota.js';
 import {
@@ -46,6 +47,8 @@ export interface ExecuteOptions {
   followGraceMs?: number;
   /** How long a submit refused by JOB's running-job quota is retried (`--quota-wait`, default 10 min). */
   quotaWait?: QuotaWait;
+  /** Resolves each step's late values (outputs, `when:`, `from_step`) from the steps before it. */
+  late?: LateSteps;
 }
 
 export interface RunHandle {
@@ -183,17 +186,46 @@ async function run(
     }
   }
 
-  for (const step of plan.steps) {
+  for (const planned of plan.steps) {
     if (signal.aborted) return interruptedExit();
-    const directive = options.directives?.[step.name] ?? { action: 'run' };
+    const directive = options.directives?.[planned.name] ?? { action: 'run' };
     if (directive.action === 'skip') {
-      emit({ type: 'step.skipped', step: step.name, reason: directive.reason });
+      emit({ type: 'step.skipped', step: planned.name, reason: directive.reason });
       continue;
     }
     if (abortedBy) {
-      emit({ type: 'step.skipped', step: step.name, reason: `not run: step ${abortedBy.name} failed` });
+      emit({ type: 'step.skipped', step: planned.name, reason: `not run: step ${abortedBy.name} failed` });
       continue;
     }
+    // Late values come from the steps before; a re-attached job was submitted with them already.
+    const late =
+      directive.action === 'reattach'
+        ? ({ kind: 'run', step: planned } as const)
+        : (options.late?.before(planned) ??
+          (planned.skipReason
+            ? ({ kind: 'skip', reason: planned.skipReason } as const)
+            : ({ kind: 'run', step: planned } as const)));
+    if (late.kind === 'skip') {
+      emit({ type: 'step.skipped', step: planned.name, reason: late.reason });
+      options.late?.skipped(planned.name);
+      continue;
+    }
+    if (late.kind === 'fail') {
+      emit({
+        type: 'step.error',
+        step: planned.name,
+        error: {
+          code: 'RUNNER_LATE_VALUE',
+          message: late.message,
+          hint: 'nothing was sent for this step; fix the runbook or the scripts that print the outputs, then resume',
+        },
+      });
+      options.late?.failed(planned.name);
+      failed = true;
+      if (planned.onFailure === 'abort') abortedBy = planned;
+      continue;
+    }
+    const step = late.step;
     if (directive.action === 'ask') {
       const again = await ask(
         {
@@ -320,7 +352,7 @@ async function run(
     } catch (err) {
       logError = errorInfo(err).message;
     }
-    const hosts = hostResults(last, logs, logError);
+    const hosts = withOutputs(hostResults(last, logs, logError));
     const status = last.job_instance.status;
     const ok = status === JOB_OK && hosts.every((h) => hostSucceeded(h.status));
     emit({
@@ -332,6 +364,7 @@ async function run(
       hosts,
       elapsedMs: elapsed(last),
     });
+    options.late?.finished(step.name, hosts, ok);
     if (!ok) {
       failed = true;
       if (step.onFailure === 'abort') abortedBy = step;

@@ -125,6 +125,7 @@ export function createRecorder(root: string, record: RunRecord): Recorder {
           // A host JOB named unusably is never named by what JOB sent: its log gets a number.
           log: h.invalid ? invalidLogPath(e.step, i) : logPath(e.step, h.cloud, h.ip),
           ...(h.invalid ? { invalid: h.invalid } : {}),
+          ...(h.outputs && Object.keys(h.outputs).length ? { outputs: h.outputs } : {}),
         }));
         writeLogs(
           dir,

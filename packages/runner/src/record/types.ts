@@ -29,6 +29,8 @@ export interface HostRecord {
   log: string;
   /** Why JOB's identity of this host (ip, cloud id) was unusable; `ip` is then only for showing. */
   invalid?: string;
+  /** The outputs the host set (`::output NAME=VALUE`), secrets masked; a resume reads them. */
+  outputs?: Record<string, string>;
 }
 
 export interface StepRecord {

@@ -111,6 +111,7 @@ const host = shape({
   tag: str,
   log: str,
   'invalid?': str,
+  'outputs?': mapOf(str),
 });
 
 const step = shape({

@@ -58,7 +58,25 @@ function targetsText(s: PlannedStep): string {
       `${s.customQueries.length} custom quer${s.customQueries.length === 1 ? 'y' : 'ies'} (${s.customQueries.join(', ')}; JOB resolves the hosts)`,
     );
   }
-  return parts.join(' + ');
+  const from = lateHosts(s);
+  if (from) parts.push(from);
+  return parts.join(' + ') || 'none';
+}
+
+/** `hosts of check, known after check`: the part of the targets that waits for earlier steps. */
+function lateHosts(s: PlannedStep): string | undefined {
+  const after = (s.late ?? []).filter((l) => l.fields.includes('hosts')).map((l) => l.after);
+  return after.length ? `hosts chosen from ${after.join(', ')} (known after ${after.join(', ')})` : undefined;
+}
+
+/** The step's `when:` and what waits for earlier steps, as a person reads them. */
+export function lateLines(s: PlannedStep): string[] {
+  const out: string[] = [];
+  if (s.when !== undefined) out.push(`   runs if:   ${s.when}`);
+  if (s.outputs?.length) out.push(`   outputs:   ${s.outputs.join(', ')}`);
+  for (const l of s.late ?? []) out.push(`   known after ${l.after}: ${l.fields.join(', ')}`);
+  if (s.skipReason) out.push(`   skipped:   ${s.skipReason}`);
+  return out;
 }
 
 /** The plan as a person reads it before applying it. */
@@ -80,6 +98,7 @@ export function formatPlan(plan: Plan): string {
   for (const s of plan.steps) {
     out.push(`${s.index + 1}. ${s.name}${s.line ? `  (line ${s.line})` : ''}`);
     if (s.description) out.push(`   ${s.description}`);
+    out.push(...lateLines(s));
     out.push(`   targets:   ${targetsText(s)}`);
     if (s.source.kind === 'stored') out.push(`   script:    stored JOB script id ${s.source.scriptId}`);
     else {

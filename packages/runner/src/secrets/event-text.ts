@@ -32,6 +32,7 @@ export function maskEventText(event: RunEvent, mask: Mask): RunEvent {
           log: mask(h.log),
           tag: mask(h.tag),
           ...(h.invalid === undefined ? {} : { invalid: mask(h.invalid) }),
+          ...(h.outputs === undefined ? {} : { outputs: maskValues(h.outputs, mask) }),
         })),
       };
     case 'step.waiting':
@@ -58,4 +59,9 @@ export function maskEventText(event: RunEvent, mask: Mask): RunEvent {
 /** A question with its text masked (the step name and the name to type are identities). */
 export function maskConfirmText(request: ConfirmRequest, mask: Mask): ConfirmRequest {
   return { ...request, question: mask(request.question) };
+}
+
+/** Output values masked (names are identities a runbook reads, as step names are). */
+function maskValues(outputs: Record<string, string>, mask: Mask): Record<string, string> {
+  return Object.fromEntries(Object.entries(outputs).map(([k, v]) => [k, mask(v)]));
 }

@@ -1,0 +1,80 @@
+import { parseOutputs } from '../outputs/parse.js';
+import type { ResolveContext } from '../plan/context.js';
+import { type LateResult, resolveLate, type StepOutcome, type StepStatus } from '../plan/late.js';
+import type { PlannedStep } from '../plan/types.js';
+import type { RunRecord } from '../record/types.js';
+import { hostSucceeded } from './counts.js';
+import type { HostResult } from './events.js';
+
+/** Each host's result with the outputs its log sets (none: no `outputs` key). */
+export function withOutputs(hosts: HostResult[]): HostResult[] {
+  return hosts.map((h) => {
+    if (!h.log.includes('::output') && !h.log.includes('<SOPS_VAR>')) return h;
+    const { outputs } = parseOutputs(h.log);
+    return Object.keys(outputs).length ? { ...h, outputs } : h;
+  });
+}
+
+/** How a step that ran ended, for the steps after it. */
+export function outcomeOf(
+  hosts: ReadonlyArray<Pick<HostResult, 'ip' | 'cloud' | 'status' | 'outputs'>>,
+  ok: boolean,
+): StepOutcome {
+  const outcomes = hosts.map((h) => ({
+    key: `${h.cloud}:${h.ip}`,
+    ok: hostSucceeded(h.status),
+    outputs: h.outputs ?? {},
+  }));
+  const some = outcomes.some((h) => h.ok);
+  const status: StepStatus = ok ? 'succeeded' : some ? 'partial' : 'failed';
+  return { status, hosts: outcomes };
+}
+
+/**
+ * The outcomes a resumed run starts from: the recorded results of the steps it does not run again
+ * (succeeded, failed, partial or skipped), with their recorded outputs.
+ */
+export function outcomesFromRecord(record: RunRecord): Map<string, StepOutcome> {
+  const out = new Map<string, StepOutcome>();
+  for (const s of record.steps) {
+    const state = s.state as string;
+    if (state === 'skipped') out.set(s.name, { status: 'skipped', hosts: [] });
+    else if (state === 'succeeded' || state === 'failed' || state === 'partial') {
+      const hosts = (s.hosts ?? []).filter((h) => !h.invalid);
+      out.set(s.name, outcomeOf(hosts, state === 'succeeded'));
+    }
+  }
+  return out;
+}
+
+/**
+ * The run's memory of what its steps left: each step's late values are resolved from it just before
+ * the step runs (plan/late.ts), and each finished or skipped step adds to it.
+ */
+export class LateSteps {
+  readonly outcomes: Map<string, StepOutcome>;
+  constructor(
+    private readonly context: ResolveContext,
+    initial: ReadonlyMap<string, StepOutcome> = new Map(),
+  ) {
+    this.outcomes = new Map(initial);
+  }
+
+  /** The step as it runs now: resolved, skipped (why) or failed before any submit (why). */
+  before(step: PlannedStep): LateResult {
+    return resolveLate(this.context, step, this.outcomes);
+  }
+
+  finished(step: string, hosts: HostResult[], ok: boolean): void {
+    this.outcomes.set(step, outcomeOf(hosts, ok));
+  }
+
+  skipped(step: string): void {
+    this.outcomes.set(step, { status: 'skipped', hosts: [] });
+  }
+
+  /** A step that failed without host results (could not be resolved or submitted). */
+  failed(step: string): void {
+    this.outcomes.set(step, { status: 'failed', hosts: [] });
+  }
+}
