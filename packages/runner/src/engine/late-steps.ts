@@ -60,21 +60,28 @@ export class LateSteps {
     this.outcomes = new Map(initial);
   }
 
+  /** The step this run is deciding or running now: what it leaves replaces any recorded result. */
+  private current: string | undefined;
+  private readonly ranNow = new Set<string>();
+
   /** The step as it runs now: resolved, skipped (why) or failed before any submit (why). */
   before(step: PlannedStep): LateResult {
+    this.current = step.name;
     return resolveLate(this.context, step, this.outcomes);
   }
 
-  finished(step: string, hosts: HostResult[], ok: boolean): void {
-    this.outcomes.set(step, outcomeOf(hosts, ok));
-  }
-
-  skipped(step: string): void {
-    this.outcomes.set(step, { status: 'skipped', hosts: [] });
-  }
-
-  /** A step that failed without host results (could not be resolved or submitted). */
-  failed(step: string): void {
-    this.outcomes.set(step, { status: 'failed', hosts: [] });
+  /**
+   * Keeps what each step left, from the run's events: a finished step's hosts and outputs, a
+   * skipped step, a step that failed before any host ran.
+   */
+  observe(e: { type: string } & Partial<{ step: string; hosts: HostResult[]; ok: boolean }>): void {
+    if (e.step === undefined) return;
+    if (e.type === 'step.finished' && e.hosts) {
+      this.outcomes.set(e.step, outcomeOf(e.hosts, e.ok === true));
+      this.ranNow.add(e.step);
+    } else if (this.ranNow.has(e.step)) return;
+    else if (e.step !== this.current && this.outcomes.has(e.step)) return; // a recorded result stays
+    else if (e.type === 'step.skipped') this.outcomes.set(e.step, { status: 'skipped', hosts: [] });
+    else if (e.type === 'step.error') this.outcomes.set(e.step, { status: 'failed', hosts: [] });
   }
 }
