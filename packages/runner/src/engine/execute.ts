@@ -213,8 +213,10 @@ function lateStep(
   | { kind: 'fail'; error: { code: string; message: string; hint: string } } {
   if (reattach) return { kind: 'run', step: planned };
   const r = options.late?.before(planned);
-  if (!r) return planned.skipReason ? { kind: 'skip', reason: planned.skipReason } : { kind: 'run', step: planned };
+  if (!r)
+    return planned.skipReason ? { kind: 'skip', reason: planned.skipReason } : { kind: 'run', step: planned };
   if (r.kind !== 'fail') return r;
-  const hint = 'nothing was sent for this step; fix the runbook or what the scripts print, then resume the run';
+  const hint =
+    'nothing was sent for this step; fix the runbook or what the scripts print, then resume the run';
   return { kind: 'fail', error: { code: 'RUNNER_LATE_VALUE', message: r.message, hint } };
 }

@@ -80,7 +80,8 @@ export class LateSteps {
       this.outcomes.set(e.step, outcomeOf(e.hosts, e.ok === true));
       this.ranNow.add(e.step);
     } else if (this.ranNow.has(e.step)) return;
-    else if (e.step !== this.current && this.outcomes.has(e.step)) return; // a recorded result stays
+    else if (e.step !== this.current && this.outcomes.has(e.step))
+      return; // a recorded result stays
     else if (e.type === 'step.skipped') this.outcomes.set(e.step, { status: 'skipped', hosts: [] });
     else if (e.type === 'step.error') this.outcomes.set(e.step, { status: 'failed', hosts: [] });
   }
