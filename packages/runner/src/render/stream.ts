@@ -2,6 +2,7 @@ import type { EventSink, HostCounts } from '../engine/events.js';
 import { transportName } from '../transport.js';
 import { type Paint, paint } from './color.js';
 import { escapeEvent } from './controls.js';
+import { outputLines } from './outputs.js';
 
 export interface StreamOptions {
   color?: boolean;
@@ -94,6 +95,7 @@ export function createStreamRenderer(write: (text: string) => void, options: Str
             if (line !== '') lines.push(`    ${line}\n`);
           }
         }
+        for (const o of outputLines(event.hosts)) lines.push(`${t} [${event.step}] output ${o}\n`);
         if (lines.length > 0) write(lines.join(''));
         break;
       }

@@ -1,3 +1,5 @@
+import type { HostResult } from '../../engine/events.js';
+import { outputLines } from '../outputs.js';
 import { groupFailures } from './groups.js';
 import type { Action, FailureGroup, StepView, ViewState } from './state.js';
 import { INTERRUPT_CHOICES } from './state.js';
@@ -67,6 +69,7 @@ export function reduce(state: ViewState, action: Action): ViewState {
           counts: action.counts,
           elapsedMs: action.elapsedMs,
           groups: groupFailures(action.hosts),
+          ...outputsOf(action.hosts),
         }),
         action.step,
       );
@@ -225,4 +228,10 @@ export function focusedStep(state: ViewState): StepView | undefined {
 export function selectedGroup(state: ViewState): FailureGroup | undefined {
   const groups = focusedStep(state)?.groups ?? [];
   return groups[Math.min(state.group, groups.length - 1)];
+}
+
+/** The outputs of a finished step, when its hosts set any. */
+function outputsOf(hosts: readonly HostResult[]): { outputs?: string[] } {
+  const lines = outputLines(hosts);
+  return lines.length ? { outputs: lines } : {};
 }
