@@ -19,6 +19,18 @@ export {
 } from './hosts.js';
 export { codePoints, JOB_LIMITS, type LimitedField, measure, overLimit, utf8Bytes } from './limits.js';
 export { loadRunbook, loadRunbookSync, type ParseOptions, parseRunbook } from './parse.js';
+export {
+  MAX_FAIL_MAX,
+  type MaxFail,
+  maxFailFor,
+  PAUSE_MAX,
+  parseMaxFail,
+  parseRollingExpr,
+  ROLLING_MAX_BATCHES,
+  ROLLING_NUMBER_MAX,
+  type RollingParse,
+  type RollingPart,
+} from './rolling.js';
 export { EXTRA_KEYWORDS, runbookSchema, runbookSchemaText } from './schema/index.js';
 export { BIZ_SET_ID_MAX, BIZ_SET_ID_MIN, impliedScopeType, SCOPE_TYPES, type ScopeType } from './scope.js';
 export {

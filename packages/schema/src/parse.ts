@@ -6,6 +6,7 @@ import { reportSchemaErrors } from './ajv-errors.js';
 import { checkExpressions } from './checks/expressions.js';
 import { checkScriptFiles } from './checks/files.js';
 import { checkLimits } from './checks/limits.js';
+import { checkRolling } from './checks/rolling.js';
 import { checkStepFlow } from './checks/step-refs.js';
 import { checkSteps } from './checks/steps.js';
 import { checkVars } from './checks/vars.js';
@@ -134,6 +135,7 @@ export function parseRunbook(input: string, options: ParseOptions = {}): ParseRe
   ctx.issues.push(...issues);
   if (!validate(value)) reportSchemaErrors(ctx, validate.errors ?? []);
   checkSteps(ctx);
+  checkRolling(ctx);
   checkVars(ctx);
   checkExpressions(ctx);
   checkStepFlow(ctx);

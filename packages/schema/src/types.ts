@@ -3,7 +3,15 @@ import type { TopoNodeType } from './hosts.js';
 import type { ScopeType } from './scope.js';
 
 export type ScriptTypeName = 'shell' | 'bat' | 'perl' | 'python' | 'powershell';
-export type OnFailure = 'abort' | 'continue';
+export type OnFailure = 'abort' | 'continue' | 'ignore';
+
+/** `rolling:` of a step or of `defaults`: JOB's rolling expression, the failure budget, pause and confirm. */
+export interface Rolling {
+  batch: string | number;
+  max_fail?: number | string;
+  pause?: number | string;
+  confirm?: boolean;
+}
 export type VarType = 'string' | 'integer' | 'number' | 'boolean';
 export type VarValue = string | number | boolean;
 
@@ -50,6 +58,7 @@ export interface Defaults {
   type?: ScriptTypeName;
   cloud?: number;
   on_failure?: OnFailure;
+  rolling?: Rolling;
 }
 
 export interface Step {
@@ -74,6 +83,8 @@ export interface Step {
   outputs?: string[];
   /** `${{ EXPR }}`: the step runs only when it is true. */
   when?: string;
+  /** `false` turns `defaults.rolling` off for this step. */
+  rolling?: Rolling | false;
 }
 
 export interface Runbook {
@@ -125,7 +136,8 @@ export type SchemaIssueCode =
   | 'SCHEMA_SECRET_PLACEMENT'
   | 'SCHEMA_EXPRESSION_PLACEMENT'
   | 'SCHEMA_JOB_LIMIT'
-  | 'SCHEMA_STEP_ORDER';
+  | 'SCHEMA_STEP_ORDER'
+  | 'SCHEMA_ROLLING';
 
 export interface Issue {
   /** A `SchemaIssueCode` for issues from this package; other packages may add their own codes. */

@@ -49,6 +49,7 @@ describe('the corpus of invalid runbooks', () => {
         'SCHEMA_NAME',
         'SCHEMA_NO_TARGET',
         'SCHEMA_REQUIRED',
+        'SCHEMA_ROLLING',
         'SCHEMA_SCOPE',
         'SCHEMA_SCRIPT_FILE',
         'SCHEMA_SCRIPT_SOURCE',

@@ -1,3 +1,4 @@
+import { userInfo } from 'node:os';
 import { resolve } from 'node:path';
 import { onePositional, parseCommand, parseMs, pollOptions, RUNBOOK_OPTIONS } from '../cli/args.js';
 import { createPrompt } from '../cli/confirm.js';
@@ -6,12 +7,15 @@ import { resumeDirectives, selectSteps } from '../engine/directives.js';
 import type { ConfirmFn, RunEvent } from '../engine/events.js';
 import { type StepDirective, startRun } from '../engine/execute.js';
 import { LateSteps, outcomesFromRecord } from '../engine/late-steps.js';
+import { RunnerError } from '../errors.js';
 import { EXIT } from '../exit.js';
+import { resumeLimitProblem } from '../plan/limit.js';
 import { openRecorder, unsavedReport } from '../record/durable.js';
 import { localError } from '../record/local.js';
 import { newRecord } from '../record/recorder.js';
 import { applyLockPath, endpointKey, runLockPath, takeLock } from '../record/run-locks.js';
-import { checkRunId, newRunId, readRecord, runsDir } from '../record/store.js';
+import { prepareSnapshots, writeSnapshots } from '../record/step-snapshots.js';
+import { checkRunId, newRunId, readRecord, runDir, runsDir } from '../record/store.js';
 import type { RunRecord } from '../record/types.js';
 import { escapeControls } from '../render/controls.js';
 import { chooseUi, startUi } from '../render/select.js';
@@ -21,9 +25,13 @@ import { createMask, credentialValues, rememberIdentities, rememberSecrets } fro
 import { chooseTransport } from '../transport.js';
 import { APPLY_HELP } from './apply-help.js';
 import { type Lifecycle, startLifecycle } from './apply-lifecycle.js';
+import { continuable, nextText, resumeCommandOf, shellWord } from './next-command.js';
 import { preparePlan } from './prepare.js';
 import { createRecordGuard } from './record-guard.js';
+import { adoptRunbook } from './resume-adopt.js';
+import type { ResumeReview } from './resume-changes.js';
 import { checkResumable } from './resume-checks.js';
+import { changesText } from './resume-text.js';
 
 const OPTIONS = {
   ...RUNBOOK_OPTIONS,
@@ -37,6 +45,7 @@ const OPTIONS = {
   'state-dir': { type: 'string' },
   resume: { type: 'string' },
   only: { type: 'string', multiple: true },
+  limit: { type: 'string', multiple: true },
   'from-step': { type: 'string' },
   'poll-initial': { type: 'string' },
   'poll-max': { type: 'string' },
@@ -120,7 +129,16 @@ async function applyWithLocks(ctx: Context): Promise<number> {
     requireSecrets: true,
     transport: choice.transport,
     stderr,
+    ...(values.limit ? { limit: values.limit } : {}),
+    ...(previous?.limit ? { limitKeys: previous.limit } : {}),
   });
+  if (previous && values.limit) {
+    const refused = resumeLimitProblem(previous.runId, previous.limit, plan.limit ?? []);
+    if (refused)
+      throw new RunnerError('RUNNER_RESUME_LIMIT', refused, EXIT.usage, {
+        hint: 'resume without --limit (the run keeps its own), or start a new run with the new --limit',
+      });
+  }
   if (!values['allow-concurrent']) {
     const endpoint = endpointKey(values.local, choice.url);
     life.hold(
@@ -136,10 +154,43 @@ async function applyWithLocks(ctx: Context): Promise<number> {
     );
   }
   const directives: Record<string, StepDirective> = selectSteps(plan, values.only, values['from-step']);
+  // Runbook secrets (4 characters or more, checked when resolved) and the ESB credentials; never
+  // inside the run's identities, which the operator reads and pastes.
+  const secrets = [...secretValues, ...credentialValues(env)];
+  const resumeCommand = resumeCommandOf(file, runId, values);
+  const identities = planIdentities(plan, [
+    file,
+    resolve(file),
+    resumeCommand,
+    values['state-dir'],
+    values['emulator-config'],
+    choice.url,
+  ]);
+  rememberSecrets(secrets);
+  rememberIdentities(identities);
+  const mask = createMask(secrets, identities);
+  const snapshots = prepareSnapshots(plan.steps, mask);
+  let review: ResumeReview | undefined;
   if (previous) {
-    checkResumable(previous, plan, values.local, choice);
+    review = checkResumable({
+      previous,
+      plan,
+      choice,
+      file,
+      flags: values,
+      runDir: runDir(root, runId),
+      snapshot: (s) => JSON.parse(snapshots.get(s.name)!.text),
+      resumeCommand,
+    });
     Object.assign(directives, resumeDirectives(previous, !previous.endpoint.local));
+    // What is shown and recorded of the changes is masked: a script line could hold a secret's value.
+    review.changes = review.changes.map((c) => ({ ...c, detail: c.detail.map((d) => mask(d)) }));
+    if (review.changes.length > 0) stderr(escapeControls(mask(changesText(runId, review.changes))));
   }
+  // A step --limit left with no host is never sent (its request has no host left either).
+  for (const s of plan.steps)
+    if (s.skipReason) directives[s.name] ??= { action: 'skip', reason: s.skipReason };
+  const changed = (review?.changes.length ?? 0) > 0;
   const needsPerson = !values.yes || Object.values(directives).some((d) => d.action === 'ask');
   if (needsPerson && ui !== 'tui' && !process.stdin.isTTY) {
     const asks = Object.entries(directives).filter(([, d]) => d.action === 'ask');
@@ -149,8 +200,9 @@ async function applyWithLocks(ctx: Context): Promise<number> {
 runbook: --yes does not answer that, and there is no terminal to ask; nothing was sent.
 hint: resume in a terminal to decide, or skip the step with --from-step or --only
 `
-        : `runbook: apply asks for confirmation before sending anything, and there is no terminal to answer; nothing was sent.
-hint: review it with runbook plan ${file}, then run again with --yes
+        : `runbook: apply asks for confirmation before sending anything${changed ? ' (and before taking the changed runbook)' : ''}, and there is no terminal to answer; nothing was sent.
+hint: review it with runbook plan ${file}, then run again with --yes:
+  ${previous ? resumeCommand : ctx.command} --yes
 `,
     );
     // The record tells what happened last to this run: nobody could decide, nothing was sent.
@@ -169,21 +221,24 @@ hint: review it with runbook plan ${file}, then run again with --yes
     }
     return EXIT.declined;
   }
-  // Runbook secrets (4 characters or more, checked when resolved) and the ESB credentials; never
-  // inside the run's identities, which the operator reads and pastes.
-  const secrets = [...secretValues, ...credentialValues(env)];
-  const resumeCommand = resumeCommandOf(file, runId, values);
-  const identities = planIdentities(plan, [
-    file,
-    resolve(file),
-    resumeCommand,
-    values['state-dir'],
-    values['emulator-config'],
-    choice.url,
-  ]);
-  rememberSecrets(secrets);
-  rememberIdentities(identities);
-  const mask = createMask(secrets, identities);
+  if (previous && review && changed && !values.yes) {
+    const accepted = await createPrompt({
+      input: process.stdin,
+      output: process.stderr,
+      onInterrupt: () => life.interrupt('SIGINT'),
+    })({ question: `Resume run ${runId} with these changes?`, hostCount: 0 });
+    if (life.interruptedBy()) return stoppedBeforeStart(life, stderr);
+    if (!accepted) {
+      stderr(
+        `runbook: the changed runbook was not taken; nothing was sent and the record is as it was.\nhint: to take it later: ${resumeCommand}\n`,
+      );
+      return EXIT.declined;
+    }
+  }
+  if (previous && review) {
+    const at = new Date().toISOString();
+    adoptRunbook(previous, plan, review, snapshots, at, operatorOf(env));
+  }
   if (life.interruptedBy()) return stoppedBeforeStart(life, stderr);
   const endpoint = await openEndpoint({
     local: values.local,
@@ -196,6 +251,11 @@ hint: review it with runbook plan ${file}, then run again with --yes
   try {
     if (life.interruptedBy()) return stoppedBeforeStart(life, stderr);
     const record = previous ?? newRecord(plan, endpoint.info, resolve(file));
+    if (!previous)
+      for (const s of record.steps) {
+        const id = snapshots.get(s.name)?.id;
+        if (id) s.snapshot = id;
+      }
     record.state = 'running';
     record.pid = process.pid;
     record.endpoint = {
@@ -206,15 +266,23 @@ hint: review it with runbook plan ${file}, then run again with --yes
     if (previous) record.resumedAt = [...(previous.resumedAt ?? []), new Date().toISOString()];
     // A state folder that cannot take the record stops the run here, before anything is sent (exit 5).
     const recorder = openRecorder(root, record);
+    try {
+      writeSnapshots(recorder.dir, snapshots);
+    } catch (err) {
+      throw localError(err, `cannot save the step versions of run ${runId} in ${recorder.dir}`);
+    }
     const guard = createRecordGuard(recorder);
     const view = await startUi(ui, { stdout: process.stdout, stdin: process.stdin, env });
     let exitCode: number | undefined;
+    let lastErrorCode: string | undefined;
     // Only free text is masked; the recorder and the UI get the same masked copy.
     const emit = (event: RunEvent) => {
       let e = maskEventText(event, mask);
+      if (e.type === 'step.error') lastErrorCode = e.error.code;
       if (e.type === 'run.finished') {
         e = guard.finishing(e, life.interruptedBy() !== '');
         if (e.exitCode === 130 || e.exitCode === 3 || e.exitCode === 5) e = { ...e, resumeCommand };
+        if (continuable(e.exitCode)) e = { ...e, next: resumeCommand };
         exitCode = e.exitCode;
       }
       recorder.onEvent(e);
@@ -237,7 +305,7 @@ hint: review it with runbook plan ${file}, then run again with --yes
       endpoint: endpoint.info,
       yes: values.yes,
       directives,
-      late: new LateSteps(context, previous ? outcomesFromRecord(previous) : undefined),
+      late: new LateSteps(context, previous ? outcomesFromRecord(previous) : undefined, plan.limit),
       ...(previous ? { resumedFrom: previous.runId } : {}),
       ...poll,
       ...(quotaWaitMs === undefined ? {} : { quotaWait: { limitMs: quotaWaitMs } }),
@@ -258,18 +326,8 @@ hint: review it with runbook plan ${file}, then run again with --yes
       stderr(unsavedReport(recorder, root));
       return life.interruptedBy() && exitCode === EXIT.interrupted ? exitCode : EXIT.local;
     }
-    if (exitCode === EXIT.interrupted)
-      stderr(`runbook: run ${runId} stopped; resume it with:\n  ${resumeCommand}\n`);
-    if (exitCode === EXIT.unusable) {
-      stderr(
-        `runbook: run ${runId} could not go on; once JOB can be used again, resume it with:\n  ${resumeCommand}\n`,
-      );
-    }
-    if (exitCode === EXIT.local) {
-      stderr(
-        `runbook: run ${runId} stopped on a local problem (its record is saved); once it is fixed, resume it with:\n  ${resumeCommand}\n`,
-      );
-    }
+    const next = nextText(exitCode, runId, resumeCommand, lastErrorCode);
+    if (next !== undefined) stderr(next);
     return exitCode;
   } finally {
     await endpoint.close();
@@ -288,18 +346,12 @@ function quotaWaitOf(text: string | undefined): number | undefined {
   return /^0+(ms|s|m|h)?$/.test(text.trim()) ? 0 : parseMs('--quota-wait', text);
 }
 
-/** Quotes a word for a POSIX shell when it needs it, so a printed command can be pasted as is. */
-function shellWord(s: string): string {
-  return /^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`;
-}
-
-function resumeCommandOf(file: string, runId: string, values: Values): string {
-  const parts = ['runbook', 'apply', shellWord(file), '--resume', runId];
-  if (values.local) parts.push('--local');
-  for (const flag of ['emulator-config', 'esb-url', 'apigw-url', 'transport', 'state-dir'] as const) {
-    const v = values[flag];
-    if (typeof v === 'string') parts.push(`--${flag}`, shellWord(v));
+/** Who resumed the run, for its record: BK_USERNAME, else the local user. */
+function operatorOf(env: NodeJS.ProcessEnv): string | undefined {
+  if (env.BK_USERNAME) return env.BK_USERNAME;
+  try {
+    return userInfo().username;
+  } catch {
+    return undefined;
   }
-  if (values['allow-concurrent']) parts.push('--allow-concurrent');
-  return parts.join(' ');
 }

@@ -72,6 +72,8 @@ export type RunEvent = Base &
         biz: number;
         steps: StepSummary[];
         resumedFrom?: string;
+        /** The host keys of `--limit` (`CLOUD:IP`, `id:N`) when the run is limited to them. */
+        limit?: string[];
       }
     /** A question waits for a person; the answer comes back through `ConfirmFn`. */
     | { type: 'confirm.asked'; step?: string; question: string; hostCount: number; typeToConfirm?: string }
@@ -141,6 +143,8 @@ export type RunEvent = Base &
         runId: string;
         /** The command that resumes this run, when resuming makes sense (interrupted, failed to follow). */
         resumeCommand?: string;
+        /** The exact command to continue this run: set on exit 1, 3, 4, 5 and 130. */
+        next?: string;
       }
   );
 

@@ -179,6 +179,7 @@ function runStarted(options: ExecuteOptions): EventBody {
     },
     endpoint: { ...options.endpoint, transport: options.endpoint.transport ?? client.transport },
     biz: plan.biz,
+    ...(plan.limit ? { limit: plan.limit } : {}),
     steps: plan.steps.map((s) => ({
       name: s.name,
       ...(s.description ? { description: s.description } : {}),

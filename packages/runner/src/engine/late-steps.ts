@@ -56,6 +56,8 @@ export class LateSteps {
   constructor(
     private readonly context: ResolveContext,
     initial: ReadonlyMap<string, StepOutcome> = new Map(),
+    /** `--limit`'s host keys, when given. */
+    private readonly limit?: readonly string[],
   ) {
     this.outcomes = new Map(initial);
   }
@@ -67,7 +69,7 @@ export class LateSteps {
   /** The step as it runs now: resolved, skipped (why) or failed before any submit (why). */
   before(step: PlannedStep): LateResult {
     this.current = step.name;
-    return resolveLate(this.context, step, this.outcomes);
+    return resolveLate(this.context, step, this.outcomes, this.limit);
   }
 
   /**

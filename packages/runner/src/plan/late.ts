@@ -2,6 +2,7 @@ import type { Issue } from '@runbook/schema';
 import { agreedOutput, type HostOutcome, selectHosts } from '../outputs/agree.js';
 import type { ResolveContext } from './context.js';
 import type { FromStep } from './hosts.js';
+import { limitStep } from './limit.js';
 import { resolveStep } from './step.js';
 import type { StepsLookup } from './template.js';
 import type { PlannedStep } from './types.js';
@@ -56,7 +57,13 @@ export type LateResult =
  * those steps: skipped when `when:` is false or its `{ from_step }` hosts are none; failed (before any
  * submit) when a value cannot be known, such as an output the hosts disagree on.
  */
-export function resolveLate(ctx: ResolveContext, planned: PlannedStep, outcomes: StepOutcomes): LateResult {
+export function resolveLate(
+  ctx: ResolveContext,
+  planned: PlannedStep,
+  outcomes: StepOutcomes,
+  /** `--limit`'s host keys: late hosts are narrowed to them as the plan's were. */
+  limit?: readonly string[],
+): LateResult {
   if (planned.skipReason) return { kind: 'skip', reason: planned.skipReason };
   if (!planned.late?.length) return { kind: 'run', step: planned };
   const child: ResolveContext = {
@@ -78,6 +85,8 @@ export function resolveLate(ctx: ResolveContext, planned: PlannedStep, outcomes:
     return { kind: 'fail', issues: [], message };
   }
   if (resolved.skipReason) return { kind: 'skip', reason: resolved.skipReason };
+  const limited = limit ? limitStep(resolved, limit) : resolved;
+  if (limited.skipReason) return { kind: 'skip', reason: limited.skipReason };
   // The plan's fingerprint stays: it is what a resume compares, and it was made before any result.
-  return { kind: 'run', step: { ...resolved, fingerprint: planned.fingerprint, late: planned.late } };
+  return { kind: 'run', step: { ...limited, fingerprint: planned.fingerprint, late: planned.late } };
 }

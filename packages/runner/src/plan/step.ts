@@ -13,6 +13,8 @@ import { type ResolveContext, renderAt, report } from './context.js';
 import { expandTargets, type FromStep, topoText } from './hosts.js';
 import { requestLimitProblems } from './limits.js';
 import { scopeFields, scopeFingerprint } from './scope.js';
+import { effectiveRolling, planBatches } from './step-batches.js';
+import { varsUsedBy } from './step-vars.js';
 import { defaultTaskName } from './task-name.js';
 import { evaluateExpr, renderTemplate } from './template.js';
 import { transportTargetProblems } from './transport-targets.js';
@@ -113,6 +115,10 @@ export function resolveStep(
   };
   for (const p of requestLimitProblems(sized, (name) => ctx.secretEnvs.get(name)))
     report(ctx, p.pointer, p.message, 'RUNNER_JOB_LIMIT');
+  const hosts = targets.ipList.map((t) => `${t.bk_cloud_id}:${t.ip}`);
+  const topoNodes = targets.topoNodes.map(topoText);
+  const rolled = planBatches(step.name, at, effectiveRolling(step, d), { ...targets, hosts, topoNodes });
+  for (const p of rolled.problems) report(ctx, p.pointer, p.message, p.code);
   const jobScope = ctx.jobScope;
   if (ctx.issues.length > before || !jobScope) return undefined;
 
@@ -133,8 +139,6 @@ export function resolveStep(
     ...(targets.customQueries.length ? { custom_query_id: targets.customQueries } : {}),
     ...(callback ? { bk_callback_url: callback } : {}),
   };
-  const hosts = targets.ipList.map((t) => `${t.bk_cloud_id}:${t.ip}`);
-  const topoNodes = targets.topoNodes.map(topoText);
   // Host ids and topology nodes join the fingerprint only when present: runs recorded before them
   // keep their fingerprint, and resume.
   const targetText = JSON.stringify(
@@ -171,6 +175,9 @@ export function resolveStep(
     account,
     taskName,
     onFailure: step.on_failure ?? d.on_failure ?? 'abort',
+    ...(rolled.rolling ? { rolling: rolled.rolling } : {}),
+    // A step that does not run has no batch; late hosts are cut into batches just before it runs.
+    batches: skipReason ? [] : rolled.batches,
     ...(step.confirm !== undefined ? { confirm: step.confirm } : {}),
     ...(when ? { when: when.text } : {}),
     ...(step.outputs ? { outputs: step.outputs } : {}),
@@ -191,6 +198,15 @@ export function resolveStep(
       // Only steps with `when:` have it: runs recorded before it keep their fingerprint.
       ...(step.when !== undefined ? { when: short(step.when) } : {}),
     },
+    vars: varsUsedBy(
+      [
+        JSON.stringify(step),
+        step.script_file !== undefined ? ctx.scriptFiles.get(step.script_file) : undefined,
+        JSON.stringify(rb.defaults ?? {}),
+        JSON.stringify(rb.groups ?? {}),
+      ],
+      [step.when],
+    ),
   };
 }
 

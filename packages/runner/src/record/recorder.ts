@@ -34,6 +34,7 @@ export function newRecord(
     vars: plan.vars,
     endpoint: { url: endpoint.url, local: endpoint.local, transport: endpoint.transport ?? plan.transport },
     biz: plan.biz,
+    ...(plan.limit ? { limit: plan.limit } : {}),
     steps: plan.steps.map(
       (s): StepRecord => ({
         name: s.name,

@@ -63,6 +63,28 @@ export interface StepRecord {
   error?: ErrorInfo;
   /** Why it was skipped, or what a person should check for a job that may have started. */
   note?: string;
+  /** The id of the step's version in the run folder (`steps/<id>.json`): what a resume compares with. */
+  snapshot?: string;
+}
+
+/** One change a resume accepted: a step's fields, and what a person was shown about them (masked). */
+export interface ResumeChange {
+  /** The step; '' for the runbook as a whole (a var no step uses). */
+  step: string;
+  /** Fingerprint fields that changed (`script`, `params`, `targets`, …), or `new` / `removed`, `vars.NAME`. */
+  fields: string[];
+  detail: string[];
+}
+
+/** A resume of a changed runbook, as the person accepted it. */
+export interface ResumeEntry {
+  at: string;
+  operator?: string;
+  /** The runbook's content hash from this resume on. */
+  runbookHash: string;
+  /** The content hash it replaced. */
+  previousHash?: string;
+  changes: ResumeChange[];
 }
 
 export type RunState = 'running' | 'succeeded' | 'failed' | 'interrupted' | 'declined' | 'error';
@@ -92,5 +114,9 @@ export interface RunRecord {
   pid?: number;
   /** When the run was resumed, oldest first. */
   resumedAt?: string[];
+  /** The host keys of `--limit` (`CLOUD:IP`, `id:N`) when the run was limited; `--resume` keeps it. */
+  limit?: string[];
+  /** One entry per resume that accepted a changed runbook, oldest first. */
+  resumes?: ResumeEntry[];
   steps: StepRecord[];
 }

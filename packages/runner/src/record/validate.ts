@@ -139,6 +139,15 @@ const step = shape({
   'hosts?': list(host),
   'error?': shape({ code: str, message: str, 'hint?': str }),
   'note?': str,
+  'snapshot?': str,
+});
+
+const resume = shape({
+  at: time,
+  'operator?': str,
+  runbookHash: str,
+  'previousHash?': str,
+  changes: list(shape({ step: str, fields: list(str), detail: list(str) })),
 });
 
 const record = shape({
@@ -162,6 +171,8 @@ const record = shape({
   biz: int,
   'pid?': int,
   'resumedAt?': list(time),
+  'limit?': list(str),
+  'resumes?': list(resume),
   steps: list(step),
 });
 

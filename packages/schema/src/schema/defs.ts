@@ -1,3 +1,4 @@
+import { MAX_FAIL_MAX, PAUSE_MAX } from '../rolling.js';
 import {
   DURATION,
   ENV_NAME,
@@ -44,8 +45,50 @@ export const scriptType = {
 
 export const onFailure = {
   description:
-    'What happens when the step fails: `abort` (the default) stops the run; `continue` records the failure and goes on.',
-  enum: ['abort', 'continue'],
+    'What happens when the step fails: `abort` (the default) stops the run; `continue` records the failure, goes on, and the run ends with exit 1; `ignore` records the failure as ignored, goes on, and does not make the run fail.',
+  enum: ['abort', 'continue', 'ignore'],
+};
+
+export const rolling = {
+  description:
+    "Run the step in batches, one JOB job per batch, one after another (JOB's rolling execution, done by runbook on every transport). The step's listed hosts are taken in order; custom queries and topology nodes cannot be batched.",
+  type: 'object',
+  properties: {
+    batch: {
+      description:
+        "JOB's rolling expression: parts separated by spaces, each `N` hosts, `N%` of the step's hosts (rounded up), `+N` (the previous batch plus N) or `*N` (the previous batch times N); the last part repeats. `+N` and `*N` only last, `100%` only last. At most 500 batches.",
+      type: ['string', 'integer'],
+      examples: ['1 10% +10', '20%', '5 *2', 10],
+    },
+    max_fail: {
+      description:
+        "Failed hosts allowed over the whole step before no further batch starts and the step fails: a count (`2`) or a percent of the step's hosts (`5%`, rounded down). Default 0: the first failed batch stops the step. Failures within it leave the step partial.",
+      type: ['integer', 'string'],
+      minimum: 0,
+      maximum: MAX_FAIL_MAX,
+      pattern: '^[0-9]+%?$',
+      patternErrorMessage: "expected a count of hosts (2) or a percent of the step's hosts (5%)",
+      examples: [2, '5%'],
+    },
+    pause: {
+      description:
+        'Wait between batches: seconds, or a duration such as `30s`, `5m`; at most 24h. Default: none.',
+      type: ['integer', 'string'],
+      minimum: 0,
+      maximum: PAUSE_MAX,
+      pattern: DURATION,
+      patternErrorMessage: 'expected seconds or a duration such as 30s, 5m, 1h',
+      examples: ['30s', '5m'],
+    },
+    confirm: {
+      description:
+        'Ask before each batch after the first (`--yes` answers); at 100 hosts or more the step name must be typed.',
+      type: 'boolean',
+    },
+  },
+  required: ['batch'],
+  additionalProperties: false,
+  examples: [{ batch: '1 10% +10', max_fail: 2, pause: '30s', confirm: true }],
 };
 
 export const timeout = {
@@ -284,6 +327,11 @@ export const defaults = {
     },
     cloud: { ...cloudId, description: 'The cloud area id for bare IPs in `hosts`; default 0.' },
     on_failure: { $ref: '#/$defs/onFailure' },
+    rolling: {
+      $ref: '#/$defs/rolling',
+      description:
+        "Rolling batches for every step that sets no `rolling` of its own (a step's `rolling` replaces this one as a whole; `rolling: false` turns it off for the step).",
+    },
   },
   additionalProperties: false,
   examples: [{ account: 'root', timeout: '10m', type: 'shell' }],

@@ -1,4 +1,4 @@
-import { EXPRESSIONS } from './defs.js';
+import { EXPRESSIONS, rolling } from './defs.js';
 import { SLUG } from './patterns.js';
 
 export const step = {
@@ -95,7 +95,12 @@ export const step = {
     on_failure: {
       $ref: '#/$defs/onFailure',
       description:
-        'On failure: `abort` stops the run, `continue` records the failure and goes on. Default: `defaults.on_failure`, else abort.',
+        'On failure: `abort` stops the run, `continue` records the failure and goes on (the run ends with exit 1), `ignore` records it as ignored and goes on (the run may still end with exit 0). Default: `defaults.on_failure`, else abort.',
+    },
+    rolling: {
+      ...rolling,
+      type: ['object', 'boolean'],
+      description: `${rolling.description} Default: \`defaults.rolling\`, which \`rolling: false\` turns off for this step.`,
     },
   },
   required: ['name'],

@@ -55,6 +55,8 @@ export interface RunInfo {
   endpoint: { url: string; local: boolean; transport?: Transport; config?: string };
   biz: number;
   resumedFrom?: string;
+  /** The host keys of `--limit`, when the run is limited. */
+  limit?: string[];
 }
 
 export interface ConfirmView {
@@ -79,7 +81,14 @@ export interface ViewState {
   /** The Ctrl-C bar: open with a selected choice, or the choice made. */
   interrupt?: { selected: number; chosen?: 'detach' | 'terminate' };
   interrupted?: { signal: string; action: 'detach' | 'terminate' };
-  finished?: { ok: boolean; exitCode: number; reason: string; runId: string; resumeCommand?: string };
+  finished?: {
+    ok: boolean;
+    exitCode: number;
+    reason: string;
+    runId: string;
+    resumeCommand?: string;
+    next?: string;
+  };
   /** The step the person moved to; absent: follow the run. */
   focus?: string;
   /** The selected failure group of the focused step. */

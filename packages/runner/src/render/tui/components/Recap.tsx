@@ -51,6 +51,18 @@ export function recapLines(view: ViewState, width: number, budget: number, theme
     ...(f && !exitMeaning(exitCode).includes(f.reason) ? [{ text: ` (${f.reason})`, dim: theme.dim }] : []),
   ]);
   tail.push([{ text: 'run id ', dim: theme.dim }, { text: runId }]);
+  if (f?.next) {
+    // Whole or not at all: a cut command pasted would do something else. Apply prints it below too.
+    const label = 'next: ';
+    tail.push(
+      label.length + f.next.length <= width
+        ? [
+            { text: label, dim: theme.dim },
+            { text: f.next, bold: true },
+          ]
+        : [{ text: 'next: the command to continue this run is printed below', dim: theme.dim }],
+    );
+  }
   const nameWidth = Math.min(24, Math.max(0, ...view.steps.map((s) => s.name.length)));
   const row = (s: StepView): LineSpec => [
     { text: ' ' },
