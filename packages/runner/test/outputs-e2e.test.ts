@@ -63,6 +63,8 @@ echo "::output token=$1"`)}
     expect(res.stdout.match(/restart no-leader/g)).toHaveLength(2);
     expect(res.stdout).toContain('[never] skipped: when steps.check.hosts_failed > 0 is false');
     expect(res.stdout).not.toContain('never-runs');
+    expect(res.stdout).toContain('2. fix: 0 hosts + hosts known after check');
+    expect(res.stdout).toContain("and hosts chosen from earlier steps' results?");
     expect(res.stdout).toContain('[check] output stale="yes" on 127.0.0.[2,4]');
     expect(res.stdout).toContain('[check] output token="***" on 127.0.0.[1-4]');
     expect(res.stdout).not.toContain(canary);

@@ -41,6 +41,8 @@ export interface StepSummary {
   name: string;
   description?: string;
   hostCount: number;
+  /** Steps whose results choose more of this step's hosts (`{ from_step }`): known after them. */
+  hostsAfter?: string[];
   customQueries: number;
   /** Topology nodes whose hosts JOB resolves; absent when none. */
   topoNodes?: number;

@@ -184,6 +184,7 @@ function runStarted(options: ExecuteOptions): EventBody {
       name: s.name,
       ...(s.description ? { description: s.description } : {}),
       hostCount: s.hostCount,
+      ...hostsAfter(s),
       customQueries: s.customQueries.length,
       ...(s.topoNodes.length ? { topoNodes: s.topoNodes.length } : {}),
     })),
@@ -197,8 +198,11 @@ function runQuestion(plan: Plan, toRun: PlannedStep[]): ConfirmRequest {
   const queries = new Set(toRun.flatMap((s) => s.customQueries)).size;
   const nodes = new Set(toRun.flatMap((s) => s.topoNodes)).size;
   const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
+  const fromResults = toRun.some((s) => s.late?.some((l) => l.fields.includes('hosts')))
+    ? " and hosts chosen from earlier steps' results"
+    : '';
   return {
-    question: `Run ${plural(toRun.length, 'step', 'steps')} of ${plan.name} on ${plural(hostTotal, 'host', 'hosts')}${queries ? ` and ${plural(queries, 'custom query', 'custom queries')}` : ''}${nodes ? ` and ${plural(nodes, 'topology node', 'topology nodes')}` : ''}?`,
+    question: `Run ${plural(toRun.length, 'step', 'steps')} of ${plan.name} on ${plural(hostTotal, 'host', 'hosts')}${queries ? ` and ${plural(queries, 'custom query', 'custom queries')}` : ''}${nodes ? ` and ${plural(nodes, 'topology node', 'topology nodes')}` : ''}${fromResults}?`,
     hostCount: hostTotal,
   };
 }
@@ -220,4 +224,10 @@ function lateStep(
   const hint =
     'nothing was sent for this step; fix the runbook or what the scripts print, then resume the run';
   return { kind: 'fail', error: { code: 'RUNNER_LATE_VALUE', message: r.message, hint } };
+}
+
+/** `hostsAfter` of a run.started step: the steps whose results choose its `{ from_step }` hosts. */
+function hostsAfter(s: PlannedStep): { hostsAfter?: string[] } {
+  const after = (s.late ?? []).filter((l) => l.fields.includes('hosts')).map((l) => l.after);
+  return after.length ? { hostsAfter: after } : {};
 }

@@ -43,7 +43,7 @@ export function createStreamRenderer(write: (text: string) => void, options: Str
             s.customQueries ? ` + ${s.customQueries} custom quer${s.customQueries === 1 ? 'y' : 'ies'}` : ''
           }${s.topoNodes ? ` + ${s.topoNodes} topology node${s.topoNodes === 1 ? '' : 's'}` : ''}`;
           out(
-            `  ${i + 1}. ${s.name}: ${s.hostCount} host${s.hostCount === 1 ? '' : 's'}${queries}${s.description ? ` (${s.description})` : ''}`,
+            `  ${i + 1}. ${s.name}: ${s.hostCount} host${s.hostCount === 1 ? '' : 's'}${queries}${s.hostsAfter ? ` + hosts known after ${s.hostsAfter.join(', ')}` : ''}${s.description ? ` (${s.description})` : ''}`,
           );
         });
         break;
