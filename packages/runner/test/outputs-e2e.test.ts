@@ -41,6 +41,9 @@ echo "::output token=$1"`)}
     when: \${{ steps.fix.status == 'succeeded' && steps.fix.hosts_ok == 2 && steps.check.outputs.version < 2.4 }}
     hosts: [{ from_step: fix }]
     script: echo "restart \${{ steps.fix.outputs.leader || 'no-leader' }}"
+  - name: token-length
+    hosts: ["127.0.0.1"]
+    script: v='\${{ steps.check.outputs.token }}'; echo "token length \${#v}"
   - name: never
     when: \${{ steps.check.hosts_failed > 0 }}
     hosts: ["127.0.0.1"]
@@ -64,6 +67,8 @@ echo "::output token=$1"`)}
     expect(res.stdout).toContain('[never] skipped: when steps.check.hosts_failed > 0 is false');
     expect(res.stdout).not.toContain('never-runs');
     expect(res.stdout).toContain('2. fix: 0 hosts + hosts known after check');
+    // An output holding a secret's value is read as *** by later steps: never copied into a script.
+    expect(res.stdout).toContain('token length 3');
     expect(res.stdout).toContain("and hosts chosen from earlier steps' results?");
     expect(res.stdout).toContain('[check] output stale="yes" on 127.0.0.[2,4]');
     expect(res.stdout).toContain('[check] output token="***" on 127.0.0.[1-4]');

@@ -305,7 +305,7 @@ hint: review it with runbook plan ${file}, then run again with --yes:
       endpoint: endpoint.info,
       yes: values.yes,
       directives,
-      late: new LateSteps(context, previous ? outcomesFromRecord(previous) : undefined, plan.limit),
+      late: new LateSteps(context, previous ? outcomesFromRecord(previous) : undefined, plan.limit, mask),
       ...(previous ? { resumedFrom: previous.runId } : {}),
       ...poll,
       ...(quotaWaitMs === undefined ? {} : { quotaWait: { limitMs: quotaWaitMs } }),

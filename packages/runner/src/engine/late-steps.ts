@@ -58,6 +58,11 @@ export class LateSteps {
     initial: ReadonlyMap<string, StepOutcome> = new Map(),
     /** `--limit`'s host keys, when given. */
     private readonly limit?: readonly string[],
+    /**
+     * Masks secret values in what hosts print: an output holding a secret's value is read as `***`
+     * by later steps (as a resume reads it from the record), never copied into a script JOB stores.
+     */
+    private readonly mask: (text: string) => string = (t) => t,
   ) {
     this.outcomes = new Map(initial);
   }
@@ -79,7 +84,15 @@ export class LateSteps {
   observe(e: { type: string } & Partial<{ step: string; hosts: HostResult[]; ok: boolean }>): void {
     if (e.step === undefined) return;
     if (e.type === 'step.finished' && e.hosts) {
-      this.outcomes.set(e.step, outcomeOf(e.hosts, e.ok === true));
+      const masked = e.hosts.map((h) =>
+        h.outputs
+          ? {
+              ...h,
+              outputs: Object.fromEntries(Object.entries(h.outputs).map(([k, v]) => [k, this.mask(v)])),
+            }
+          : h,
+      );
+      this.outcomes.set(e.step, outcomeOf(masked, e.ok === true));
       this.ranNow.add(e.step);
     } else if (this.ranNow.has(e.step)) return;
     else if (e.step !== this.current && this.outcomes.has(e.step))
