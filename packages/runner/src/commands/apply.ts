@@ -1,14 +1,15 @@
 import { userInfo } from 'node:os';
 import { resolve } from 'node:path';
-import { onePositional, parseCommand, parseMs, pollOptions, RUNBOOK_OPTIONS } from '../cli/args.js';
+import { colorEnv, onePositional, parseCommand, parseMs, pollOptions, RUNBOOK_OPTIONS } from '../cli/args.js';
 import { createPrompt } from '../cli/confirm.js';
 import { openEndpoint } from '../endpoint.js';
+import { newCallbackToken } from '../engine/callbacks.js';
 import { resumeDirectives, selectSteps } from '../engine/directives.js';
 import type { ConfirmFn, RunEvent } from '../engine/events.js';
 import { type StepDirective, startRun } from '../engine/execute.js';
 import { LateSteps, outcomesFromRecord } from '../engine/late-steps.js';
 import { RunnerError } from '../errors.js';
-import { EXIT } from '../exit.js';
+import { CliError, EXIT } from '../exit.js';
 import { resumeLimitProblem } from '../plan/limit.js';
 import { openRecorder, unsavedReport } from '../record/durable.js';
 import { localError } from '../record/local.js';
@@ -23,6 +24,7 @@ import { maskConfirmText, maskEventText } from '../secrets/event-text.js';
 import { planIdentities } from '../secrets/identities.js';
 import { createMask, credentialValues, rememberIdentities, rememberSecrets } from '../secrets/mask.js';
 import { chooseTransport } from '../transport.js';
+import { callbackListen, openCallbacks } from './apply-callbacks.js';
 import { APPLY_HELP } from './apply-help.js';
 import { type Lifecycle, startLifecycle } from './apply-lifecycle.js';
 import { continuable, nextText, resumeCommandOf, shellWord } from './next-command.js';
@@ -42,8 +44,10 @@ const OPTIONS = {
   transport: { type: 'string' },
   yes: { type: 'boolean', short: 'y', default: false },
   ui: { type: 'string' },
+  json: { type: 'boolean', default: false },
   'state-dir': { type: 'string' },
   resume: { type: 'string' },
+  'rerun-all-hosts': { type: 'boolean', default: false },
   only: { type: 'string', multiple: true },
   limit: { type: 'string', multiple: true },
   'from-step': { type: 'string' },
@@ -52,6 +56,9 @@ const OPTIONS = {
   'quota-wait': { type: 'string' },
   'terminate-on-interrupt': { type: 'boolean', default: false },
   'allow-concurrent': { type: 'boolean', default: false },
+  'callback-listen': { type: 'string' },
+  'callback-url': { type: 'string' },
+  'no-callback': { type: 'boolean', default: false },
 } as const;
 
 type Values = ReturnType<typeof parseCommand<typeof OPTIONS>>['values'];
@@ -75,6 +82,10 @@ export async function apply(argv: string[]): Promise<number> {
   }
   const file = onePositional('apply', positionals, 'a runbook file', 'FILE');
   if (values.resume) checkRunId(values.resume);
+  else if (values['rerun-all-hosts'])
+    throw new RunnerError('RUNNER_USAGE', '--rerun-all-hosts goes with --resume RUN', 2, {
+      hint: `runbook apply ${file} --resume RUN --rerun-all-hosts (runbook runs lists the runs)`,
+    });
   const stderr = (t: string) => process.stderr.write(t);
   const ctx = {
     file,
@@ -98,7 +109,8 @@ async function applyWithLocks(ctx: Context): Promise<number> {
   const { file, values, env, stderr, root, life } = ctx;
   const poll = pollOptions(values, env);
   const quotaWaitMs = quotaWaitOf(values['quota-wait']);
-  const ui = chooseUi(values.ui, env, process.stdout.isTTY === true);
+  const listen = callbackListen(values, values.local);
+  const ui = chooseUi(uiFlag(values), env, process.stdout.isTTY === true);
   const choice = chooseTransport({
     local: values.local,
     transport: values.transport,
@@ -131,6 +143,10 @@ async function applyWithLocks(ctx: Context): Promise<number> {
     stderr,
     ...(values.limit ? { limit: values.limit } : {}),
     ...(previous?.limit ? { limitKeys: previous.limit } : {}),
+    selection: {
+      ...(values.only ? { only: values.only } : {}),
+      ...(values['from-step'] ? { fromStep: values['from-step'] } : {}),
+    },
   });
   if (previous && values.limit) {
     const refused = resumeLimitProblem(previous.runId, previous.limit, plan.limit ?? []);
@@ -166,6 +182,9 @@ async function applyWithLocks(ctx: Context): Promise<number> {
     values['emulator-config'],
     choice.url,
   ]);
+  // The callback token is a secret of the run: masked like the others wherever text is shown.
+  const callbackToken = listen ? newCallbackToken() : undefined;
+  if (callbackToken) secrets.push(callbackToken);
   rememberSecrets(secrets);
   rememberIdentities(identities);
   const mask = createMask(secrets, identities);
@@ -182,7 +201,12 @@ async function applyWithLocks(ctx: Context): Promise<number> {
       snapshot: (s) => JSON.parse(snapshots.get(s.name)!.text),
       resumeCommand,
     });
-    Object.assign(directives, resumeDirectives(previous, !previous.endpoint.local));
+    Object.assign(
+      directives,
+      resumeDirectives(previous, !previous.endpoint.local, plan, {
+        rerunAllHosts: values['rerun-all-hosts'],
+      }),
+    );
     // What is shown and recorded of the changes is masked: a script line could hold a secret's value.
     review.changes = review.changes.map((c) => ({ ...c, detail: c.detail.map((d) => mask(d)) }));
     if (review.changes.length > 0) stderr(escapeControls(mask(changesText(runId, review.changes))));
@@ -240,6 +264,7 @@ hint: review it with runbook plan ${file}, then run again with --yes:
     adoptRunbook(previous, plan, review, snapshots, at, operatorOf(env));
   }
   if (life.interruptedBy()) return stoppedBeforeStart(life, stderr);
+  const callbacks = listen ? await openCallbacks({ ...listen, token: callbackToken! }) : undefined;
   const endpoint = await openEndpoint({
     local: values.local,
     ...(values['emulator-config'] ? { emulatorConfig: values['emulator-config'] } : {}),
@@ -247,7 +272,19 @@ hint: review it with runbook plan ${file}, then run again with --yes:
     runbookPath: file,
     env,
     ...(values.debug ? { onDebug: (line: string) => stderr(`${escapeControls(mask(line))}\n`) } : {}),
+  }).catch(async (err) => {
+    await callbacks?.close();
+    throw err;
   });
+  // The embedded emulator's callback allow-list (job.callbackAllowList) may refuse loopback.
+  const hub = callbacks && endpoint.acceptsCallback?.(callbacks.url) !== false ? callbacks : undefined;
+  if (values.debug && callbacks)
+    stderr(
+      hub
+        ? `debug: JOB's callbacks are received on ${callbacks.listening}\n`
+        : `debug: the emulator's job.callbackAllowList refuses ${callbacks.listening}: jobs are followed by polling\n`,
+    );
+  if (callbacks && !hub) await callbacks.close();
   try {
     if (life.interruptedBy()) return stoppedBeforeStart(life, stderr);
     const record = previous ?? newRecord(plan, endpoint.info, resolve(file));
@@ -272,7 +309,11 @@ hint: review it with runbook plan ${file}, then run again with --yes:
       throw localError(err, `cannot save the step versions of run ${runId} in ${recorder.dir}`);
     }
     const guard = createRecordGuard(recorder);
-    const view = await startUi(ui, { stdout: process.stdout, stdin: process.stdin, env });
+    const view = await startUi(ui, {
+      stdout: process.stdout,
+      stdin: process.stdin,
+      env: colorEnv(values, env),
+    });
     let exitCode: number | undefined;
     let lastErrorCode: string | undefined;
     // Only free text is masked; the recorder and the UI get the same masked copy.
@@ -309,6 +350,7 @@ hint: review it with runbook plan ${file}, then run again with --yes:
       ...(previous ? { resumedFrom: previous.runId } : {}),
       ...poll,
       ...(quotaWaitMs === undefined ? {} : { quotaWait: { limitMs: quotaWaitMs } }),
+      ...(hub ? { callbacks: hub } : {}),
     });
     view.setControl?.(handle.control);
     guard.setControl(handle.control);
@@ -330,6 +372,7 @@ hint: review it with runbook plan ${file}, then run again with --yes:
     if (next !== undefined) stderr(next);
     return exitCode;
   } finally {
+    await callbacks?.close();
     await endpoint.close();
   }
 }
@@ -338,6 +381,14 @@ hint: review it with runbook plan ${file}, then run again with --yes:
 function stoppedBeforeStart(life: Lifecycle, stderr: (text: string) => void): number {
   stderr(`runbook: ${life.interruptedBy()} before the run started; nothing was sent\n`);
   return EXIT.interrupted;
+}
+
+/** `--json` is `--ui json`; with another `--ui` it is a contradiction (exit 2). */
+function uiFlag(values: Values): string | undefined {
+  if (!values.json) return values.ui;
+  if (values.ui !== undefined && values.ui !== 'json')
+    throw new CliError(`--json and --ui ${values.ui} contradict each other: --json is --ui json`, EXIT.usage);
+  return 'json';
 }
 
 /** `--quota-wait`: 0 (do not wait), or a duration up to 1 h; undefined: the engine's default (10 min). */

@@ -81,10 +81,10 @@ export class LateSteps {
    * Keeps what each step left, from the run's events: a finished step's hosts and outputs, a
    * skipped step, a step that failed before any host ran.
    */
-  observe(e: { type: string } & Partial<{ step: string; hosts: HostResult[]; ok: boolean }>): void {
+  observe(e: { type: string; step?: string; hosts?: unknown; ok?: boolean }): void {
     if (e.step === undefined) return;
-    if (e.type === 'step.finished' && e.hosts) {
-      const masked = e.hosts.map((h) =>
+    if (e.type === 'step.finished' && Array.isArray(e.hosts)) {
+      const masked = (e.hosts as HostResult[]).map((h) =>
         h.outputs
           ? {
               ...h,
