@@ -164,6 +164,35 @@ echo "deploying \${{ steps.produce.outputs.build }}"`)}
   });
 });
 
+describe('outputs of a rolling step', () => {
+  it('accumulate over its batches: every host is recorded with its outputs and later steps choose from all of them', async () => {
+    const dir = await tempFiles({
+      'rb.yaml': runbook(`  - name: check
+    rolling: { batch: "1 +1" }
+    hosts: ${ALL}
+    script: |
+${block(`${IP}
+case "$ip" in *.1|*.4) echo "::output pick=yes" ;; *) echo "::output pick=no" ;; esac`)}
+  - name: use
+    hosts: [{ from_step: check, output: { pick: "yes" } }]
+    script: echo "picked $RUNBOOK_EMU_HOST_IP"
+`),
+    });
+    const res = await apply(dir);
+    expect(res.stderr).toBe('');
+    expect(res.code).toBe(0);
+    expect(res.stdout).toContain('picked 127.0.0.1');
+    expect(res.stdout).toContain('picked 127.0.0.4');
+    expect(res.stdout).not.toContain('picked 127.0.0.2');
+    const rec = await onlyRecord(dir);
+    const check = rec.steps.find((s: { name: string }) => s.name === 'check');
+    expect(check.batches.length).toBeGreaterThan(1);
+    expect(
+      check.hosts.map((h: { ip: string; outputs: { pick: string } }) => `${h.ip}=${h.outputs.pick}`).sort(),
+    ).toEqual(['127.0.0.1=yes', '127.0.0.2=no', '127.0.0.3=no', '127.0.0.4=yes']);
+  });
+});
+
 describe('plan shows what is known after which step', () => {
   it('known after, runs if, and plan --json marks', async () => {
     const dir = await tempFiles({
