@@ -7,6 +7,7 @@ import { newCallbackToken } from '../engine/callbacks.js';
 import { resumeDirectives, selectSteps } from '../engine/directives.js';
 import type { ConfirmFn, RunEvent } from '../engine/events.js';
 import { type StepDirective, startRun } from '../engine/execute.js';
+import { LateSteps, outcomesFromRecord } from '../engine/late-steps.js';
 import { RunnerError } from '../errors.js';
 import { CliError, EXIT } from '../exit.js';
 import { resumeLimitProblem } from '../plan/limit.js';
@@ -133,7 +134,7 @@ async function applyWithLocks(ctx: Context): Promise<number> {
     }),
   );
   const previous: RunRecord | undefined = values.resume ? readRecord(root, values.resume) : undefined;
-  const { plan, secretValues } = await preparePlan({
+  const { plan, secretValues, context } = await preparePlan({
     file,
     runId,
     ...(values.var ? { varArgs: values.var } : {}),
@@ -353,6 +354,7 @@ hint: review it with runbook plan ${file}, then run again with --yes:
       endpoint: endpoint.info,
       yes: values.yes,
       directives,
+      late: new LateSteps(context, previous ? outcomesFromRecord(previous) : undefined, plan.limit, mask),
       ...(previous ? { resumedFrom: previous.runId } : {}),
       ...poll,
       ...(quotaWaitMs === undefined ? {} : { quotaWait: { limitMs: quotaWaitMs } }),

@@ -3,6 +3,7 @@ import { type LoadedRunbook, loadRunbook } from '@runbook/schema';
 import { parse as parseYaml } from 'yaml';
 import { ReportedError } from '../cli/report.js';
 import { CliError, EXIT } from '../exit.js';
+import type { ResolveContext } from '../plan/context.js';
 import { applyLimit, LimitError, limitKeys, readLimitArgs, unselected } from '../plan/limit.js';
 import { resolvePlan } from '../plan/resolve.js';
 import type { Plan } from '../plan/types.js';
@@ -33,7 +34,7 @@ export interface PrepareOptions {
 /** Loads, validates and resolves a runbook; prints every problem at once and exits 2 when there are any. */
 export async function preparePlan(
   options: PrepareOptions,
-): Promise<{ plan: Plan; secretValues: string[]; warnings: string[] }> {
+): Promise<{ plan: Plan; secretValues: string[]; warnings: string[]; context: ResolveContext }> {
   const loaded = await loadRunbook(options.file);
   if (!loaded.ok) {
     options.stderr(formatIssues(loaded.issues));

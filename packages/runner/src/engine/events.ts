@@ -33,6 +33,8 @@ export interface HostResult {
   invalid?: string;
   /** The host's log, with secrets masked. */
   log: string;
+  /** What the host printed as `::output NAME=VALUE` (or `<SOPS_VAR>`), last one wins; secrets masked. */
+  outputs?: Record<string, string>;
   /** JOB's CMDB host id, when JOB gave one (API gateway v3). */
   hostId?: number;
   /** 1-based batch of a rolling step that ran this host. */
@@ -43,6 +45,8 @@ export interface StepSummary {
   name: string;
   description?: string;
   hostCount: number;
+  /** Steps whose results choose more of this step's hosts (`{ from_step }`): known after them. */
+  hostsAfter?: string[];
   customQueries: number;
   /** Topology nodes whose hosts JOB resolves; absent when none. */
   topoNodes?: number;

@@ -5,6 +5,7 @@ import type { CallbackHub } from './callbacks.js';
 import { aborted, type EventBody, type RunContext } from './context.js';
 import type { ConfirmFn, ConfirmRequest, EventSink, RunControl, RunEvent } from './events.js';
 import { terminateJob } from './job.js';
+import type { LateSteps } from './late-steps.js';
 import type { QuotaWait } from './quota.js';
 import { runStep } from './step.js';
 
@@ -54,6 +55,8 @@ export interface ExecuteOptions {
   followGraceMs?: number;
   /** How long a submit refused by JOB's running-job quota is retried (`--quota-wait`, default 10 min). */
   quotaWait?: QuotaWait;
+  /** Resolves each step's late values (outputs, `when:`, `from_step`) from the steps before it. */
+  late?: LateSteps;
   /** JOB's callback: given on each submit (unless the step has its own) and waking the follower. */
   callbacks?: CallbackHub;
 }
@@ -97,7 +100,11 @@ async function run(
   interrupted: () => { signal: string; action: 'detach' | 'terminate' } | undefined,
 ): Promise<number> {
   const { client, plan } = options;
-  const emit = (e: EventBody) => options.emit({ ts: new Date().toISOString(), ...e } as RunEvent);
+  const emit = (e: EventBody) => {
+    // What a step left (its hosts' results and outputs, or its skip) is kept for the steps after it.
+    options.late?.observe(e);
+    options.emit({ ts: new Date().toISOString(), ...e } as RunEvent);
+  };
   const ctx: RunContext = { client, plan, options, signal, emit, ask };
   emit(runStarted(options));
   const failedHosts: Array<{ step: string; hosts: string[]; ignored?: boolean }> = [];
@@ -153,17 +160,31 @@ async function run(
   let failed: PlannedStep | undefined;
   let partial: PlannedStep | undefined;
   let abortedBy: PlannedStep | undefined;
-  for (const step of plan.steps) {
+  for (const planned of plan.steps) {
     if (signal.aborted) return interruptedExit();
-    const directive = directiveOf(step);
+    const directive = directiveOf(planned);
     if (directive.action === 'skip') {
-      emit({ type: 'step.skipped', step: step.name, reason: directive.reason });
+      emit({ type: 'step.skipped', step: planned.name, reason: directive.reason });
       continue;
     }
     if (abortedBy) {
-      emit({ type: 'step.skipped', step: step.name, reason: `not run: step ${abortedBy.name} failed` });
+      emit({ type: 'step.skipped', step: planned.name, reason: `not run: step ${abortedBy.name} failed` });
       continue;
     }
+    // Late values come from the steps before (a re-attached job was submitted with them already).
+    const late = lateStep(options, planned, directive.action === 'reattach');
+    if (late.kind === 'skip') {
+      emit({ type: 'step.skipped', step: planned.name, reason: late.reason });
+      continue;
+    }
+    if (late.kind === 'fail') {
+      emit({ type: 'step.error', step: planned.name, error: late.error });
+      if (planned.onFailure === 'ignore') continue;
+      failed ??= planned;
+      if (planned.onFailure === 'abort') abortedBy = planned;
+      continue;
+    }
+    const step = late.step;
     const out = await runStep(ctx, step, directive);
     if (out.kind === 'interrupted') return interruptedExit();
     if (out.kind === 'exit') return finish(out.exitCode, out.reason);
@@ -207,6 +228,7 @@ function runStarted(options: ExecuteOptions): EventBody {
       name: s.name,
       ...(s.description ? { description: s.description } : {}),
       hostCount: s.hostCount,
+      ...hostsAfter(s),
       customQueries: s.customQueries.length,
       ...(s.topoNodes.length ? { topoNodes: s.topoNodes.length } : {}),
     })),
@@ -220,8 +242,36 @@ function runQuestion(plan: Plan, toRun: PlannedStep[]): ConfirmRequest {
   const queries = new Set(toRun.flatMap((s) => s.customQueries)).size;
   const nodes = new Set(toRun.flatMap((s) => s.topoNodes)).size;
   const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
+  const fromResults = toRun.some((s) => s.late?.some((l) => l.fields.includes('hosts')))
+    ? " and hosts chosen from earlier steps' results"
+    : '';
   return {
-    question: `Run ${plural(toRun.length, 'step', 'steps')} of ${plan.name} on ${plural(hostTotal, 'host', 'hosts')}${queries ? ` and ${plural(queries, 'custom query', 'custom queries')}` : ''}${nodes ? ` and ${plural(nodes, 'topology node', 'topology nodes')}` : ''}?`,
+    question: `Run ${plural(toRun.length, 'step', 'steps')} of ${plan.name} on ${plural(hostTotal, 'host', 'hosts')}${queries ? ` and ${plural(queries, 'custom query', 'custom queries')}` : ''}${nodes ? ` and ${plural(nodes, 'topology node', 'topology nodes')}` : ''}${fromResults}?`,
     hostCount: hostTotal,
   };
+}
+
+/** The step as it runs now: its late values resolved, or why it is skipped or fails unsent. */
+function lateStep(
+  options: ExecuteOptions,
+  planned: PlannedStep,
+  reattach: boolean,
+):
+  | { kind: 'run'; step: PlannedStep }
+  | { kind: 'skip'; reason: string }
+  | { kind: 'fail'; error: { code: string; message: string; hint: string } } {
+  if (reattach) return { kind: 'run', step: planned };
+  const r = options.late?.before(planned);
+  if (!r)
+    return planned.skipReason ? { kind: 'skip', reason: planned.skipReason } : { kind: 'run', step: planned };
+  if (r.kind !== 'fail') return r;
+  const hint =
+    'nothing was sent for this step; fix the runbook or what the scripts print, then resume the run';
+  return { kind: 'fail', error: { code: 'RUNNER_LATE_VALUE', message: r.message, hint } };
+}
+
+/** `hostsAfter` of a run.started step: the steps whose results choose its `{ from_step }` hosts. */
+function hostsAfter(s: PlannedStep): { hostsAfter?: string[] } {
+  const after = (s.late ?? []).filter((l) => l.fields.includes('hosts')).map((l) => l.after);
+  return after.length ? { hostsAfter: after } : {};
 }

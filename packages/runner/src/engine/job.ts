@@ -4,6 +4,7 @@ import { withCallback } from './callbacks.js';
 import type { RunContext } from './context.js';
 import { countHosts } from './counts.js';
 import type { HostResult } from './events.js';
+import { withOutputs } from './late-steps.js';
 import { DEFAULT_POLL, followJob } from './poll.js';
 import { DEFAULT_QUOTA_WAIT, QuotaWaitStopped, submitWithinQuota } from './quota.js';
 import {
@@ -162,7 +163,7 @@ export async function runJob(ctx: RunContext, spec: JobSpec): Promise<JobOutcome
     kind: 'finished',
     jobInstanceId: ref.job_instance_id,
     status: last.job_instance.status,
-    hosts: hostResults(last, logs, logError),
+    hosts: withOutputs(hostResults(last, logs, logError)),
     elapsedMs: elapsed(last),
   };
 }

@@ -1,5 +1,12 @@
 import type { IpTarget } from '@runbook/core';
-import { type Group, type HostEntry, parseHostEntry, parseTopoNode, type TopoEntry } from '@runbook/schema';
+import {
+  type FromStepEntry,
+  type Group,
+  type HostEntry,
+  parseHostEntry,
+  parseTopoNode,
+  type TopoEntry,
+} from '@runbook/schema';
 
 export interface TargetProblem {
   /** JSON pointer of the offending value. */
@@ -9,6 +16,21 @@ export interface TargetProblem {
 
 /** Renders expressions in a host string or custom query id; returns the problems instead of throwing. */
 export type Render = (text: string) => { ok: true; value: string } | { ok: false; messages: string[] };
+
+/**
+ * The host keys (`CLOUD:IP`, `id:N`) a `{ from_step }` entry stands for, once that step ran;
+ * `undefined` while it has not (the hosts are known after it).
+ */
+export type FromStep = (entry: FromStepEntry) => string[] | undefined;
+
+/** `from_step check (succeeded, stale=yes)`: how a person reads a `{ from_step }` entry. */
+export function fromStepText(e: FromStepEntry): string {
+  const parts = [
+    ...(e.status && e.status !== 'any' ? [e.status] : []),
+    ...Object.entries(e.output ?? {}).map(([k, v]) => `${k}=${v}`),
+  ];
+  return `from_step ${e.from_step}${parts.length ? ` (${parts.join(', ')})` : ''}`;
+}
 
 /** A CMDB topology node as `topo_node_list` carries it. */
 export interface TopoNode {
@@ -28,6 +50,10 @@ export interface Targets {
    * the group name that brought it), for messages about the step.
    */
   first: { ip?: string; hostId?: string; topo?: string };
+  /** Steps whose `{ from_step }` hosts are not known yet (they have not run). */
+  late?: string[];
+  /** `{ from_step }` entries that matched no host, as a person reads them. */
+  emptyFrom?: string[];
 }
 
 type StepTargets = { hosts?: HostEntry[]; custom_query?: Array<string | number>; topo?: TopoEntry[] };
@@ -43,6 +69,7 @@ export function expandTargets(
   groups: Record<string, Group>,
   defaultCloud: number,
   render: Render,
+  fromStep: FromStep = () => undefined,
 ): { targets: Targets; problems: TargetProblem[] } {
   const problems: TargetProblem[] = [];
   const seen = new Set<string>();
@@ -55,7 +82,24 @@ export function expandTargets(
     return undefined;
   };
   /** `origin`: the step's own entry this one came through (a group's name), else the entry itself. */
+  const addFrom = (entry: FromStepEntry, at: string) => {
+    const keys = fromStep(entry);
+    if (keys === undefined) {
+      t.late = [...new Set([...(t.late ?? []), entry.from_step])];
+      return;
+    }
+    if (keys.length === 0) t.emptyFrom = [...(t.emptyFrom ?? []), fromStepText(entry)];
+    for (const key of keys) {
+      const id = /^id:(\d+)$/.exec(key);
+      addHost(id ? { host_id: Number(id[1]) } : key, at);
+    }
+  };
   const addHost = (entry: HostEntry, at: string, origin?: string) => {
+    if (typeof entry === 'object' && 'from_step' in entry) {
+      if (origin === undefined) addFrom(entry, at);
+      else problems.push({ pointer: at, message: 'a group cannot hold a { from_step } entry' });
+      return;
+    }
     const inGroup = origin !== undefined;
     const value = typeof entry === 'string' ? rendered(entry, at) : entry;
     if (value === undefined) return;
@@ -117,7 +161,7 @@ export function expandTargets(
   for (const [i, q] of (step.custom_query ?? []).entries()) addQuery(q, `${pointer}/custom_query/${i}`);
   for (const [i, n] of (step.topo ?? []).entries()) addTopo(n, `${pointer}/topo/${i}`);
   const none = t.ipList.length + t.hostIds.length + t.topoNodes.length + t.customQueries.length === 0;
-  if (problems.length === 0 && none) {
+  if (problems.length === 0 && none && !t.late && !t.emptyFrom) {
     problems.push({
       pointer,
       message: 'the step has no target: give it hosts, a custom query or a topology node',

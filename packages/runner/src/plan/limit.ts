@@ -204,3 +204,8 @@ export function resumeLimitProblem(
     ? `cannot resume run ${runId} with --limit: it ran without one, on every host of its steps`
     : `cannot resume run ${runId} with another --limit: it runs on ${recorded.length} host(s) (${recorded.slice(0, 5).join(', ')}${recorded.length > 5 ? ', …' : ''}), and a resume keeps them`;
 }
+
+/** One step narrowed to `--limit`'s hosts (a step resolved just before it runs, with late hosts). */
+export function limitStep(step: PlannedStep, keys: readonly string[]): PlannedStep {
+  return narrow(step, hostKeys(step), new Set(keys));
+}

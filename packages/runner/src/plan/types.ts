@@ -4,6 +4,9 @@ import type { PlanScope } from './scope.js';
 
 export type ScriptTypeName = 'shell' | 'bat' | 'perl' | 'python' | 'powershell';
 
+/** The parts of a step that can wait for an earlier step's results. */
+export type LateField = 'hosts' | 'params' | 'script' | 'task_name' | 'when';
+
 /** Where the step's script comes from, for a person to read. */
 export type ScriptSource =
   | { kind: 'inline' }
@@ -51,6 +54,15 @@ export interface PlannedStep {
   /** `ignore`: a failure is recorded and shown as ignored, and does not make the run fail. */
   onFailure: 'abort' | 'continue' | 'ignore';
   confirm?: string;
+  /** `when:` as written, without `${{ }}`: the step runs only if it is true. */
+  when?: string;
+  /** The outputs the step declares (`outputs:`). */
+  outputs?: string[];
+  /**
+   * What becomes known only after earlier steps ran, by step: those values show `<known after STEP>`
+   * here and are resolved just before this step runs (`plan --json` carries this list).
+   */
+  late?: Array<{ after: string; fields: LateField[] }>;
   /** Present when the step has `rolling:` (its own, or `defaults.rolling`). */
   rolling?: {
     /** The expression as written, e.g. "1 10% +10". */
@@ -69,7 +81,7 @@ export interface PlannedStep {
    * queries, topology nodes). `[]` for a step that does not run (`skipReason`).
    */
   batches: string[][];
-  /** Set when the step must not run in this plan (`--limit` left it no host): the reason shown. */
+  /** Set when the step must not run in this plan (`--limit` left it no host, `when:` false, no `from_step` host matched): the reason shown. */
   skipReason?: string;
   /** Short hashes of each request field, to say what changed between two plans. */
   fingerprint: Record<string, string>;

@@ -95,6 +95,7 @@ export function createRecorder(root: string, record: RunRecord): Recorder {
       ...logs[i]!,
       ...(h.invalid ? { invalid: h.invalid } : {}),
       ...(h.batch !== undefined ? { batch: h.batch } : {}),
+      ...(h.outputs && Object.keys(h.outputs).length ? { outputs: h.outputs } : {}),
     }));
     // Earlier results of the same hosts are replaced (a resumed step); an unusably named host cannot
     // be matched, so it stays while it comes from another batch than these.

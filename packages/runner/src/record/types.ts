@@ -60,6 +60,8 @@ export interface HostRecord {
   logRange?: [number, number];
   /** Why JOB's identity of this host (ip, cloud id) was unusable; `ip` is then only for showing. */
   invalid?: string;
+  /** The outputs the host set (`::output NAME=VALUE`), secrets masked; a resume reads them. */
+  outputs?: Record<string, string>;
   /** JOB's host id, when it gave one. */
   hostId?: number;
   /** The batch of a rolling step that ran it. */

@@ -126,6 +126,7 @@ const host = shape({
     (v) => Array.isArray(v) && v.length === 2 && v.every((n) => Number.isSafeInteger(n) && n >= 0),
   ),
   'invalid?': str,
+  'outputs?': mapOf(str),
   'hostId?': int,
   'batch?': int,
 });

@@ -90,7 +90,24 @@ function targetsText(s: PlannedStep): string {
       `${s.customQueries.length} custom quer${s.customQueries.length === 1 ? 'y' : 'ies'} (${s.customQueries.join(', ')}; JOB resolves the hosts)`,
     );
   }
+  const from = lateHosts(s);
+  if (from) parts.push(from);
   return parts.length ? parts.join(' + ') : '0 hosts';
+}
+
+/** `hosts of check, known after check`: the part of the targets that waits for earlier steps. */
+function lateHosts(s: PlannedStep): string | undefined {
+  const after = (s.late ?? []).filter((l) => l.fields.includes('hosts')).map((l) => l.after);
+  return after.length ? `hosts chosen from ${after.join(', ')} (known after ${after.join(', ')})` : undefined;
+}
+
+/** The step's `when:` and what waits for earlier steps, as a person reads them. */
+export function lateLines(s: PlannedStep): string[] {
+  const out: string[] = [];
+  if (s.when !== undefined) out.push(`   runs if:   ${s.when}`);
+  if (s.outputs?.length) out.push(`   outputs:   ${s.outputs.join(', ')}`);
+  for (const l of s.late ?? []) out.push(`   known after ${l.after}: ${l.fields.join(', ')}`);
+  return out;
 }
 
 /**
@@ -164,6 +181,7 @@ export function formatPlan(plan: Plan, p: Paint = paint(false)): string {
   for (const s of plan.steps) {
     out.push(`${p.bold(`${s.index + 1}. ${s.name}`)}${s.line ? p.dim(`  (line ${s.line})`) : ''}`);
     if (s.description) out.push(`   ${s.description}`);
+    out.push(...lateLines(s));
     out.push(`   targets:   ${targetsText(s)}`);
     if (s.skipReason) out.push(`   skipped:   ${s.skipReason}`);
     if (s.rolling && !s.skipReason) out.push(`   rolling:   ${rollingText(s)}`);

@@ -5,6 +5,7 @@ import { escapeEvent } from './controls.js';
 import { gatherOutput } from './gather.js';
 import { foldHosts } from './host-ranges.js';
 import { limitText } from './limit-text.js';
+import { outputLines } from './outputs.js';
 import { hostStatusWords, jobStatusWords } from './status-words.js';
 
 export interface StreamOptions {
@@ -60,6 +61,7 @@ export function createStreamRenderer(write: (text: string) => void, options: Str
         }
       }
     }
+    for (const o of outputLines(hosts)) lines.push(`${t} [${step}] output ${o}\n`);
     if (lines.length > 0) write(lines.join(''));
   };
   let local = false;
@@ -84,7 +86,7 @@ export function createStreamRenderer(write: (text: string) => void, options: Str
             s.customQueries ? ` + ${s.customQueries} custom quer${s.customQueries === 1 ? 'y' : 'ies'}` : ''
           }${s.topoNodes ? ` + ${s.topoNodes} topology node${s.topoNodes === 1 ? '' : 's'}` : ''}`;
           out(
-            `  ${i + 1}. ${s.name}: ${s.hostCount} host${s.hostCount === 1 ? '' : 's'}${queries}${s.description ? ` (${s.description})` : ''}`,
+            `  ${i + 1}. ${s.name}: ${s.hostCount} host${s.hostCount === 1 ? '' : 's'}${queries}${s.hostsAfter ? ` + hosts known after ${s.hostsAfter.join(', ')}` : ''}${s.description ? ` (${s.description})` : ''}`,
           );
         });
         break;

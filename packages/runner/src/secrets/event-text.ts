@@ -60,10 +60,16 @@ export function maskHosts(hosts: readonly HostResult[], mask: Mask): HostResult[
     log: mask(h.log),
     tag: mask(h.tag),
     ...(h.invalid === undefined ? {} : { invalid: mask(h.invalid) }),
+    ...(h.outputs === undefined ? {} : { outputs: maskValues(h.outputs, mask) }),
   }));
 }
 
 /** A question with its text masked (the step name and the name to type are identities). */
 export function maskConfirmText(request: ConfirmRequest, mask: Mask): ConfirmRequest {
   return { ...request, question: mask(request.question) };
+}
+
+/** Output values masked (names are identities a runbook reads, as step names are). */
+function maskValues(outputs: Record<string, string>, mask: Mask): Record<string, string> {
+  return Object.fromEntries(Object.entries(outputs).map(([k, v]) => [k, mask(v)]));
 }

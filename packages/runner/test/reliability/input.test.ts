@@ -97,6 +97,43 @@ function validateOutputProblems(stderr: string): { problems: string[]; headers: 
   return { problems, headers };
 }
 
+/** `when:` values, from pieces of the expression language and look-alikes of it. */
+const whenPiece = fc.constantFrom(
+  'steps.a.outputs.v',
+  'steps.a.status',
+  'steps.b.hosts_ok',
+  'steps.a.hosts_failed',
+  'vars.n',
+  'env.HOME',
+  'secrets.S',
+  "'succeeded'",
+  '"x"',
+  '2.4',
+  '-1',
+  'true',
+  'false',
+  '==',
+  '!=',
+  '<',
+  '<=',
+  '>',
+  '>=',
+  '&&',
+  '||',
+  '!',
+  '(',
+  ')',
+  ',',
+  'contains(',
+  'startsWith(',
+  'toJSON(',
+  '=',
+  '&',
+  '数据',
+  ' ',
+);
+const whenExpression = fc.array(whenPiece, { maxLength: 14 }).map((parts) => `\${{ ${parts.join(' ')} }}`);
+
 describe('input campaign: mutated and generated runbooks and --var values', () => {
   const counts = tally();
   afterAll(() => report('input', counts));
@@ -133,12 +170,32 @@ describe('input campaign: mutated and generated runbooks and --var values', () =
         {
           name: fc.oneof(fc.stringMatching(/^[a-z][a-z0-9-]{0,10}$/), scalar),
           hosts: fc.oneof(
-            fc.array(fc.oneof(fc.ipV4(), fc.string(), fc.constantFrom('web', '0:10.0.0.1', '1:127.0.0.1'))),
+            fc.array(
+              fc.oneof(
+                fc.ipV4(),
+                fc.string(),
+                fc.constantFrom('web', '0:10.0.0.1', '1:127.0.0.1'),
+                fc.record(
+                  {
+                    from_step: fc.oneof(fc.stringMatching(/^[a-z][a-z0-9-]{0,10}$/), scalar),
+                    status: fc.constantFrom('succeeded', 'failed', 'any', 'ok'),
+                    output: fc.dictionary(fc.stringMatching(/^[a-z_]{1,4}$/), scalar),
+                  },
+                  { requiredKeys: ['from_step'] },
+                ),
+              ),
+            ),
             scalar,
           ),
           script: fc.oneof(
             fc.string(),
-            fc.constantFrom('echo ${{ vars.n }}', 'echo ${{ secrets.S }}', 'echo ${{ run.id }}'),
+            fc.constantFrom(
+              'echo ${{ vars.n }}',
+              'echo ${{ secrets.S }}',
+              'echo ${{ run.id }}',
+              "echo ${{ steps.a.outputs.v || 'x' }}",
+              'echo ${{ steps.a.status }} ${{ steps.b.hosts_ok }}',
+            ),
           ),
           params: fc.oneof(fc.string(), fc.constantFrom('${{ vars.n }}', '--x ${{ secrets.S }}')),
           timeout: fc.oneof(fc.integer({ min: -10, max: 100_000 }), fc.constantFrom('5m', '1h', '90s', 'x')),
@@ -148,6 +205,8 @@ describe('input campaign: mutated and generated runbooks and --var values', () =
           type: fc.constantFrom('shell', 'python', 'perl', 'bat', 'powershell', 'cobol'),
           script_id: fc.integer({ min: -1, max: 10 }),
           custom_query: fc.array(fc.oneof(fc.string(), fc.integer())),
+          outputs: fc.oneof(fc.array(fc.oneof(fc.stringMatching(/^[a-z_]{1,6}$/), fc.string())), scalar),
+          when: fc.oneof(whenExpression, fc.string(), scalar),
         },
         { requiredKeys: [] },
       );
@@ -282,5 +341,128 @@ describe('input campaign: mutated and generated runbooks and --var values', () =
       expect(violations.list, violations.summary()).toEqual([]);
     },
     size(60_000, 600_000),
+  );
+});
+
+describe('input campaign: output lines and when expressions through apply --local', () => {
+  const counts = tally();
+  afterAll(() => report('input-outputs', counts));
+
+  /** Well-formed `when:` values over step a's outputs and status and step b's counts. */
+  const comparison = fc
+    .tuple(
+      fc.constantFrom(
+        'steps.a.outputs.v',
+        'steps.a.status',
+        'steps.b.hosts_ok',
+        'steps.a.hosts_failed',
+        'vars.n',
+      ),
+      fc.constantFrom('==', '!=', '<', '<=', '>', '>='),
+      fc.constantFrom("'x'", "'succeeded'", '0', '2.4', "''", 'true'),
+    )
+    .map(([a, op, b]) => `${a} ${op} ${b}`);
+  const validWhen = fc
+    .tuple(comparison, fc.constantFrom('&&', '||'), comparison, fc.boolean())
+    .map(
+      ([a, op, b, neg]) =>
+        `\${{ ${neg ? '!' : ''}(${a} ${op} ${b}) || contains(steps.a.outputs.v || '', 'x') }}`,
+    );
+
+  /** Lines a host prints: pieces of `::output` and `<SOPS_VAR>` lines and their look-alikes. */
+  const outputLine = fc
+    .array(
+      fc.oneof(
+        fc.constantFrom(
+          '::output ',
+          ' ::output v=',
+          '<SOPS_VAR>',
+          '</SOPS_VAR>',
+          'v',
+          'v:',
+          'v=',
+          '=',
+          ':',
+          '__proto__',
+          '1bad',
+          '数据',
+          '\r',
+          '\t',
+          '${{ vars.n }}',
+        ),
+        fc.string({ maxLength: 8 }),
+      ),
+      { maxLength: 12 },
+    )
+    .map((p) => p.join(''));
+
+  it(
+    'a producer prints fuzzed output lines, consumers read them with fuzzed when: exit 0, 1 or 2 only, no stack trace',
+    async () => {
+      const violations = new Violations('input');
+      const n = size(3, 30);
+      const samples = fc.sample(
+        fc.tuple(
+          fc.array(outputLine, { minLength: 1, maxLength: 20 }),
+          fc.array(whenExpression, { minLength: 3, maxLength: 3 }),
+          fc.array(validWhen, { minLength: 3, maxLength: 3 }),
+          fc.constantFrom(0, 1, 5000),
+        ),
+        { seed: SEED, numRuns: n },
+      );
+      for (const [i, [lines, fuzzed, valid, bigValue]] of samples.entries()) {
+        const whens = i % 2 === 0 ? valid : fuzzed;
+        counts.inputs++;
+        const printed = [...lines, `::output v=${'x'.repeat(bigValue)}`].join('\n');
+        const b64 = Buffer.from(printed, 'utf8').toString('base64');
+        const consumers = whens
+          .map(
+            (w, k) => `  - name: c${k}
+    when: ${JSON.stringify(w)}
+    on_failure: continue
+    hosts: ["127.0.0.1", { from_step: a, output: { v: "x" } }]
+    script: echo "\${{ steps.a.outputs.v || 'none' }}"`,
+          )
+          .join('\n');
+        const text = `version: 1
+name: fuzz-outputs
+biz: 2
+vars:
+  n: 3
+defaults:
+  account: root
+  timeout: 60
+steps:
+  - name: a
+    hosts: ["127.0.0.1", "127.0.0.2"]
+    on_failure: continue
+    script: echo ${b64} | base64 -d
+  - name: b
+    hosts: ["127.0.0.1"]
+    script: echo b
+${consumers}
+`;
+        const dir = mkdtempSync(join(work, 'fuzz-outputs-'));
+        writeFileSync(join(dir, 'rb.yaml'), text);
+        const out = await runCli(['apply', 'rb.yaml', '--local', '--yes'], { cwd: dir, timeoutMs: 90_000 });
+        const problems: string[] = [];
+        if (![0, 1, 2].includes(out.code ?? -1)) problems.push(`exit ${out.code}`);
+        // Well-formed expressions pass validate: the run itself decides (0 or 1).
+        if (i % 2 === 0 && out.code === 2)
+          problems.push(`exit 2 for valid expressions: ${out.stderr.slice(0, 300)}`);
+        if (STACK.test(out.stderr) || STACK.test(out.stdout)) problems.push('stack trace');
+        if (/\[object Object\]|undefined has no value/.test(out.stdout + out.stderr))
+          problems.push('garbled message');
+        for (const p of problems) {
+          counts.violations++;
+          violations.add(
+            i,
+            `outputs case ${i} (${whens.join(' | ').slice(0, 200)}): ${p}\n${out.stderr.slice(0, 500)}`,
+          );
+        }
+      }
+      expect(violations.list, violations.summary()).toEqual([]);
+    },
+    size(120_000, 1_200_000),
   );
 });

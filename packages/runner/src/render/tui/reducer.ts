@@ -1,5 +1,6 @@
 import type { HostResult } from '../../engine/events.js';
 import { type GatheredGroup, gatherOutput } from '../gather.js';
+import { outputLines } from '../outputs.js';
 import { cleanLine } from './format.js';
 import { groupFailures } from './groups.js';
 import type { Action, FailureGroup, StepView, ViewState } from './state.js';
@@ -94,6 +95,7 @@ export function reduce(state: ViewState, action: Action): ViewState {
           gathered: gatherView(action.hosts),
           partial: undefined,
           partialError: undefined,
+          ...outputsOf(action.hosts),
         }),
         action.step,
       );
@@ -281,4 +283,10 @@ export function focusedStep(state: ViewState): StepView | undefined {
 export function selectedGroup(state: ViewState): FailureGroup | undefined {
   const groups = focusedStep(state)?.groups ?? [];
   return groups[Math.min(state.group, groups.length - 1)];
+}
+
+/** The outputs of a finished step, when its hosts set any. */
+function outputsOf(hosts: readonly HostResult[]): { outputs?: string[] } {
+  const lines = outputLines(hosts);
+  return lines.length ? { outputs: lines } : {};
 }

@@ -52,6 +52,8 @@ export interface StepView {
   partialError?: string;
   error?: ErrorInfo & { mayHaveStarted?: boolean };
   skipReason?: string;
+  /** The outputs the hosts set, one line per name and value (`stale="yes" on 10.0.0.[2,4]`). */
+  outputs?: string[];
   /** JOB's quota refused the submit: the step waits this long before submitting again. */
   waiting?: { code: number | string; message: string; waitMs: number };
   /** A rolling step: the batch shown (1-based) of how many, and its failure budget used. */

@@ -178,6 +178,7 @@ export function detailLines(step: StepView | undefined, o: DetailOptions & { cho
     ];
     if (step.description) lines.push([{ text: `   ${step.description}`, dim: o.theme.dim }]);
   } else return [];
+  for (const out of step.outputs ?? []) lines.push([{ text: '   output ', dim: o.theme.dim }, { text: out }]);
   return lines.slice(0, o.budget);
 }
 
