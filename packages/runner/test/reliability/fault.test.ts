@@ -146,7 +146,7 @@ async function faultRun(i: number, counts: Counts): Promise<string[]> {
   const transport = drawTransport(createRng(caseSeed('fault-transport', i)));
   const name = `fc-${SEED}-${i}`;
   const file = join(dir, `${name}.yaml`);
-  await writeFile(file, faultRunbook(name, rng));
+  await writeFile(file, faultRunbook(name, rng, createRng(caseSeed('fault-rolling', i))));
   const rules = faultRules(rng, transport);
   const loaded = await loadRunbook(file);
   if (!loaded.ok) return [`runbook does not load: ${loaded.issues[0]?.message}`];
@@ -290,7 +290,11 @@ async function resumeRun(
   v.push(...resumeAsks(was, events, exitCode));
   const after = jobsByStep(jobs, name);
   for (const s of was.steps) {
+    // A rolling step's resume sends the batches not run yet and its failed hosts: checkBatches
+    // (in checkRun) holds it to never sending a host again after it succeeded.
+    const rolling = (s as { batches?: unknown[] }).batches !== undefined;
     if (
+      !rolling &&
       s.state !== 'failed' &&
       (after.get(s.name) ?? []).length !== (before.get(s.name) ?? []).length &&
       (before.get(s.name) ?? []).length > 0
@@ -317,7 +321,7 @@ async function cliRun(i: number, counts: Counts): Promise<string[]> {
   const transport: Transport = i % 3 === 1 ? 'v3' : 'v2';
   const name = `fcli-${SEED}-${i}`;
   const file = join(dir, `${name}.yaml`);
-  await writeFile(file, faultRunbook(name, rng));
+  await writeFile(file, faultRunbook(name, rng, createRng(caseSeed('fault-rolling', i))));
   // Submits and reads fail at most twice each, so the default retry delays keep a run short.
   const rules = faultRules(rng, transport).map((r) => ({ ...r, times: Math.min(r.times ?? 2, 2) }));
   const root = join(dir, 'cli-runs');

@@ -198,6 +198,8 @@ function checkBatchedHosts(
   for (const j of [...js].sort((a, b) => a.jobInstanceId - b.jobInstanceId))
     for (const h of j.hosts) latest.set(`${h.bk_cloud_id}:${h.ip}`, h.status);
   for (const h of s.hosts ?? []) {
+    // A host JOB named unusably is recorded by a printable form, never by its name: not comparable.
+    if (h.invalid) continue;
     const status = latest.get(`${h.cloud}:${h.ip}`);
     if (status === undefined) v.push(`step ${s.name}: host ${h.ip} recorded, but no job of the step ran it`);
     else if (status !== h.status && s.state !== 'detached' && s.state !== 'running')
