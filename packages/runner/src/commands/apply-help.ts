@@ -31,7 +31,8 @@ Which steps:
   --limit HOST[,HOST...]   run every step only on its hosts among these (repeatable; @FILE reads
                            one host a line, # comments): IP (cloud from defaults.cloud), CLOUD:IP
                            or id:N (a host id). A step left with none is skipped; a step whose
-                           hosts JOB resolves (custom_query, topo) is refused (exit 2); a host no
+                           hosts JOB resolves (custom_query, topo) is refused (exit 2) unless
+                           --only/--from-step leaves it out; a host no
                            step targets is a warning. Kept in the record and by --resume
   --resume RUN             continue run RUN: skip its succeeded steps, follow a job that was still
                            running instead of submitting it again, ask about a submit whose answer
@@ -50,6 +51,8 @@ At the same time:
 Output:
   --ui stream|json|tui     plain timestamped lines (default without a terminal or with CI set),
                            NDJSON events (each with "v"), or the terminal UI (default on a terminal)
+  --json                   the same as --ui json
+  --no-color               no colour (as NO_COLOR=1 does); colour is off anyway without a terminal
   --state-dir DIR          keep run records in DIR instead of .runbook/runs
   --debug                  show HTTP calls and stack traces (secrets masked)
 

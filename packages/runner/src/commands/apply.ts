@@ -1,13 +1,13 @@
 import { userInfo } from 'node:os';
 import { resolve } from 'node:path';
-import { onePositional, parseCommand, parseMs, pollOptions, RUNBOOK_OPTIONS } from '../cli/args.js';
+import { colorEnv, onePositional, parseCommand, parseMs, pollOptions, RUNBOOK_OPTIONS } from '../cli/args.js';
 import { createPrompt } from '../cli/confirm.js';
 import { openEndpoint } from '../endpoint.js';
 import { resumeDirectives, selectSteps } from '../engine/directives.js';
 import type { ConfirmFn, RunEvent } from '../engine/events.js';
 import { type StepDirective, startRun } from '../engine/execute.js';
 import { RunnerError } from '../errors.js';
-import { EXIT } from '../exit.js';
+import { CliError, EXIT } from '../exit.js';
 import { resumeLimitProblem } from '../plan/limit.js';
 import { openRecorder, unsavedReport } from '../record/durable.js';
 import { localError } from '../record/local.js';
@@ -41,6 +41,7 @@ const OPTIONS = {
   transport: { type: 'string' },
   yes: { type: 'boolean', short: 'y', default: false },
   ui: { type: 'string' },
+  json: { type: 'boolean', default: false },
   'state-dir': { type: 'string' },
   resume: { type: 'string' },
   only: { type: 'string', multiple: true },
@@ -97,7 +98,7 @@ async function applyWithLocks(ctx: Context): Promise<number> {
   const { file, values, env, stderr, root, life } = ctx;
   const poll = pollOptions(values, env);
   const quotaWaitMs = quotaWaitOf(values['quota-wait']);
-  const ui = chooseUi(values.ui, env, process.stdout.isTTY === true);
+  const ui = chooseUi(uiFlag(values), env, process.stdout.isTTY === true);
   const choice = chooseTransport({
     local: values.local,
     transport: values.transport,
@@ -130,6 +131,10 @@ async function applyWithLocks(ctx: Context): Promise<number> {
     stderr,
     ...(values.limit ? { limit: values.limit } : {}),
     ...(previous?.limit ? { limitKeys: previous.limit } : {}),
+    selection: {
+      ...(values.only ? { only: values.only } : {}),
+      ...(values['from-step'] ? { fromStep: values['from-step'] } : {}),
+    },
   });
   if (previous && values.limit) {
     const refused = resumeLimitProblem(previous.runId, previous.limit, plan.limit ?? []);
@@ -271,7 +276,11 @@ hint: review it with runbook plan ${file}, then run again with --yes:
       throw localError(err, `cannot save the step versions of run ${runId} in ${recorder.dir}`);
     }
     const guard = createRecordGuard(recorder);
-    const view = await startUi(ui, { stdout: process.stdout, stdin: process.stdin, env });
+    const view = await startUi(ui, {
+      stdout: process.stdout,
+      stdin: process.stdin,
+      env: colorEnv(values, env),
+    });
     let exitCode: number | undefined;
     let lastErrorCode: string | undefined;
     // Only free text is masked; the recorder and the UI get the same masked copy.
@@ -336,6 +345,14 @@ hint: review it with runbook plan ${file}, then run again with --yes:
 function stoppedBeforeStart(life: Lifecycle, stderr: (text: string) => void): number {
   stderr(`runbook: ${life.interruptedBy()} before the run started; nothing was sent\n`);
   return EXIT.interrupted;
+}
+
+/** `--json` is `--ui json`; with another `--ui` it is a contradiction (exit 2). */
+function uiFlag(values: Values): string | undefined {
+  if (!values.json) return values.ui;
+  if (values.ui !== undefined && values.ui !== 'json')
+    throw new CliError(`--json and --ui ${values.ui} contradict each other: --json is --ui json`, EXIT.usage);
+  return 'json';
 }
 
 /** `--quota-wait`: 0 (do not wait), or a duration up to 1 h; undefined: the engine's default (10 min). */

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
-import { onePositional, parseCommand } from '../cli/args.js';
+import { COMMON_OPTIONS, onePositional, parseCommand } from '../cli/args.js';
+import { didYouMean, shortWord } from '../cli/suggest.js';
 import { CliError, EXIT } from '../exit.js';
 import { insideDir, readRecord, runDir, runsDir } from '../record/store.js';
 import { escapeControls } from '../render/controls.js';
@@ -15,6 +16,7 @@ Options:
   --host IP         only this host (IP or CLOUD:IP)
   --raw             the saved bytes, control characters included
   --state-dir DIR   where the records are (default .runbook/runs in the working directory)
+  --no-color        accepted for every command; logs prints no colour
   -h, --help        this text
 `;
 
@@ -24,7 +26,7 @@ export async function logs(argv: string[]): Promise<number> {
     host: { type: 'string' },
     raw: { type: 'boolean', default: false },
     'state-dir': { type: 'string' },
-    help: { type: 'boolean', short: 'h', default: false },
+    ...COMMON_OPTIONS,
   });
   if (values.help) {
     process.stdout.write(LOGS_HELP);
@@ -36,8 +38,10 @@ export async function logs(argv: string[]): Promise<number> {
   const dir = runDir(root, runId);
   const steps = record.steps.filter((s) => values.step === undefined || s.name === values.step);
   if (values.step !== undefined && steps.length === 0) {
+    const names = record.steps.map((s) => s.name);
+    const near = didYouMean(values.step, names, (n) => `--step ${n}`);
     throw new CliError(
-      `run ${runId} has no step "${values.step}"; its steps are ${record.steps.map((s) => s.name).join(', ')}`,
+      `run ${runId} has no step "${shortWord(values.step)}"${near ? `${near} Its` : '; its'} steps are ${names.join(', ')}`,
       EXIT.usage,
     );
   }

@@ -1,12 +1,15 @@
+import { didYouMean, shortWord } from '../cli/suggest.js';
 import { RunnerError } from '../errors.js';
 import type { Plan } from '../plan/types.js';
 import type { RunRecord } from '../record/types.js';
 import type { StepDirective } from './execute.js';
 
 function unknownStep(plan: Plan, flag: string, name: string): RunnerError {
+  const names = plan.steps.map((s) => s.name);
+  const near = didYouMean(name, names, (n) => `${flag} ${n}`);
   return new RunnerError(
     'RUNNER_UNKNOWN_STEP',
-    `${flag} ${name}: no such step; the steps are ${plan.steps.map((s) => s.name).join(', ')}`,
+    `${flag} ${shortWord(name)}: no such step${near ? `${near} The` : '; the'} steps are ${names.join(', ')}`,
     2,
   );
 }
