@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import { colorEnv, onePositional, parseCommand, parseMs, pollOptions, RUNBOOK_OPTIONS } from '../cli/args.js';
 import { createPrompt } from '../cli/confirm.js';
 import { openEndpoint } from '../endpoint.js';
+import { newCallbackToken } from '../engine/callbacks.js';
 import { resumeDirectives, selectSteps } from '../engine/directives.js';
 import type { ConfirmFn, RunEvent } from '../engine/events.js';
 import { type StepDirective, startRun } from '../engine/execute.js';
@@ -22,6 +23,7 @@ import { maskConfirmText, maskEventText } from '../secrets/event-text.js';
 import { planIdentities } from '../secrets/identities.js';
 import { createMask, credentialValues, rememberIdentities, rememberSecrets } from '../secrets/mask.js';
 import { chooseTransport } from '../transport.js';
+import { callbackListen, openCallbacks } from './apply-callbacks.js';
 import { APPLY_HELP } from './apply-help.js';
 import { type Lifecycle, startLifecycle } from './apply-lifecycle.js';
 import { continuable, nextText, resumeCommandOf, shellWord } from './next-command.js';
@@ -44,6 +46,7 @@ const OPTIONS = {
   json: { type: 'boolean', default: false },
   'state-dir': { type: 'string' },
   resume: { type: 'string' },
+  'rerun-all-hosts': { type: 'boolean', default: false },
   only: { type: 'string', multiple: true },
   limit: { type: 'string', multiple: true },
   'from-step': { type: 'string' },
@@ -52,6 +55,9 @@ const OPTIONS = {
   'quota-wait': { type: 'string' },
   'terminate-on-interrupt': { type: 'boolean', default: false },
   'allow-concurrent': { type: 'boolean', default: false },
+  'callback-listen': { type: 'string' },
+  'callback-url': { type: 'string' },
+  'no-callback': { type: 'boolean', default: false },
 } as const;
 
 type Values = ReturnType<typeof parseCommand<typeof OPTIONS>>['values'];
@@ -75,6 +81,10 @@ export async function apply(argv: string[]): Promise<number> {
   }
   const file = onePositional('apply', positionals, 'a runbook file', 'FILE');
   if (values.resume) checkRunId(values.resume);
+  else if (values['rerun-all-hosts'])
+    throw new RunnerError('RUNNER_USAGE', '--rerun-all-hosts goes with --resume RUN', 2, {
+      hint: `runbook apply ${file} --resume RUN --rerun-all-hosts (runbook runs lists the runs)`,
+    });
   const stderr = (t: string) => process.stderr.write(t);
   const ctx = {
     file,
@@ -98,6 +108,7 @@ async function applyWithLocks(ctx: Context): Promise<number> {
   const { file, values, env, stderr, root, life } = ctx;
   const poll = pollOptions(values, env);
   const quotaWaitMs = quotaWaitOf(values['quota-wait']);
+  const listen = callbackListen(values, values.local);
   const ui = chooseUi(uiFlag(values), env, process.stdout.isTTY === true);
   const choice = chooseTransport({
     local: values.local,
@@ -170,6 +181,9 @@ async function applyWithLocks(ctx: Context): Promise<number> {
     values['emulator-config'],
     choice.url,
   ]);
+  // The callback token is a secret of the run: masked like the others wherever text is shown.
+  const callbackToken = listen ? newCallbackToken() : undefined;
+  if (callbackToken) secrets.push(callbackToken);
   rememberSecrets(secrets);
   rememberIdentities(identities);
   const mask = createMask(secrets, identities);
@@ -186,7 +200,12 @@ async function applyWithLocks(ctx: Context): Promise<number> {
       snapshot: (s) => JSON.parse(snapshots.get(s.name)!.text),
       resumeCommand,
     });
-    Object.assign(directives, resumeDirectives(previous, !previous.endpoint.local));
+    Object.assign(
+      directives,
+      resumeDirectives(previous, !previous.endpoint.local, plan, {
+        rerunAllHosts: values['rerun-all-hosts'],
+      }),
+    );
     // What is shown and recorded of the changes is masked: a script line could hold a secret's value.
     review.changes = review.changes.map((c) => ({ ...c, detail: c.detail.map((d) => mask(d)) }));
     if (review.changes.length > 0) stderr(escapeControls(mask(changesText(runId, review.changes))));
@@ -244,6 +263,7 @@ hint: review it with runbook plan ${file}, then run again with --yes:
     adoptRunbook(previous, plan, review, snapshots, at, operatorOf(env));
   }
   if (life.interruptedBy()) return stoppedBeforeStart(life, stderr);
+  const callbacks = listen ? await openCallbacks({ ...listen, token: callbackToken! }) : undefined;
   const endpoint = await openEndpoint({
     local: values.local,
     ...(values['emulator-config'] ? { emulatorConfig: values['emulator-config'] } : {}),
@@ -251,7 +271,19 @@ hint: review it with runbook plan ${file}, then run again with --yes:
     runbookPath: file,
     env,
     ...(values.debug ? { onDebug: (line: string) => stderr(`${escapeControls(mask(line))}\n`) } : {}),
+  }).catch(async (err) => {
+    await callbacks?.close();
+    throw err;
   });
+  // The embedded emulator's callback allow-list (job.callbackAllowList) may refuse loopback.
+  const hub = callbacks && endpoint.acceptsCallback?.(callbacks.url) !== false ? callbacks : undefined;
+  if (values.debug && callbacks)
+    stderr(
+      hub
+        ? `debug: JOB's callbacks are received on ${callbacks.listening}\n`
+        : `debug: the emulator's job.callbackAllowList refuses ${callbacks.listening}: jobs are followed by polling\n`,
+    );
+  if (callbacks && !hub) await callbacks.close();
   try {
     if (life.interruptedBy()) return stoppedBeforeStart(life, stderr);
     const record = previous ?? newRecord(plan, endpoint.info, resolve(file));
@@ -316,6 +348,7 @@ hint: review it with runbook plan ${file}, then run again with --yes:
       ...(previous ? { resumedFrom: previous.runId } : {}),
       ...poll,
       ...(quotaWaitMs === undefined ? {} : { quotaWait: { limitMs: quotaWaitMs } }),
+      ...(hub ? { callbacks: hub } : {}),
     });
     view.setControl?.(handle.control);
     guard.setControl(handle.control);
@@ -337,6 +370,7 @@ hint: review it with runbook plan ${file}, then run again with --yes:
     if (next !== undefined) stderr(next);
     return exitCode;
   } finally {
+    await callbacks?.close();
     await endpoint.close();
   }
 }

@@ -54,7 +54,7 @@ export async function logs(argv: string[]): Promise<number> {
       const exit = h.exitCode === null || h.exitCode === undefined ? 'no exit code' : `exit ${h.exitCode}`;
       const label = h.invalid ? `host named unusably by JOB (${h.invalid})` : `${h.cloud}:${h.ip}`;
       process.stdout.write(show(`==> ${s.name} ${label} (status ${h.status}, ${exit}) <==\n`));
-      const bytes = readLog(dir, h.log);
+      const bytes = readLog(dir, h.log, h.logRange);
       if (values.raw) process.stdout.write(bytes);
       else process.stdout.write(escapeControls(bytes.toString('utf8')));
       if (bytes.length > 0 && bytes[bytes.length - 1] !== 0x0a) process.stdout.write('\n');
@@ -70,8 +70,11 @@ export async function logs(argv: string[]): Promise<number> {
   return EXIT.ok;
 }
 
+/** The last file read: the hosts of a big step share one (`logRange`). */
+let lastRead: { path: string; bytes: Buffer } | undefined;
+
 /** A saved log as text ending in a newline; a record naming a file outside its run folder is refused. */
-function readLog(dir: string, log: unknown): Buffer {
+function readLog(dir: string, log: unknown, range?: [number, number]): Buffer {
   let path: string;
   try {
     path = insideDir(dir, String(log));
@@ -81,7 +84,12 @@ function readLog(dir: string, log: unknown): Buffer {
     );
   }
   try {
-    return readFileSync(path);
+    if (lastRead?.path !== path) lastRead = { path, bytes: readFileSync(path) };
+    const all = lastRead.bytes;
+    if (!range) return all;
+    const [at, length] = range;
+    if (at + length > all.length) return Buffer.from('(log file shorter than the record says)\n');
+    return all.subarray(at, at + length);
   } catch {
     return Buffer.from('(log file missing)\n');
   }

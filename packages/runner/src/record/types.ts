@@ -1,4 +1,5 @@
 import type { ErrorInfo, HostCounts } from '../engine/events.js';
+import type { PlannedStep } from '../plan/types.js';
 import type { Transport } from '../transport.js';
 
 export const RECORD_VERSION = 1;
@@ -15,8 +16,33 @@ export type StepState =
   | 'detached'
   | 'succeeded'
   | 'failed'
+  /** Every batch ran; some hosts failed within the step's failure budget. */
+  | 'partial'
   | 'may-have-started'
   | 'error';
+
+/** One batch of a rolling step: its own JOB job. */
+export interface BatchRecord {
+  /** 1-based; a resumed run numbers its batches after the recorded ones. */
+  index: number;
+  /** Host keys: `CLOUD:IP`, or `id:N` for a host named by id. */
+  hosts: string[];
+  state:
+    | 'pending'
+    | 'submitting'
+    | 'running'
+    | 'detached'
+    | 'succeeded'
+    | 'failed'
+    | 'may-have-started'
+    | 'error';
+  jobInstanceId?: number;
+  jobInstanceName?: string;
+  submittedAt?: string;
+  finishedAt?: string;
+  counts?: HostCounts;
+  status?: number;
+}
 
 export interface HostRecord {
   ip: string;
@@ -27,8 +53,17 @@ export interface HostRecord {
   tag: string;
   /** Log file, relative to the run directory (`invalid-<n>.log` for a host whose identity was unusable). */
   log: string;
+  /**
+   * `[offset, length]` in bytes when `log` is a file the step's hosts share (a step of more than
+   * `SHARED_LOG_HOSTS` hosts: 50,000 files would cost more than the step); absent: the whole file.
+   */
+  logRange?: [number, number];
   /** Why JOB's identity of this host (ip, cloud id) was unusable; `ip` is then only for showing. */
   invalid?: string;
+  /** JOB's host id, when it gave one. */
+  hostId?: number;
+  /** The batch of a rolling step that ran it. */
+  batch?: number;
 }
 
 export interface StepRecord {
@@ -61,6 +96,12 @@ export interface StepRecord {
   error?: ErrorInfo;
   /** Why it was skipped, or what a person should check for a job that may have started. */
   note?: string;
+  /** Every batch started so far (a rolling step); `jobInstanceId` above is the latest batch's job. */
+  batches?: BatchRecord[];
+  rolling?: PlannedStep['rolling'];
+  /** The step did not succeed and `on_failure: ignore` kept that from failing the run. */
+  ignored?: boolean;
+  startedAt?: string;
   /** The id of the step's version in the run folder (`steps/<id>.json`): what a resume compares with. */
   snapshot?: string;
 }

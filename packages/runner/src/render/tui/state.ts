@@ -45,6 +45,12 @@ export interface StepView {
   skipReason?: string;
   /** JOB's quota refused the submit: the step waits this long before submitting again. */
   waiting?: { code: number | string; message: string; waitMs: number };
+  /** A rolling step: the batch shown (1-based) of how many, and its failure budget used. */
+  batch?: { index: number; of: number; failed: number; maxFail: number; pauseMs?: number };
+  /** Every batch ran and some hosts failed within the budget. */
+  partial?: boolean;
+  /** The step failed and `on_failure: ignore` keeps that from failing the run. */
+  ignored?: boolean;
 }
 
 export interface RunInfo {

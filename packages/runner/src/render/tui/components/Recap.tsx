@@ -8,8 +8,10 @@ function resultText(s: StepView, terminated: boolean): string {
   switch (s.phase) {
     case 'succeeded':
       return c ? `ok on ${formatCount(c.total)}/${formatCount(c.total)} hosts` : 'ok';
-    case 'failed':
-      return c ? `failed on ${formatCount(c.total - c.succeeded)}/${formatCount(c.total)} hosts` : 'failed';
+    case 'failed': {
+      const how = `${s.partial ? ' (partial, within its failure budget)' : ''}${s.ignored ? ' (ignored)' : ''}`;
+      return `${c ? `failed on ${formatCount(c.total - c.succeeded)}/${formatCount(c.total)} hosts` : 'failed'}${how}`;
+    }
     case 'error':
       return s.error?.mayHaveStarted ? 'may have started (check JOB)' : `error ${s.error?.code ?? ''}`.trim();
     case 'skipped':
