@@ -276,7 +276,7 @@ async function resumeRun(
         confirm: async () => false,
         endpoint: { url: emu.url, local: false, transport },
         yes: true,
-        directives: resumeDirectives(previous, true),
+        directives: resumeDirectives(previous, true, plan),
         resumedFrom: name,
         pollInitialMs: 5,
         pollMaxMs: 20,
