@@ -217,6 +217,11 @@ async function faultRun(i: number, counts: Counts): Promise<string[]> {
   if (text.includes(APP_SECRET)) counts.secrets++;
   const jobs = await emu.jobs();
   const rec = recordOf(root, name);
+  for (const s of rec?.steps ?? [])
+    if (s.batches) {
+      tick(covered, 'rolling steps');
+      tick(covered, 'batches', s.batches.length);
+    }
   const base = checkRun({ events, exitCode, root, runId: name, runbook: name, jobs });
   const v = runChecks(base, rec, jobs, name, injected, events, at);
   if (rec) v.push(...pathChecks({ dir, root, before, runId: name, rec, own: [`${name}.yaml`] }));
