@@ -131,7 +131,7 @@ describe('fix and continue: --resume of a changed runbook', () => {
     expect(jobsOf(esb.emu, 'rf', 'fix')[1]!.script.content).toContain(CANARY);
     expect(await allText(join(dir, '.runbook'))).not.toContain(CANARY);
     expect(first.stdout + first.stderr + res.stdout + res.stderr).not.toContain(CANARY);
-  });
+  }, 120_000);
 
   it('a change to a succeeded step, or to a var it read, is refused with the command that works; nothing is sent', async () => {
     const { esb, env, dir, record } = await failedRun();
@@ -171,7 +171,7 @@ hint: restore what a succeeded step was and resume, or start a new run from step
       { cwd: dir, env },
     );
     expect(again.code).toBe(0);
-  });
+  }, 120_000);
 
   it('steps added after the failed one are taken; a failed step removed is kept in the record, skipped; a new step before a succeeded one is refused', async () => {
     const { esb, env, dir, record } = await failedRun();
@@ -206,7 +206,7 @@ hint: restore what a succeeded step was and resume, or start a new run from step
     expect(
       done.resumes[0].changes.map((c: { step: string; fields: string[] }) => `${c.step}:${c.fields}`),
     ).toEqual(['extra:new', 'fix:removed']);
-  });
+  }, 120_000);
 
   it('without --yes: asks on the terminal; no leaves the record as it was (exit 4); without a terminal nothing is sent', async () => {
     const { esb, env, dir, record } = await failedRun();
@@ -240,7 +240,7 @@ hint: restore what a succeeded step was and resume, or start a new run from step
     expect(accepted.code).toBe(0);
     expect(jobsOf(esb.emu, 'rf', 'fix')).toHaveLength(2);
     expect((await onlyRecord(dir)).resumes).toHaveLength(1);
-  });
+  }, 120_000);
 
   it('JOB refusing what the runbook asks (an account it does not know) says to fix the runbook, then resume', async () => {
     const esb = await startEsb({ businesses: { '1': { accounts: ['root'] } } });
@@ -261,5 +261,5 @@ hint: restore what a succeeded step was and resume, or start a new run from step
     );
     expect(fixed.code).toBe(0);
     expect(esb.emu.jobs()).toHaveLength(3);
-  });
+  }, 120_000);
 });

@@ -33,18 +33,20 @@ export function resumeCommandOf(file: string, runId: string, values: EndpointFla
 }
 
 /**
- * A new run of the runbook from one step on, with the vars the resume would have used and the same
- * endpoint flags: what works when a resume is refused.
+ * A new run of the runbook from one step on, with the vars and the `--limit` the resume would have
+ * used and the same endpoint flags: what works when a resume is refused.
  */
 export function fromStepCommandOf(
   file: string,
   step: string | undefined,
   vars: Record<string, string | number | boolean>,
   values: EndpointFlags,
+  limit?: string[],
 ): string {
   const parts = ['runbook', 'apply', shellWord(file)];
   if (step !== undefined) parts.push('--from-step', shellWord(step));
   for (const [k, v] of Object.entries(vars)) parts.push('--var', shellWord(`${k}=${String(v)}`));
+  if (limit?.length) parts.push('--limit', shellWord(limit.join(',')));
   return [...parts, ...endpointParts(values)].join(' ');
 }
 

@@ -38,7 +38,7 @@ export function checkResumable(options: {
   const from =
     review.fromStep ??
     plan.steps.find((s) => previous.steps.find((r) => r.name === s.name)?.state !== 'succeeded')?.name;
-  const command = fromStepCommandOf(options.file, from, plan.vars, flags);
+  const command = fromStepCommandOf(options.file, from, plan.vars, flags, plan.limit ?? previous.limit);
   const inFlightOnly =
     review.fromStep === undefined && review.refusals.every((r) => /may still be running/.test(r));
   throw new RunnerError(

@@ -96,7 +96,8 @@ export function hostileHostChecks(
   const v = found.filter((x) => !hostile.has(HOST_MISMATCH.exec(x)?.[1] ?? ''));
   const byStep = jobsByStep(jobs, runbook);
   for (const s of rec.steps) {
-    if (!hostile.has(s.name)) continue;
+    // A rolling step's hosts are checked against each host's newest job by checkRun.
+    if (!hostile.has(s.name) || (s as { batches?: unknown[] }).batches) continue;
     const job = (byStep.get(s.name) ?? []).find((j) => j.jobInstanceId === s.jobInstanceId);
     if (!job) continue;
     const inJob = new Map(job.hosts.map((h) => [`${h.bk_cloud_id}:${h.ip}`, h]));
@@ -163,6 +164,12 @@ export function pathChecks(f: PathFacts): string[] {
     }
   };
   if (existsSync(runDir)) walk(runDir);
+  // The step versions (`steps/<id>.json`) are named by content: each one the record names exists.
+  for (const s of f.rec.steps) {
+    const id = (s as { snapshot?: string }).snapshot;
+    if (id !== undefined && !existsSync(join(runDir, 'steps', `${id}.json`)))
+      v.push(`step ${s.name}: its version steps/${id}.json is not in the run folder`);
+  }
   for (const s of f.rec.steps)
     for (const h of s.hosts ?? [])
       if (h.invalid ? !/^logs\/s\d\/invalid-\d+\.log$/.test(h.log) : !isHostIp(h.ip))

@@ -7,7 +7,7 @@
 import type { FaultKind, FaultRule } from '@runbook/emulator';
 import type { QuotaWait } from '../../src/engine/quota.js';
 import type { Transport } from '../../src/transport.js';
-import type { Rng } from './campaign.js';
+import { createRng, type Rng } from './campaign.js';
 
 export const APP = 'rel-app';
 export const APP_SECRET = 'rel-app-secret-CANARY-5d1';
@@ -60,15 +60,31 @@ export function drawScope(rng: Rng): string {
   return `scope: { type: biz_set, id: ${rng.pick([5, 8000000, 9991001])} }`;
 }
 
-/** A multi-step runbook of 2–4 steps on 1–5 hosts each; the name makes its jobs findable in the emulator. */
-export function faultRunbook(name: string, rng: Rng): string {
+/**
+ * A multi-step runbook of 2–4 steps on 1–5 hosts each; the name makes its jobs findable in the
+ * emulator. About a third of the steps roll (`rolling:`, drawn by `rollingOf` from a generator of
+ * their own, so the other draws keep their values).
+ */
+export function faultRunbook(name: string, rng: Rng, rolling: Rng = createRng(0)): string {
   const steps = rng.int(2, 4);
   let text = `version: 1\nname: ${name}\n${drawScope(rng)}\ndefaults:\n  account: root\n  timeout: 60\n  on_failure: ${rng.pick(['abort', 'continue'])}\nsteps:\n`;
   for (let s = 1; s <= steps; s++) {
     const hosts = Array.from({ length: rng.int(1, 5) }, (_, h) => `"10.${s}.${rng.int(0, 9)}.${h + 1}"`);
-    text += `  - name: s${s}\n    hosts: [${hosts.join(', ')}]\n    params: "--n ${s}"\n    script: |\n      echo step ${s} "$@"\n`;
+    text += `  - name: s${s}\n    hosts: [${hosts.join(', ')}]\n    params: "--n ${s}"\n${rollingOf(rolling)}    script: |\n      echo step ${s} "$@"\n`;
   }
   return text;
+}
+
+/**
+ * A step's `rolling:` block, or '' (two steps in three): batches by count, percent, `+N` and `*N`,
+ * a failure budget by count or percent, sometimes `on_failure: ignore`.
+ */
+export function rollingOf(rng: Rng): string {
+  if (!rng.chance(1 / 3)) return '';
+  const batch = rng.pick(['1', '2', '1 2', '50%', '1 +1', '1 *2', '1 34%']);
+  const maxFail = rng.pick(['0', '1', '2', '"50%"']);
+  const ignore = rng.chance(0.15) ? '    on_failure: ignore\n' : '';
+  return `    rolling: { batch: "${batch}", max_fail: ${maxFail} }\n${ignore}`;
 }
 
 /** The quota wait of in-process runs: short, so a quota that stays full ends a run in milliseconds. */

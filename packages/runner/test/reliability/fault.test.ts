@@ -147,7 +147,7 @@ async function faultRun(i: number, counts: Counts): Promise<string[]> {
   const transport = drawTransport(createRng(caseSeed('fault-transport', i)));
   const name = `fc-${SEED}-${i}`;
   const file = join(dir, `${name}.yaml`);
-  await writeFile(file, faultRunbook(name, rng));
+  await writeFile(file, faultRunbook(name, rng, createRng(caseSeed('fault-rolling', i))));
   // Callbacks (a listener, callback faults, forgers) from a generator of their own: the other draws stay.
   const callback = await drawCallbackCase(createRng(caseSeed('fault-callback', i)));
   const rules = [...faultRules(rng, transport), ...(callback?.rules ?? [])];
@@ -217,6 +217,11 @@ async function faultRun(i: number, counts: Counts): Promise<string[]> {
   if (text.includes(APP_SECRET)) counts.secrets++;
   const jobs = await emu.jobs();
   const rec = recordOf(root, name);
+  for (const s of rec?.steps ?? [])
+    if (s.batches) {
+      tick(covered, 'rolling steps');
+      tick(covered, 'batches', s.batches.length);
+    }
   const base = checkRun({ events, exitCode, root, runId: name, runbook: name, jobs });
   const v = runChecks(base, rec, jobs, name, injected, events, at);
   if (rec) v.push(...pathChecks({ dir, root, before, runId: name, rec, own: [`${name}.yaml`] }));
@@ -276,7 +281,7 @@ async function resumeRun(
         confirm: async () => false,
         endpoint: { url: emu.url, local: false, transport },
         yes: true,
-        directives: resumeDirectives(previous, true),
+        directives: resumeDirectives(previous, true, plan),
         resumedFrom: name,
         pollInitialMs: 5,
         pollMaxMs: 20,
@@ -302,7 +307,11 @@ async function resumeRun(
   v.push(...resumeAsks(was, events, exitCode));
   const after = jobsByStep(jobs, name);
   for (const s of was.steps) {
+    // A rolling step's resume sends the batches not run yet and its failed hosts: checkBatches
+    // (in checkRun) holds it to never sending a host again after it succeeded.
+    const rolling = (s as { batches?: unknown[] }).batches !== undefined;
     if (
+      !rolling &&
       s.state !== 'failed' &&
       (after.get(s.name) ?? []).length !== (before.get(s.name) ?? []).length &&
       (before.get(s.name) ?? []).length > 0
@@ -332,7 +341,7 @@ async function cliRun(i: number, counts: Counts): Promise<string[]> {
   const transport: Transport = i % 3 === 1 ? 'v3' : 'v2';
   const name = `fcli-${SEED}-${i}`;
   const file = join(dir, `${name}.yaml`);
-  await writeFile(file, faultRunbook(name, rng));
+  await writeFile(file, faultRunbook(name, rng, createRng(caseSeed('fault-rolling', i))));
   // Submits and reads fail at most twice each, so the default retry delays keep a run short.
   const rules: FaultRule[] = faultRules(rng, transport).map((r) => ({
     ...r,

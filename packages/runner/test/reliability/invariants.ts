@@ -4,6 +4,7 @@ import type { EmulatedJobView } from '@runbook/emulator';
 import type { RunEvent } from '../../src/engine/events.js';
 import type { RunRecord } from '../../src/record/types.js';
 import { recordProblem } from '../../src/record/validate.js';
+import { checkBatches } from './batch-invariants.js';
 
 /** Reads `<root>/<runId>/record.json` from disk, as `--resume` would. */
 export function readRecordFile(root: string, runId: string): RunRecord {
@@ -28,6 +29,7 @@ const STEP_STATES = new Set([
   'partial',
   'may-have-started',
   'error',
+  'partial',
 ]);
 const JOB_FINAL_OK = 3;
 const jobOk = (job: EmulatedJobView) => job.status === JOB_FINAL_OK && job.hosts.every((h) => h.status === 9);
@@ -66,7 +68,10 @@ export interface RunFacts {
 export function checkRun(f: RunFacts): string[] {
   const v: string[] = [];
   const byStep = jobsByStep(f.jobs, f.runbook);
+  // Rolling steps (batches in the record) have a job per batch: `checkBatches` checks them batch by batch.
+  const batched = batchedSteps(f.root, f.runId);
   for (const [step, js] of byStep) {
+    if (batched.has(step)) continue;
     // `--resume` runs a failed step again on purpose; any other second job is a step run twice by accident.
     const earlier = js.slice(0, -1);
     const accidental = f.rerunFailed ? earlier.filter((j) => jobOk(j)) : earlier;
@@ -95,14 +100,20 @@ export function checkRun(f: RunFacts): string[] {
   if (mode !== 0o600) v.push(`record.json mode ${mode.toString(8)}`);
 
   const errors = f.events.filter((e) => e.type === 'step.error');
-  const finishedBad = f.events.filter((e) => e.type === 'step.finished' && !e.ok);
+  // A step whose failure `on_failure: ignore` ignores does not make the run fail.
+  const finishedBad = f.events.filter((e) => e.type === 'step.finished' && !e.ok && !e.ignored);
   if (f.exitCode === 0 && (errors.length > 0 || finishedBad.length > 0))
     v.push('exit 0 after a step error or failure');
   if (f.exitCode === 1 && finishedBad.length === 0) v.push('exit 1 without a failed step');
   if (f.exitCode === 3 && errors.length === 0) v.push('exit 3 without a step error');
 
+  v.push(...checkBatches(rec.steps, f.jobs, f.runbook));
   for (const s of rec.steps) {
     if (!STEP_STATES.has(s.state)) v.push(`step ${s.name}: unknown state ${s.state}`);
+    if ((s as { batches?: unknown[] }).batches) {
+      v.push(...checkBatchedHosts(s, byStep.get(s.name) ?? [], f.root, f.runId));
+      continue;
+    }
     const js = byStep.get(s.name) ?? [];
     // The job the record speaks of, else the newest.
     const job = js.find((j) => j.jobInstanceId === s.jobInstanceId) ?? js.at(-1);
@@ -164,5 +175,46 @@ export function checkRun(f: RunFacts): string[] {
         `step ${e.step}: JOB started a job, the runner reported ${e.error.code} without "may have started"`,
       );
   }
+  return v;
+}
+
+/** Names of the steps the saved record holds batches for (none when it cannot be read). */
+function batchedSteps(root: string, runId: string): Set<string> {
+  try {
+    return new Set(
+      readRecordFile(root, runId)
+        .steps.filter((s) => (s as { batches?: unknown[] }).batches)
+        .map((s) => s.name),
+    );
+  } catch {
+    return new Set();
+  }
+}
+
+/**
+ * A rolling step's hosts against the emulator: each recorded host has the status of the newest job
+ * that ran it, with its log saved; a succeeded step has every host ok in JOB.
+ */
+function checkBatchedHosts(
+  s: RunRecord['steps'][number],
+  js: EmulatedJobView[],
+  root: string,
+  runId: string,
+): string[] {
+  const v: string[] = [];
+  const latest = new Map<string, number>();
+  for (const j of [...js].sort((a, b) => a.jobInstanceId - b.jobInstanceId))
+    for (const h of j.hosts) latest.set(`${h.bk_cloud_id}:${h.ip}`, h.status);
+  for (const h of s.hosts ?? []) {
+    // A host JOB named unusably is recorded by a printable form, never by its name: not comparable.
+    if (h.invalid) continue;
+    const status = latest.get(`${h.cloud}:${h.ip}`);
+    if (status === undefined) v.push(`step ${s.name}: host ${h.ip} recorded, but no job of the step ran it`);
+    else if (status !== h.status && s.state !== 'detached' && s.state !== 'running')
+      v.push(`step ${s.name}: host ${h.ip} recorded ${h.status}, its newest job in JOB ${status}`);
+    else if (!existsSync(join(root, runId, h.log))) v.push(`step ${s.name}: log ${h.log} not saved`);
+  }
+  if (s.state === 'succeeded' && [...latest.values()].some((st) => st !== 9))
+    v.push(`step ${s.name} recorded succeeded, but a host's newest job in JOB did not succeed`);
   return v;
 }

@@ -7,7 +7,19 @@ import { type Emulator, startEmulator } from '@runbook/emulator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunEvent } from '../../src/engine/events.js';
 import { type CliResult, exited, runCli, spawnCli, waitFor } from '../helpers.js';
-import { caseSeed, cases, createRng, report, SEED, STACK, size, tally, Violations } from './campaign.js';
+import {
+  caseSeed,
+  cases,
+  createRng,
+  type Rng,
+  report,
+  SEED,
+  STACK,
+  size,
+  tally,
+  Violations,
+} from './campaign.js';
+import { rollingOf } from './fault-draw.js';
 import { jobsByStep } from './invariants.js';
 
 // A state folder that is not a folder, read-only or full from the start, or that fills up or turns
@@ -84,10 +96,11 @@ const env = () => ({
   BK_USERNAME: 'tester',
 });
 
-function runbook(name: string, steps: number): string {
+/** 2–4 steps on two hosts; about a third of them roll (`rollingOf`, from a generator of their own). */
+function runbook(name: string, steps: number, rolling: Rng = createRng(0)): string {
   let t = `version: 1\nname: ${name}\nbiz: 1\ndefaults:\n  account: root\n  timeout: 60\n  on_failure: continue\nsteps:\n`;
   for (let s = 1; s <= steps; s++)
-    t += `  - name: s${s}\n    hosts: ["10.7.${s}.1", "10.7.${s}.2"]\n    script: echo ${s}\n`;
+    t += `  - name: s${s}\n    hosts: ["10.7.${s}.1", "10.7.${s}.2"]\n${rollingOf(rolling)}    script: echo ${s}\n`;
   return t;
 }
 
@@ -189,8 +202,10 @@ async function checkMidRun(c: Case, res: CliResult): Promise<string[]> {
   const recorded = new Set<number>();
   try {
     for (const line of (await readFile(c.out, 'utf8')).split('\n').filter(Boolean)) {
-      for (const s of JSON.parse(line).steps ?? [])
+      for (const s of JSON.parse(line).steps ?? []) {
         if (s.jobInstanceId !== undefined) recorded.add(s.jobInstanceId);
+        for (const b of s.batches ?? []) if (b.jobInstanceId !== undefined) recorded.add(b.jobInstanceId);
+      }
     }
     if (!(await readFile(`${c.out}.code`, 'utf8')).includes('runs exit 0'))
       v.push('runbook runs failed after the run');
@@ -226,13 +241,17 @@ describe('local state: a state folder that is not a folder, read-only or full, f
           out: join(dir, `runs-${i}.json`),
           k: rng.int(1, 8),
         };
-        await writeFile(c.file, runbook(name, rng.int(2, 4)));
+        await writeFile(c.file, runbook(name, rng.int(2, 4), createRng(caseSeed('local-state-rolling', i))));
         const v: string[] = [];
         try {
           const { res, before } = await runCase(c, counts);
           if (STACK.test(res.stderr)) v.push(`stack trace: ${res.stderr.slice(0, 400)}`);
-          for (const [step, js] of jobsByStep(emu.jobs(), name))
-            if (js.length > 1) v.push(`step ${step} was submitted ${js.length} times`);
+          // No host of a step in two jobs: a rolling step has a job per batch, each batch's hosts once.
+          for (const [step, js] of jobsByStep(emu.jobs(), name)) {
+            const hosts = js.flatMap((j) => j.hosts.map((h) => `${h.bk_cloud_id}:${h.ip}`));
+            if (new Set(hosts).size !== hosts.length)
+              v.push(`step ${step} was submitted twice on a host (${js.length} jobs)`);
+          }
           const midRun = c.mode === 'fills-up' || c.mode === 'turns-read-only';
           v.push(
             ...(midRun ? await checkMidRun(c, res) : checkBeforeSubmit(res, emu.jobs().length - before)),
