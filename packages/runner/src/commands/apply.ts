@@ -8,6 +8,7 @@ import { type StepDirective, startRun } from '../engine/execute.js';
 import { EXIT } from '../exit.js';
 import { openRecorder, unsavedReport } from '../record/durable.js';
 import { localError } from '../record/local.js';
+import { jobWebUrlOf, operatorOf } from '../record/operator.js';
 import { newRecord } from '../record/recorder.js';
 import { applyLockPath, endpointKey, runLockPath, takeLock } from '../record/run-locks.js';
 import { checkRunId, newRunId, readRecord, runsDir } from '../record/store.js';
@@ -202,7 +203,20 @@ hint: review it with runbook plan ${file}, then run again with --yes
       local: endpoint.info.local,
       transport: endpoint.info.transport,
     };
-    if (previous) record.resumedAt = [...(previous.resumedAt ?? []), new Date().toISOString()];
+    // Masked like everything the record keeps: a user name that is also a secret stays hidden.
+    const operator = maybe(operatorOf(env), mask);
+    const jobWebUrl = maybe(jobWebUrlOf(env), mask);
+    if (jobWebUrl !== undefined) record.jobWebUrl = jobWebUrl;
+    if (previous) {
+      const at = new Date().toISOString();
+      record.resumedAt = [...(previous.resumedAt ?? []), at];
+      // Who resumed, for the report; the changes the resume accepted are added by its checks.
+      record.resumes = [
+        ...(previous.resumes ?? []),
+        { at, ...(operator ? { operator } : {}), runbookHash: plan.contentHash, changes: [] },
+      ];
+      delete record.finishedAt;
+    } else if (operator !== undefined) record.operator = operator;
     // A state folder that cannot take the record stops the run here, before anything is sent (exit 5).
     const recorder = openRecorder(root, record);
     const guard = createRecordGuard(recorder);
@@ -279,6 +293,9 @@ function stoppedBeforeStart(life: Lifecycle, stderr: (text: string) => void): nu
   stderr(`runbook: ${life.interruptedBy()} before the run started; nothing was sent\n`);
   return EXIT.interrupted;
 }
+
+const maybe = (text: string | undefined, mask: (t: string) => string) =>
+  text === undefined ? undefined : mask(text);
 
 /** `--quota-wait`: 0 (do not wait), or a duration up to 1 h; undefined: the engine's default (10 min). */
 function quotaWaitOf(text: string | undefined): number | undefined {

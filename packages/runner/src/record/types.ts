@@ -55,6 +55,8 @@ export interface StepRecord {
   /** Last JOB status seen for the job. */
   status?: number;
   counts?: HostCounts;
+  /** When the step's latest attempt began (its first submit, quota waits included). */
+  startedAt?: string;
   submittedAt?: string;
   finishedAt?: string;
   hosts?: HostRecord[];
@@ -73,6 +75,14 @@ export interface RunRecord {
   reason?: string;
   createdAt: string;
   updatedAt: string;
+  /** When the run last ended (absent while it runs, and in records older than it). */
+  finishedAt?: string;
+  /** Who started the run: `BK_USERNAME`, else the local user (absent in records older than it). */
+  operator?: string;
+  /** `BK_JOB_WEB_URL` when the run started: the base of links to JOB's pages for its jobs. */
+  jobWebUrl?: string;
+  /** The JOB resource scope of the run (absent in older records: `biz` alone then, its type implied). */
+  scope?: { type: 'biz' | 'biz_set'; id: number };
   /** The runbook as the run saw it; `path` is absolute so `--resume` works from any folder. */
   runbook: {
     path: string;
@@ -90,5 +100,12 @@ export interface RunRecord {
   pid?: number;
   /** When the run was resumed, oldest first. */
   resumedAt?: string[];
+  /** One entry per resume, oldest first: when, by whom, and what changed in the runbook. */
+  resumes?: Array<{
+    at: string;
+    operator?: string;
+    runbookHash: string;
+    changes: Array<{ step: string; fields: string[]; detail: string[] }>;
+  }>;
   steps: StepRecord[];
 }

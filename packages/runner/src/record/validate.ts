@@ -133,6 +133,7 @@ const step = shape({
   'jobInstanceName?': str,
   'status?': int,
   'counts?': counts,
+  'startedAt?': time,
   'submittedAt?': time,
   'finishedAt?': time,
   'hosts?': list(host),
@@ -148,6 +149,10 @@ const record = shape({
   'reason?': str,
   createdAt: time,
   updatedAt: time,
+  'finishedAt?': time,
+  'operator?': str,
+  'jobWebUrl?': str,
+  'scope?': shape({ type: oneOf(['biz', 'biz_set']), id: int }),
   runbook: shape({
     path: str,
     name: str,
@@ -161,6 +166,14 @@ const record = shape({
   biz: int,
   'pid?': int,
   'resumedAt?': list(time),
+  'resumes?': list(
+    shape({
+      at: time,
+      'operator?': str,
+      runbookHash: str,
+      changes: list(shape({ step: str, fields: list(str), detail: list(str) })),
+    }),
+  ),
   steps: list(step),
 });
 
