@@ -20,7 +20,7 @@ export function timelineSvg(t: Timeline): string {
   const out: string[] = [
     `<svg class="timeline" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${WIDTH} ${height}" role="img" aria-label="timeline of the run's steps and batches">`,
   ];
-  for (const tick of ticks(t.span)) {
+  for (const tick of ticks(t.start, t.span)) {
     const px = x(tick).toFixed(1);
     out.push(
       `<line class="grid" x1="${px}" y1="${AXIS - 6}" x2="${px}" y2="${height}"/>`,
@@ -71,13 +71,13 @@ function barSvg(b: Bar, x: (ms: number) => number, y: number): string {
   return `<rect ${attrs.join(' ')}><title>${esc(title)}</title></rect>`;
 }
 
-/** Round tick positions (1 s, 5 s, … 1 d apart), five to ten across the span, from 0. */
-function ticks(span: number): number[] {
-  const steps = [
-    1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 14400, 21600, 43200, 86400,
-  ].map((s) => s * 1000);
+/** Ticks at round clock times (every 1 s, 5 s, … 1 d), five to ten across the span, as offsets from the start. */
+function ticks(start: number, span: number): number[] {
+  const steps = [1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 14400, 21600, 43200, 86400].map(
+    (s) => s * 1000,
+  );
   const every = steps.find((s) => span / s <= 8) ?? Math.ceil(span / 8 / 86_400_000) * 86_400_000;
   const out: number[] = [];
-  for (let t = 0; t <= span && out.length < 12; t += every) out.push(t);
+  for (let t = Math.ceil(start / every) * every - start; t <= span && out.length < 12; t += every) out.push(t);
   return out;
 }
