@@ -1,0 +1,101 @@
+/**
+ * Hosts whose output is identical, shown once under their hosts folded into ranges (`clush -b`,
+ * `dshbak -c`): failures first, then the biggest groups. JOB starts every host's log with its own
+ * `[time][PID:n] job_start` line, which differs on every host: it is left out when comparing and
+ * when showing gathered output (`runbook logs` keeps it).
+ */
+
+import { foldHostEntries, type HostEntry } from './host-ranges.js';
+import { hostStatusWords } from './status-words.js';
+
+export interface GatherHost {
+  ip: string;
+  cloud: number;
+  status: number;
+  exitCode: number | null;
+  log: string;
+  /** Set when JOB named the host unusably: `ip` is then shown as it is, never folded. */
+  invalid?: string;
+}
+
+export interface GatheredGroup {
+  /** The group's hosts folded into ranges: `10.0.1.[1-8,10]`. */
+  hosts: string;
+  count: number;
+  /** The hosts failed (neither succeeded nor still waiting or running). */
+  failed: boolean;
+  /** The hosts' status in words: `ok`, `failed, exit 3`, `agent error`. */
+  statusText: string;
+  /** The shared output, line by line, without JOB's `job_start` line (text as JOB gave it). */
+  lines: string[];
+}
+
+export interface GatherOptions {
+  /** The most characters of a group's folded host list (see `FoldOptions.maxLength`). */
+  maxHostsLength?: number;
+}
+
+const OK = new Set([3, 9]);
+const GOING = new Set([5, 7]);
+const JOB_START = /^\[[^\]\n]*\]\[PID:[^\]\n]*\] job_start\r?(\n|$)/;
+
+/** The log without JOB's own leading `[time][PID:n] job_start` line(s). */
+export function stripJobStart(log: string): string {
+  let out = log;
+  for (let m = JOB_START.exec(out); m; m = JOB_START.exec(out)) out = out.slice(m[0].length);
+  return out;
+}
+
+/** A log as lines, without the empty line after a final newline. */
+export function splitLines(log: string): string[] {
+  if (log === '') return [];
+  const lines = log.split('\n');
+  if (lines[lines.length - 1] === '') lines.pop();
+  return lines;
+}
+
+/** Whether a host's status is a failure (not ok, not still waiting or running). */
+export function hostFailed(status: number): boolean {
+  return !OK.has(status) && !GOING.has(status);
+}
+
+/**
+ * Groups hosts whose status (in words) and output are identical. One pass over the hosts; a group
+ * holds its output once, however many hosts share it.
+ */
+export function gatherOutput(hosts: readonly GatherHost[], options: GatherOptions = {}): GatheredGroup[] {
+  interface Acc {
+    statusText: string;
+    failed: boolean;
+    output: string;
+    entries: HostEntry[];
+    first: number;
+  }
+  const groups = new Map<string, Acc>();
+  hosts.forEach((h, i) => {
+    const statusText = hostStatusWords(h.status, h.exitCode);
+    const output = stripJobStart(h.log);
+    const key = `${statusText}\u0000${output}`;
+    let g = groups.get(key);
+    if (!g) {
+      g = { statusText, failed: hostFailed(h.status), output, entries: [], first: i };
+      groups.set(key, g);
+    }
+    g.entries.push(h.invalid ? { raw: h.ip } : { cloud: h.cloud, ip: h.ip });
+  });
+  return [...groups.values()]
+    .sort(
+      (a, b) =>
+        Number(b.failed) - Number(a.failed) || b.entries.length - a.entries.length || a.first - b.first,
+    )
+    .map((g) => ({
+      hosts: foldHostEntries(
+        g.entries,
+        options.maxHostsLength === undefined ? {} : { maxLength: options.maxHostsLength },
+      ),
+      count: g.entries.length,
+      failed: g.failed,
+      statusText: g.statusText,
+      lines: splitLines(g.output),
+    }));
+}
