@@ -1,4 +1,5 @@
 import { impliedScopeType } from '@runbook/schema';
+import { jobWebUrl } from '../render/job-link.js';
 import { transportName } from '../transport.js';
 import { type BatchRow, batchRows } from './batches.js';
 import { hostList } from './host-list.js';
@@ -13,7 +14,6 @@ import {
   outputsSet,
 } from './step-hosts.js';
 import { buildTimeline, type Timeline } from './timeline-model.js';
-import { jobWebUrl } from './view-fallback.js';
 import { between, runWords, stepWords, type Tone } from './words.js';
 
 /** Everything a report shows, built from the record alone; md.ts and html.ts only lay it out. */

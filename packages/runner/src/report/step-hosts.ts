@@ -1,7 +1,7 @@
 import { hostSucceeded } from '../engine/counts.js';
-import { cutList, hostKey, hostList } from './host-list.js';
+import { gatherOutput } from '../render/gather.js';
+import { hostKey, hostList, MAX_HOST_LIST } from './host-list.js';
 import type { ReportHost, ReportStep } from './record-view.js';
-import { gatherOutput } from './view-fallback.js';
 
 /** Groups of failed hosts shown per step, and lines of output per group: the first ones only. */
 export const MAX_GROUPS = 10;
@@ -64,14 +64,16 @@ export function failedGroups(
       status: h.status,
       exitCode: h.exitCode,
       log: readLog(h.log),
+      ...(h.invalid ? { invalid: h.invalid } : {}),
     })),
+    { maxHostsLength: MAX_HOST_LIST },
   );
   const shown = gathered.slice(0, MAX_GROUPS).map((g) => {
     const lines = g.lines
       .slice(0, MAX_LINES)
       .map((l) => (l.length > MAX_LINE ? `${l.slice(0, MAX_LINE)}…` : l));
     return {
-      hosts: cutList(g.hosts, g.count),
+      hosts: g.hosts,
       count: g.count,
       status: g.statusText,
       lines,

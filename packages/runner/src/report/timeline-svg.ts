@@ -73,11 +73,12 @@ function barSvg(b: Bar, x: (ms: number) => number, y: number): string {
 
 /** Ticks at round clock times (every 1 s, 5 s, … 1 d), five to ten across the span, as offsets from the start. */
 function ticks(start: number, span: number): number[] {
-  const steps = [1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 14400, 21600, 43200, 86400].map(
-    (s) => s * 1000,
-  );
+  const steps = [
+    1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 14400, 21600, 43200, 86400,
+  ].map((s) => s * 1000);
   const every = steps.find((s) => span / s <= 8) ?? Math.ceil(span / 8 / 86_400_000) * 86_400_000;
   const out: number[] = [];
-  for (let t = Math.ceil(start / every) * every - start; t <= span && out.length < 12; t += every) out.push(t);
+  for (let t = Math.ceil(start / every) * every - start; t <= span && out.length < 12; t += every)
+    out.push(t);
   return out;
 }
