@@ -2,7 +2,7 @@ import { STYLE } from './html-style.js';
 import { esc, link, table, td } from './html-text.js';
 import type { JobRef, ReportModel, StepModel } from './model.js';
 import { timelineSvg } from './timeline-svg.js';
-import { durationText, plural, type Tone, timeText } from './words.js';
+import { durationText, hostsSentence, num, plural, type Tone, timeText } from './words.js';
 
 /**
  * The report as one self-contained HTML file: inline CSS and SVG, no script, nothing fetched, so it
@@ -96,9 +96,9 @@ function stepsTable(steps: StepModel[]): string {
       td(String(s.index), true),
       td(`<a href="#step-${s.index}">${esc(s.name)}</a>`),
       td(tone(s.tone, s.words)),
-      td(String(s.hosts.ok), true),
-      td(String(s.hosts.failed), true),
-      td(String(s.hosts.notRun), true),
+      td(num(s.hosts.ok), true),
+      td(num(s.hosts.failed), true),
+      td(num(s.hosts.notRun), true),
       td(jobsHtml(s.jobs)),
       td(s.startedAt ? esc(timeText(s.startedAt)) : ''),
       td(esc(durationText(s.durationMs))),
@@ -108,9 +108,7 @@ function stepsTable(steps: StepModel[]): string {
 
 function stepSection(m: ReportModel, s: StepModel): string {
   const out = [`<h3 id="step-${s.index}">${s.index}. ${esc(s.name)}: ${tone(s.tone, s.words)}</h3>`];
-  const facts = [
-    `Hosts: ${s.hosts.total} in all, ${s.hosts.ok} ok, ${s.hosts.failed} failed, ${s.hosts.notRun} not run.`,
-  ];
+  const facts = [hostsSentence(s.hosts)];
   if (s.rolling) facts.push(`Rolling: ${esc(s.rolling)}.`);
   if (s.note) facts.push(`Note: ${esc(s.note)}`);
   if (s.error) facts.push(`Error: ${esc(s.error)}`);
@@ -121,10 +119,10 @@ function stepSection(m: ReportModel, s: StepModel): string {
         ['Batch', 'Hosts', 'Status', 'Ok', 'Failed', 'JOB job', 'Started', 'Duration'],
         s.batches.rows.map((b) => [
           td(esc(b.label)),
-          td(`${code(b.hosts)} (${b.hostCount})`),
+          td(`${code(b.hosts)} (${num(b.hostCount)})`),
           td(tone(b.tone, b.words)),
-          td(b.ok === undefined ? '' : String(b.ok), true),
-          td(b.failed === undefined ? '' : String(b.failed), true),
+          td(b.ok === undefined ? '' : num(b.ok), true),
+          td(b.failed === undefined ? '' : num(b.failed), true),
           td(jobsHtml(s.jobs.filter((j) => j.batch === b.label))),
           td(b.startedAt ? esc(timeText(b.startedAt)) : ''),
           td(esc(durationText(b.durationMs))),
@@ -154,7 +152,7 @@ function stepSection(m: ReportModel, s: StepModel): string {
         s.outputs.values.map((o) => [
           td(code(o.name)),
           td(code(o.value)),
-          td(`${code(o.hosts)} (${o.count})`),
+          td(`${code(o.hosts)} (${num(o.count)})`),
         ]),
       ),
     );

@@ -1,6 +1,6 @@
 import { mdBlock, mdCode, mdLink, mdTable, mdText } from './md-text.js';
 import type { JobRef, ReportModel, StepModel } from './model.js';
-import { durationText, plural, timeText } from './words.js';
+import { durationText, hostsSentence, num, plural, timeText } from './words.js';
 
 /** The report as Markdown, to paste into an incident document. */
 export function renderMarkdown(m: ReportModel): string {
@@ -57,9 +57,9 @@ function stepsTable(steps: StepModel[]): string {
       String(s.index),
       mdText(s.name),
       mdText(s.words),
-      String(s.hosts.ok),
-      String(s.hosts.failed),
-      String(s.hosts.notRun),
+      num(s.hosts.ok),
+      num(s.hosts.failed),
+      num(s.hosts.notRun),
       jobsText(s.jobs),
       s.startedAt ? timeText(s.startedAt) : '',
       durationText(s.durationMs),
@@ -77,9 +77,7 @@ function jobsText(jobs: JobRef[]): string {
 function stepSection(m: ReportModel, s: StepModel): string[] {
   const out = [`### ${s.index}. ${mdText(s.name)}: ${mdText(s.words)}`, ''];
   const facts: string[] = [];
-  facts.push(
-    `Hosts: ${s.hosts.total} in all, ${s.hosts.ok} ok, ${s.hosts.failed} failed, ${s.hosts.notRun} not run.`,
-  );
+  facts.push(hostsSentence(s.hosts));
   if (s.rolling) facts.push(`Rolling: ${mdText(s.rolling)}.`);
   if (s.note) facts.push(`Note: ${mdText(s.note)}`);
   if (s.error) facts.push(`Error: ${mdText(s.error)}`);
@@ -90,10 +88,10 @@ function stepSection(m: ReportModel, s: StepModel): string[] {
         ['Batch', 'Hosts', 'Status', 'Ok', 'Failed', 'JOB job', 'Started', 'Duration'],
         s.batches.rows.map((b) => [
           b.label,
-          `${mdCode(b.hosts)} (${b.hostCount})`,
+          `${mdCode(b.hosts)} (${num(b.hostCount)})`,
           mdText(b.words),
-          b.ok === undefined ? '' : String(b.ok),
-          b.failed === undefined ? '' : String(b.failed),
+          b.ok === undefined ? '' : num(b.ok),
+          b.failed === undefined ? '' : num(b.failed),
           jobsText(s.jobs.filter((j) => j.batch === b.label)),
           b.startedAt ? timeText(b.startedAt) : '',
           durationText(b.durationMs),
@@ -123,7 +121,11 @@ function stepSection(m: ReportModel, s: StepModel): string[] {
       '',
       mdTable(
         ['Output', 'Value', 'Hosts'],
-        s.outputs.values.map((o) => [mdCode(o.name), mdCode(o.value), `${mdCode(o.hosts)} (${o.count})`]),
+        s.outputs.values.map((o) => [
+          mdCode(o.name),
+          mdCode(o.value),
+          `${mdCode(o.hosts)} (${num(o.count)})`,
+        ]),
       ),
       '',
     );

@@ -76,5 +76,11 @@ export function batchWords(state: string): { words: string; tone: Tone } {
   return state === 'pending' ? { words: 'not started', tone: 'pending' } : stepWords(state);
 }
 
-export const plural = (n: number, one: string, many = `${one}s`) =>
-  `${n.toLocaleString('en-US')} ${n === 1 ? one : many}`;
+/** `50,000`: a count as people read it. */
+export const num = (n: number) => n.toLocaleString('en-US');
+
+export const plural = (n: number, one: string, many = `${one}s`) => `${num(n)} ${n === 1 ? one : many}`;
+
+/** `Hosts: 6 in all, 5 ok, 1 failed, 0 not run.` */
+export const hostsSentence = (h: { total: number; ok: number; failed: number; notRun: number }) =>
+  `Hosts: ${num(h.total)} in all, ${num(h.ok)} ok, ${num(h.failed)} failed, ${num(h.notRun)} not run.`;
