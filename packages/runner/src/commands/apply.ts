@@ -110,6 +110,8 @@ async function applyWithLocks(ctx: Context): Promise<number> {
     }),
   );
   const previous: RunRecord | undefined = values.resume ? readRecord(root, values.resume) : undefined;
+  // Entries of `resumes` before this resume: its checks add one when it takes a changed runbook.
+  const resumesBefore = previous?.resumes?.length ?? 0;
   const { plan, secretValues } = await preparePlan({
     file,
     runId,
@@ -210,11 +212,13 @@ hint: review it with runbook plan ${file}, then run again with --yes
     if (previous) {
       const at = new Date().toISOString();
       record.resumedAt = [...(previous.resumedAt ?? []), at];
-      // Who resumed, for the report; the changes the resume accepted are added by its checks.
-      record.resumes = [
-        ...(previous.resumes ?? []),
-        { at, ...(operator ? { operator } : {}), runbookHash: plan.contentHash, changes: [] },
-      ];
+      // One entry per resume, for the report: who and when, even when the runbook did not change.
+      if ((record.resumes?.length ?? 0) === resumesBefore) {
+        record.resumes = [
+          ...(record.resumes ?? []),
+          { at, ...(operator ? { operator } : {}), runbookHash: plan.contentHash, changes: [] },
+        ];
+      }
       delete record.finishedAt;
     } else if (operator !== undefined) record.operator = operator;
     // A state folder that cannot take the record stops the run here, before anything is sent (exit 5).

@@ -27,7 +27,7 @@ ${legend()}
 ${timelineSvg(m.timeline)}
 <h2>Steps</h2>
 ${stepsTable(m.steps)}
-${m.steps.map((s) => stepSection(m, s)).join('\n')}
+${m.steps.map(stepSection).join('\n')}
 <h2>Resumes</h2>
 ${m.resumes.length === 0 ? '<p>The run was never resumed.</p>' : resumes(m)}
 <h2>Reproduce</h2>
@@ -106,7 +106,7 @@ function stepsTable(steps: StepModel[]): string {
   );
 }
 
-function stepSection(m: ReportModel, s: StepModel): string {
+function stepSection(s: StepModel): string {
   const out = [`<h3 id="step-${s.index}">${s.index}. ${esc(s.name)}: ${tone(s.tone, s.words)}</h3>`];
   const facts = [hostsSentence(s.hosts)];
   if (s.rolling) facts.push(`Rolling: ${esc(s.rolling)}.`);
@@ -142,7 +142,7 @@ function stepSection(m: ReportModel, s: StepModel): string {
         `<p>… and ${plural(s.failed.left.hosts, 'more failed host')} with other output (${plural(s.failed.left.groups, 'group')}).</p>`,
       );
     }
-    out.push(`<p>All of it: ${code(`runbook logs ${m.runId} --step ${s.name}`)}</p>`);
+    out.push(`<p>All of it: ${code(s.logsCommand)}</p>`);
   }
   if (s.outputs.values.length > 0) {
     out.push(

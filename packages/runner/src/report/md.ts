@@ -6,7 +6,7 @@ import { durationText, hostsSentence, num, plural, timeText } from './words.js';
 export function renderMarkdown(m: ReportModel): string {
   const out: string[] = [`# Run ${mdText(m.runId)}: ${mdText(m.runbook.name)}`, '', summaryTable(m), ''];
   out.push('## Steps', '', stepsTable(m.steps), '');
-  for (const s of m.steps) out.push(...stepSection(m, s));
+  for (const s of m.steps) out.push(...stepSection(s));
   out.push('## Resumes', '');
   out.push(m.resumes.length === 0 ? 'The run was never resumed.' : resumesTable(m), '');
   out.push(
@@ -74,7 +74,7 @@ function jobsText(jobs: JobRef[]): string {
   return `${jobs.slice(0, 4).map(link).join(', ')}, … ${link(jobs[jobs.length - 1]!)} (${jobs.length} jobs)`;
 }
 
-function stepSection(m: ReportModel, s: StepModel): string[] {
+function stepSection(s: StepModel): string[] {
   const out = [`### ${s.index}. ${mdText(s.name)}: ${mdText(s.words)}`, ''];
   const facts: string[] = [];
   facts.push(hostsSentence(s.hosts));
@@ -113,7 +113,7 @@ function stepSection(m: ReportModel, s: StepModel): string[] {
         '',
       );
     }
-    out.push(`All of it: ${mdCode(`runbook logs ${m.runId} --step ${s.name}`)}`, '');
+    out.push(`All of it: ${mdCode(s.logsCommand)}`, '');
   }
   if (s.outputs.values.length > 0) {
     out.push(

@@ -4,7 +4,7 @@ import { transportName } from '../transport.js';
 import { type BatchRow, batchRows } from './batches.js';
 import { hostList } from './host-list.js';
 import type { ReportRecord, ReportStep } from './record-view.js';
-import { reproduceLines } from './reproduce.js';
+import { reproduceLines, shellWord } from './reproduce.js';
 import {
   type FailedGroup,
   failedGroups,
@@ -14,7 +14,7 @@ import {
   outputsSet,
 } from './step-hosts.js';
 import { buildTimeline, type Timeline } from './timeline-model.js';
-import { between, runWords, stepWords, type Tone } from './words.js';
+import { between, plural, runWords, stepWords, type Tone } from './words.js';
 
 /** Everything a report shows, built from the record alone; md.ts and html.ts only lay it out. */
 export interface ReportModel {
@@ -63,6 +63,8 @@ export interface StepModel {
   batches: { rows: BatchRow[]; total: number; left: number };
   failed: { groups: FailedGroup[]; left: { groups: number; hosts: number } };
   outputs: { values: OutputValue[]; left: number };
+  /** The command that prints all of the step's logs. */
+  logsCommand: string;
 }
 
 export interface ModelOptions {
@@ -78,7 +80,7 @@ export function buildModel(record: ReportRecord, options: ModelOptions): ReportM
   const link = (id: number) => (web ? jobWebUrl(web, scope, id) : undefined);
   const finishedAt = record.state === 'running' ? undefined : record.finishedAt;
   const run = runWords(record.state);
-  const steps = record.steps.map((s, i) => stepModel(s, i, link, options.readLog));
+  const steps = record.steps.map((s, i) => stepModel(record.runId, s, i, link, options.readLog));
   return {
     runId: record.runId,
     runbook: {
@@ -112,6 +114,7 @@ export function buildModel(record: ReportRecord, options: ModelOptions): ReportM
 }
 
 function stepModel(
+  runId: string,
   s: ReportStep,
   i: number,
   link: (id: number) => string | undefined,
@@ -142,11 +145,14 @@ function stepModel(
     hosts: hostTotals(s),
     jobs,
     ...(s.rolling
-      ? { rolling: `${s.rolling.expr}, at most ${s.rolling.maxFailText} failed (${s.rolling.maxFail} hosts)` }
+      ? {
+          rolling: `${s.rolling.expr}, at most ${s.rolling.maxFailText} failed (${plural(s.rolling.maxFail, 'host')})`,
+        }
       : {}),
     batches,
     failed: failedGroups(s, readLog),
     outputs: outputsSet(s),
+    logsCommand: `runbook logs ${runId} --step ${shellWord(s.name)}`,
   };
 }
 

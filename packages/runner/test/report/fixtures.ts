@@ -19,7 +19,13 @@ const counts = (hosts: Array<{ status: number }>): HostCounts => ({
   agentError: hosts.filter((h) => h.status === 1 || h.status === 310).length,
 });
 
-const host = (ip: string, step: string, status = 9, exitCode: number | null = 0, extra: Partial<ReportHost> = {}) => ({
+const host = (
+  ip: string,
+  step: string,
+  status = 9,
+  exitCode: number | null = 0,
+  extra: Partial<ReportHost> = {},
+) => ({
   ip,
   cloud: 0,
   status,
@@ -40,7 +46,8 @@ const request = (taskName: string, hosts: number): ReportStep['request'] => ({
   sensitive: false,
 });
 
-const ips = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => `10.0.1.${from + i}`);
+const ips = (from: number, to: number) =>
+  Array.from({ length: to - from + 1 }, (_, i) => `10.0.1.${from + i}`);
 const keys = (list: string[]) => list.map((ip) => `0:${ip}`);
 
 /** A rolling restart that failed in its second batch, was fixed and resumed, and ended with one host over. */
@@ -201,7 +208,9 @@ export function bigRun(n: number): { record: ReportRecord; readLog: (rel: string
   const list = Array.from({ length: n }, (_, i) => `10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}`);
   const fails = (i: number) => i % 37 === 5;
   const check = list.map((ip, i) => host(ip, 'check', 9, 0, { outputs: { kernel: `5.10.0-${i % 3}` } }));
-  const restart = list.map((ip, i) => (fails(i) ? host(ip, 'restart', 104, (i % 4) + 1) : host(ip, 'restart')));
+  const restart = list.map((ip, i) =>
+    fails(i) ? host(ip, 'restart', 104, (i % 4) + 1) : host(ip, 'restart'),
+  );
   const per = Math.ceil(n / 20);
   const batches: BatchView[] = Array.from({ length: 20 }, (_, b) => {
     const slice = restart.slice(b * per, (b + 1) * per);
