@@ -16,11 +16,12 @@ export function pickRun(root: string, arg: string): RunRecord {
   }
   if (listed.some((l) => l.runId === arg)) return readRecord(root, arg);
   const ids = listed.map((l) => l.runId);
-  if (ids.length === 0) throw new CliError(`no run "${arg}": no run is recorded in ${root}`, EXIT.usage);
+  const shown = arg.length > 80 ? `${arg.slice(0, 80)}…` : arg;
+  if (ids.length === 0) throw new CliError(`no run "${shown}": no run is recorded in ${root}`, EXIT.usage);
   const likely = suggestions(arg, ids);
   const recent = ids.slice(-5).reverse();
   throw new CliError(
-    `no run "${arg}" in ${root}${likely.length ? `; did you mean ${likely.join(' or ')}?` : ''}\n` +
+    `no run "${shown}" in ${root}${likely.length ? `; did you mean ${likely.join(' or ')}?` : ''}\n` +
       `recent runs: ${recent.join(', ')}${ids.length > recent.length ? ` (and ${ids.length - recent.length} older; runbook runs lists them all)` : ''}; or give last`,
     EXIT.usage,
   );

@@ -122,7 +122,7 @@ describe('secrets: canary bk_app_secret, bk_token and a runbook secret through e
   const counts = tally();
   afterAll(() => report('secrets', counts));
 
-  it('found in no byte of stdout, stderr or .runbook/ (success, failure, interrupt, --debug, every UI, plan, runs, logs, errors)', async () => {
+  it('found in no byte of stdout, stderr or .runbook/ (success, failure, interrupt, --debug, every UI, plan, runs, logs, report, errors)', async () => {
     const violations = new Violations('secrets');
     const outputs: Array<[string, CliResult]> = [];
     const run = async (what: string, args: string[], e: NodeJS.ProcessEnv, timeoutMs = 60_000) => {
@@ -209,7 +209,13 @@ describe('secrets: canary bk_app_secret, bk_token and a runbook secret through e
       .slice(0, 6)) {
       const id = (JSON.parse(line) as { runId: string }).runId;
       await run(`logs ${id}`, ['logs', id], env(emu));
+      // The report gathers the failed hosts' output from the same logs, and the record's texts.
+      await run(`report ${id}`, ['report', id], env(emu));
     }
+    await run('report --format html', ['report', 'last', '--format', 'html'], env(emu));
+    const reportFile = join('.runbook', 'report.html');
+    const written = await run('report -o', ['report', 'last', '-o', reportFile], env(emu));
+    if (written.code !== 0) violations.add(0, `report -o exited ${written.code}: ${written.stderr}`);
     const ids = list.stdout.split('\n').filter((l) => l.startsWith('{'));
     const interrupted = ids
       .map((l) => JSON.parse(l) as { runId: string; state: string })

@@ -181,7 +181,7 @@ describe('runbook report (the command)', () => {
       cwd: '/',
     });
     expect(byId.stdout).toBe(out.stdout);
-  });
+  }, 120_000);
 
   it('links JOB jobs when BK_JOB_WEB_URL is set; writes HTML with -o (the format follows the name)', async () => {
     const { dir, record } = runs.succeeded!;
@@ -198,7 +198,7 @@ describe('runbook report (the command)', () => {
     const md2 = await runCli(['report', 'last', '--format', 'md', '-o', 'r.html'], { cwd: dir });
     expect(md2.code).toBe(0);
     expect(readFileSync(join(dir, 'r.html'), 'utf8')).toMatch(/^# Run /);
-  });
+  }, 120_000);
 
   it('a run that is not there: exit 2, the runs that are, and the likely one', async () => {
     const { dir, record } = runs.succeeded!;
@@ -212,15 +212,16 @@ describe('runbook report (the command)', () => {
     const suffix = await runCli(['report', record.runId.slice(-6)], { cwd: dir });
     expect(suffix.code).toBe(2);
     expect(suffix.stderr).toContain(`did you mean ${record.runId}?`);
-    for (const arg of ['../etc', '', 'x', '運行']) {
-      const r = await runCli(['report', arg], { cwd: dir });
-      expect(r.code, arg).toBe(2);
+    const degenerate = ['../etc', '', 'x', '運行', 'a'.repeat(5000)];
+    const results = await Promise.all(degenerate.map((arg) => runCli(['report', arg], { cwd: dir })));
+    for (const [i, r] of results.entries()) {
+      expect(r.code, degenerate[i]).toBe(2);
       expect(r.stderr).toContain('recent runs:');
     }
     const none = await runCli(['report', 'last'], { cwd: await tempFiles({}) });
     expect(none.code).toBe(2);
     expect(none.stderr).toContain('no run recorded in');
-  });
+  }, 120_000);
 
   it('usage: --help, no RUN, a bad --format, an -o that cannot be written', async () => {
     const { dir } = runs.succeeded!;
@@ -239,5 +240,5 @@ describe('runbook report (the command)', () => {
     expect(unwritable.code).toBe(5);
     expect(unwritable.stderr).toContain('cannot write the report to');
     expect(existsSync(join(dir, 'no'))).toBe(false);
-  });
+  }, 120_000);
 });
