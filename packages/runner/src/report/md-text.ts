@@ -6,18 +6,26 @@ import { escapeControls } from '../render/controls.js';
  * line breaks turned into spaces.
  */
 export function mdText(text: string): string {
-  return escapeControls(text)
-    .replace(/[\r\n]+/g, ' ')
-    .replace(/[\\`*_[\]<>|~&#!]/g, (c) => `\\${c}`);
+  return (
+    escapeControls(text)
+      .replace(/[\r\n]+/g, ' ')
+      .replace(/[\\`*[\]<>|~]/g, (c) => `\\${c}`)
+      // `_` inside a word never emphasises (on_failure stays as it is); `&` only starts an entity.
+      .replace(/(?<![A-Za-z0-9])_|_(?![A-Za-z0-9])/g, '\\_')
+      .replace(/&(?=#?[A-Za-z0-9]+;)/g, '\\&')
+  );
 }
 
-/** Text in a code span (hosts, paths, commands): backticks inside get a longer fence; `|` escaped for tables. */
-export function mdCode(text: string): string {
+/**
+ * Text in a code span (hosts, paths, commands): backticks inside get a longer fence. In a table
+ * cell (`inTable`) a `|` is escaped, which GitHub-flavoured Markdown reads as `|` there only.
+ */
+export function mdCode(text: string, inTable = false): string {
   const t = escapeControls(text).replace(/[\r\n]+/g, ' ');
   const longest = Math.max(0, ...[...t.matchAll(/`+/g)].map((m) => m[0].length));
   const fence = '`'.repeat(longest + 1);
   const pad = t.startsWith('`') || t.endsWith('`') ? ' ' : '';
-  return `${fence}${pad}${t.replace(/\|/g, '\\|')}${pad}${fence}`;
+  return `${fence}${pad}${inTable ? t.replace(/\|/g, '\\|') : t}${pad}${fence}`;
 }
 
 /** Lines in a fenced block whose fence no line can close. */

@@ -22,20 +22,20 @@ export function renderMarkdown(m: ReportModel): string {
 
 export function summaryRows(m: ReportModel): Array<[string, string]> {
   const git = m.runbook.gitSha
-    ? `${mdCode(m.runbook.gitSha)}${m.runbook.dirty ? ' with uncommitted changes' : ''}`
+    ? `${mdCode(m.runbook.gitSha, true)}${m.runbook.dirty ? ' with uncommitted changes' : ''}`
     : 'not in a git repository';
   const result = `${mdText(m.result.words)}${m.result.exitCode !== undefined ? ` (exit ${m.result.exitCode})` : ''}${
     m.result.reason ? `: ${mdText(m.result.reason)}` : ''
   }`;
   return [
-    ['Runbook', `${mdText(m.runbook.name)}, ${mdCode(m.runbook.path)}`],
+    ['Runbook', `${mdText(m.runbook.name)}, ${mdCode(m.runbook.path, true)}`],
     ['Commit', git],
     ['Operator', m.operator ? mdText(m.operator) : 'not recorded'],
     [
       'Endpoint',
-      `${m.endpoint.local ? 'the local emulator' : mdCode(m.endpoint.url)} (${mdText(m.endpoint.transport)}), ${mdText(m.scope)}`,
+      `${m.endpoint.local ? 'the local emulator' : mdCode(m.endpoint.url, true)} (${mdText(m.endpoint.transport)}), ${mdText(m.scope)}`,
     ],
-    ...(m.limit ? [['Limited to', mdCode(m.limit)] as [string, string]] : []),
+    ...(m.limit ? [['Limited to', mdCode(m.limit, true)] as [string, string]] : []),
     ['Started', timeText(m.startedAt)],
     ['Finished', m.finishedAt ? timeText(m.finishedAt) : 'not recorded (the run did not finish)'],
     ['Duration', m.durationMs !== undefined ? durationText(m.durationMs) : ''],
@@ -88,7 +88,7 @@ function stepSection(s: StepModel): string[] {
         ['Batch', 'Hosts', 'Status', 'Ok', 'Failed', 'JOB job', 'Started', 'Duration'],
         s.batches.rows.map((b) => [
           b.label,
-          `${mdCode(b.hosts)} (${num(b.hostCount)})`,
+          `${mdCode(b.hosts, true)} (${num(b.hostCount)})`,
           mdText(b.words),
           b.ok === undefined ? '' : num(b.ok),
           b.failed === undefined ? '' : num(b.failed),
@@ -122,9 +122,9 @@ function stepSection(s: StepModel): string[] {
       mdTable(
         ['Output', 'Value', 'Hosts'],
         s.outputs.values.map((o) => [
-          mdCode(o.name),
-          mdCode(o.value),
-          `${mdCode(o.hosts)} (${num(o.count)})`,
+          mdCode(o.name, true),
+          mdCode(o.value, true),
+          `${mdCode(o.hosts, true)} (${num(o.count)})`,
         ]),
       ),
       '',

@@ -209,7 +209,14 @@ describe('secrets: canary bk_app_secret, bk_token and a runbook secret through e
       .slice(0, 6)) {
       const id = (JSON.parse(line) as { runId: string }).runId;
       await run(`logs ${id}`, ['logs', id], env(emu));
-      // The report gathers the failed hosts' output from the same logs, and the record's texts.
+    }
+    // The report gathers the failed hosts' output from the same logs, and the record's texts: the
+    // first runs (one that succeeded, one that failed), and the newest in HTML, printed and written.
+    for (const line of list.stdout
+      .split('\n')
+      .filter((l) => l.startsWith('{'))
+      .slice(0, 2)) {
+      const id = (JSON.parse(line) as { runId: string }).runId;
       await run(`report ${id}`, ['report', id], env(emu));
     }
     await run('report --format html', ['report', 'last', '--format', 'html'], env(emu));

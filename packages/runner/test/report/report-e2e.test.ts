@@ -68,6 +68,24 @@ ${block('sleep 30\necho slow done')}
 ${block('echo after done')}
 `;
 
+/** A runbook secret echoed by a failing script: masked in the logs and the record, so in the report. */
+const CANARY = 'CANARY-rep-<&>"q\'-9Zx';
+const secretRunbook = `version: 1
+name: svc-secret
+biz: 1
+secrets:
+  api_key: { env: RB_API_KEY, description: a canary }
+defaults:
+  account: root
+  timeout: 60
+steps:
+  - name: uses-key
+    hosts: ["127.0.0.1", "127.0.0.2"]
+    params: "\${{ secrets.api_key }}"
+    script: |
+${block('echo "calling with $1"\nexit 2')}
+`;
+
 const SNAP = './__snapshots__';
 const runs: Record<string, { dir: string; record: ReportRecord }> = {};
 
@@ -116,6 +134,15 @@ beforeAll(async () => {
     child.kill('SIGINT');
     expect((await exited(child)).code).toBe(130);
     runs.interrupted = { dir: slow, record: await onlyRecord(slow) };
+
+    // A run whose failing hosts printed a secret.
+    const secret = await tempFiles({ 'rb.yaml': secretRunbook });
+    const leaked = await runCli(['apply', 'rb.yaml', '--yes'], {
+      cwd: secret,
+      env: { ...esb.env, RB_API_KEY: CANARY },
+    });
+    expect(leaked.code, leaked.stderr).toBe(1);
+    runs.secret = { dir: secret, record: await onlyRecord(secret) };
   } finally {
     // Everything below reads the records alone: JOB is gone.
     await esb.emu.close();
@@ -221,6 +248,27 @@ describe('runbook report (the command)', () => {
     const none = await runCli(['report', 'last'], { cwd: await tempFiles({}) });
     expect(none.code).toBe(2);
     expect(none.stderr).toContain('no run recorded in');
+  }, 120_000);
+
+  it('a secret the hosts printed is masked in both formats, in every form', async () => {
+    const { dir } = runs.secret!;
+    const [md, html] = await Promise.all([
+      runCli(['report', 'last'], { cwd: dir }),
+      runCli(['report', 'last', '--format', 'html'], { cwd: dir }),
+    ]);
+    expect(md.code).toBe(0);
+    expect(html.code).toBe(0);
+    expect(md.stdout).toContain('calling with ***');
+    expect(html.stdout).toContain('calling with ***');
+    const forms = [
+      CANARY,
+      CANARY.slice(0, 12),
+      JSON.stringify(CANARY).slice(1, -1),
+      'CANARY-rep-&lt;&amp;&gt;',
+    ];
+    for (const text of [md.stdout, md.stderr, html.stdout, html.stderr]) {
+      for (const f of forms) expect(text).not.toContain(f);
+    }
   }, 120_000);
 
   it('usage: --help, no RUN, a bad --format, an -o that cannot be written', async () => {
