@@ -147,7 +147,11 @@ export function reportSchemaErrors(ctx: CheckContext, all: readonly AjvError[]):
         if (!keys) break;
         missing.delete(pointer);
         if (def === 'hostEntry') {
-          ctx.report('SCHEMA_REQUIRED', 'a host mapping needs ip (and optionally cloud) or host_id', pointer);
+          ctx.report(
+            'SCHEMA_REQUIRED',
+            'a host mapping needs ip (and optionally cloud), host_id or from_step',
+            pointer,
+          );
           break;
         }
         const s = keys.length > 1 ? 's' : '';
@@ -210,15 +214,25 @@ export function reportSchemaErrors(ctx: CheckContext, all: readonly AjvError[]):
       case 'minProperties':
         ctx.report('SCHEMA_VALUE', `${what} needs hosts, custom_query or topo (or several)`, pointer);
         break;
-      case 'false schema':
-        // Only a host mapping with host_id forbids keys: `ip` and `cloud` (the schema's `then`).
+      case 'false schema': {
+        // Only host mappings forbid keys: host_id names a host on its own, from_step stands for hosts.
+        const entry = valueAt(ctx.data, pointer.slice(0, pointer.lastIndexOf('/')));
+        const owner =
+          typeof entry === 'object' && entry !== null && Object.hasOwn(entry, 'host_id')
+            ? 'host_id'
+            : 'from_step';
+        const why =
+          owner === 'host_id'
+            ? 'a host id names the host on its own'
+            : "from_step stands for an earlier step's hosts; write other hosts as entries of their own";
         ctx.report(
           'SCHEMA_HOST',
-          `${what} cannot be given with host_id: a host id names the host on its own; keep one of them`,
+          `${what} cannot be given with ${owner}: ${why}; keep one of them`,
           pointer,
           'key',
         );
         break;
+      }
       default:
         ctx.report('SCHEMA_VALUE', `${what} ${e.message ?? 'is invalid'}`, pointer);
     }

@@ -49,7 +49,7 @@ describe('scanTemplate', () => {
     });
     expect(scanTemplate('${{ vars.a + 1 }}')[0]).toMatchObject({
       kind: 'error',
-      message: expect.stringContaining('not a reference'),
+      message: expect.stringContaining('unexpected character "+"'),
     });
     expect(scanTemplate('${{ toJSON(vars) }}')[0]).toMatchObject({ kind: 'error' });
     expect(scanTemplate('${{ vars }}')[0]).toMatchObject({ kind: 'error' });

@@ -1,4 +1,7 @@
-/** The namespaces an expression may read from. */
+import type { Expr } from './expr/ast.js';
+import { parseExpression } from './expr/parser.js';
+
+/** The namespaces a plain reference reads from (expressions also read `steps.*`). */
 export const NAMESPACES = ['vars', 'secrets', 'env', 'runbook', 'run', 'git'] as const;
 export type Namespace = (typeof NAMESPACES)[number];
 
@@ -6,6 +9,8 @@ export type Namespace = (typeof NAMESPACES)[number];
 export type TemplatePart =
   | { kind: 'literal'; text: string }
   | { kind: 'ref'; namespace: Namespace; name: string; start: number; end: number }
+  /** Anything else that parses: `steps.NAME.outputs.KEY`, `vars.x || 'fallback'`, comparisons... */
+  | { kind: 'expr'; expr: Expr; start: number; end: number }
   | { kind: 'error'; message: string; start: number; end: number };
 
 const NAME = /^[A-Za-z_][A-Za-z0-9_-]*$/;
@@ -57,6 +62,14 @@ export function scanTemplate(text: string): TemplatePart[] {
 function parseRef(inner: string, start: number, end: number): TemplatePart {
   const expr = inner.trim();
   if (expr === '') return { kind: 'error', message: 'empty expression "${{ }}"', start, end };
+  const simple =
+    /^[A-Za-z_][A-Za-z0-9_-]*\.[A-Za-z_][A-Za-z0-9_-]*$/.test(expr) && !expr.startsWith('steps.');
+  if (!simple) {
+    const parsed = parseExpression(inner);
+    if (parsed.ok) return { kind: 'expr', expr: parsed.expr, start, end };
+    if (/[\s=<>!&|(),'"*/+%]/.test(expr) || expr.startsWith('steps.'))
+      return { kind: 'error', message: `in "\${{ ${expr} }}": ${parsed.error.message}`, start, end };
+  }
   const dot = expr.indexOf('.');
   const ns = dot < 0 ? expr : expr.slice(0, dot);
   const name = dot < 0 ? '' : expr.slice(dot + 1);
@@ -75,6 +88,50 @@ function parseRef(inner: string, start: number, end: number): TemplatePart {
     };
   }
   return { kind: 'ref', namespace: ns as Namespace, name, start, end };
+}
+
+/**
+ * Reads a `when:` value: exactly one `${{ EXPR }}` (spaces around it allowed). The expression's
+ * offsets are turned into offsets of `text`.
+ */
+export function parseWhen(
+  text: string,
+): { ok: true; expr: Expr } | { ok: false; message: string; start: number; end: number } {
+  const m = /^\s*\$\{\{([\s\S]*)\}\}\s*$/.exec(text);
+  if (!m || m[1]!.includes('}}')) {
+    return {
+      ok: false,
+      message:
+        "when must be one expression written as ${{ EXPR }}, such as ${{ steps.check.outputs.stale == 'yes' }}",
+      start: 0,
+      end: text.length,
+    };
+  }
+  const base = text.indexOf('${{') + 3;
+  const parsed = parseExpression(m[1]!);
+  if (!parsed.ok)
+    return {
+      ok: false,
+      message: parsed.error.message,
+      start: base + parsed.error.start,
+      end: base + parsed.error.end,
+    };
+  return { ok: true, expr: shift(parsed.expr, base) };
+}
+
+function shift(e: Expr, by: number): Expr {
+  const at = { start: e.start + by, end: e.end + by };
+  switch (e.type) {
+    case 'literal':
+    case 'ref':
+      return { ...e, ...at };
+    case 'not':
+      return { ...e, ...at, arg: shift(e.arg, by) };
+    case 'call':
+      return { ...e, ...at, args: [shift(e.args[0], by), shift(e.args[1], by)] };
+    default:
+      return { ...e, ...at, left: shift(e.left, by), right: shift(e.right, by) };
+  }
 }
 
 /** True when the text contains at least one `${{` expression (not counting `$${{` escapes). */

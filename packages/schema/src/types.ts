@@ -3,7 +3,15 @@ import type { TopoNodeType } from './hosts.js';
 import type { ScopeType } from './scope.js';
 
 export type ScriptTypeName = 'shell' | 'bat' | 'perl' | 'python' | 'powershell';
-export type OnFailure = 'abort' | 'continue';
+export type OnFailure = 'abort' | 'continue' | 'ignore';
+
+/** `rolling:` of a step or of `defaults`: JOB's rolling expression, the failure budget, pause and confirm. */
+export interface Rolling {
+  batch: string | number;
+  max_fail?: number | string;
+  pause?: number | string;
+  confirm?: boolean;
+}
 export type VarType = 'string' | 'integer' | 'number' | 'boolean';
 export type VarValue = string | number | boolean;
 
@@ -24,7 +32,15 @@ export interface SecretSpec {
 }
 
 /** A host entry: `"1.2.3.4"`, `"CLOUD:1.2.3.4"`, `{cloud, ip}`, `{host_id}` or a group name. */
-export type HostEntry = string | { cloud?: number; ip: string } | { host_id: number };
+export type HostEntry = string | { cloud?: number; ip: string } | { host_id: number } | FromStepEntry;
+
+/** The hosts of an earlier step that match: known after that step ran. */
+export interface FromStepEntry {
+  from_step: string;
+  /** Default `any`. */
+  status?: 'succeeded' | 'failed' | 'any';
+  output?: Record<string, string | number | boolean>;
+}
 
 /** A topology node: `"module:12"` (NODE_TYPE:ID) or `{node_type, id}`. */
 export type TopoEntry = string | { node_type: TopoNodeType; id: number };
@@ -42,6 +58,7 @@ export interface Defaults {
   type?: ScriptTypeName;
   cloud?: number;
   on_failure?: OnFailure;
+  rolling?: Rolling;
 }
 
 export interface Step {
@@ -62,6 +79,12 @@ export interface Step {
   callback_url?: string;
   confirm?: string;
   on_failure?: OnFailure;
+  /** Output names the hosts set (`::output NAME=VALUE`); when given, only these may be read. */
+  outputs?: string[];
+  /** `${{ EXPR }}`: the step runs only when it is true. */
+  when?: string;
+  /** `false` turns `defaults.rolling` off for this step. */
+  rolling?: Rolling | false;
 }
 
 export interface Runbook {
@@ -112,7 +135,9 @@ export type SchemaIssueCode =
   | 'SCHEMA_UNDEFINED_REF'
   | 'SCHEMA_SECRET_PLACEMENT'
   | 'SCHEMA_EXPRESSION_PLACEMENT'
-  | 'SCHEMA_JOB_LIMIT';
+  | 'SCHEMA_JOB_LIMIT'
+  | 'SCHEMA_STEP_ORDER'
+  | 'SCHEMA_ROLLING';
 
 export interface Issue {
   /** A `SchemaIssueCode` for issues from this package; other packages may add their own codes. */

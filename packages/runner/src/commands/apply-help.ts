@@ -28,10 +28,16 @@ Inputs:
 Which steps:
   --only NAME              run only this step (repeatable)
   --from-step NAME         skip the steps before this one
+  --limit HOST[,HOST...]   run every step only on its hosts among these (repeatable; @FILE reads
+                           one host a line, # comments): IP (cloud from defaults.cloud), CLOUD:IP
+                           or id:N (a host id). A step left with none is skipped; a step whose
+                           hosts JOB resolves (custom_query, topo) is refused (exit 2); a host no
+                           step targets is a warning. Kept in the record and by --resume
   --resume RUN             continue run RUN: skip its succeeded steps, follow a job that was still
                            running instead of submitting it again, ask about a submit whose answer
                            was lost; refused when the runbook changed since (says what changed),
-                           or on another server or transport than the run's
+                           or on another server or transport than the run's; keeps the run's
+                           --limit (another --limit is refused)
 
 At the same time:
   --allow-concurrent       apply this runbook although another apply of it to the same JOB (ESB

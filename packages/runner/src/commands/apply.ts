@@ -5,7 +5,9 @@ import { openEndpoint } from '../endpoint.js';
 import { resumeDirectives, selectSteps } from '../engine/directives.js';
 import type { ConfirmFn, RunEvent } from '../engine/events.js';
 import { type StepDirective, startRun } from '../engine/execute.js';
+import { RunnerError } from '../errors.js';
 import { EXIT } from '../exit.js';
+import { resumeLimitProblem } from '../plan/limit.js';
 import { openRecorder, unsavedReport } from '../record/durable.js';
 import { localError } from '../record/local.js';
 import { jobWebUrlOf, operatorOf } from '../record/operator.js';
@@ -37,6 +39,7 @@ const OPTIONS = {
   'state-dir': { type: 'string' },
   resume: { type: 'string' },
   only: { type: 'string', multiple: true },
+  limit: { type: 'string', multiple: true },
   'from-step': { type: 'string' },
   'poll-initial': { type: 'string' },
   'poll-max': { type: 'string' },
@@ -122,7 +125,16 @@ async function applyWithLocks(ctx: Context): Promise<number> {
     requireSecrets: true,
     transport: choice.transport,
     stderr,
+    ...(values.limit ? { limit: values.limit } : {}),
+    ...(previous?.limit ? { limitKeys: previous.limit } : {}),
   });
+  if (previous && values.limit) {
+    const refused = resumeLimitProblem(previous.runId, previous.limit, plan.limit ?? []);
+    if (refused)
+      throw new RunnerError('RUNNER_RESUME_LIMIT', refused, EXIT.usage, {
+        hint: 'resume without --limit (the run keeps its own), or start a new run with the new --limit',
+      });
+  }
   if (!values['allow-concurrent']) {
     const endpoint = endpointKey(values.local, choice.url);
     life.hold(
@@ -142,6 +154,9 @@ async function applyWithLocks(ctx: Context): Promise<number> {
     checkResumable(previous, plan, values.local, choice);
     Object.assign(directives, resumeDirectives(previous, !previous.endpoint.local));
   }
+  // A step --limit left with no host is never sent (its request has no host left either).
+  for (const s of plan.steps)
+    if (s.skipReason) directives[s.name] ??= { action: 'skip', reason: s.skipReason };
   const needsPerson = !values.yes || Object.values(directives).some((d) => d.action === 'ask');
   if (needsPerson && ui !== 'tui' && !process.stdin.isTTY) {
     const asks = Object.entries(directives).filter(([, d]) => d.action === 'ask');

@@ -16,9 +16,9 @@ import { preparePlan } from './prepare.js';
 export const PLAN_HELP = `Usage: runbook plan FILE [options]
 
 Shows exactly what apply would send to JOB, step by step, without sending anything:
-the targets (hosts and custom queries, with counts), the script's type, SHA-256 and first
-lines, the account, timeout, task name and params (secrets and the BK_APP_SECRET / BK_TOKEN
-credentials shown as ***).
+the targets (hosts and custom queries, with counts), the batches of a rolling step, the
+script's type, SHA-256 and first lines, the account, timeout, task name and params (secrets
+and the BK_APP_SECRET / BK_TOKEN credentials shown as ***).
 What the scripts do on the hosts cannot be previewed.
 
 The request is the one of the transport --transport names; without it, of the one apply would
@@ -33,6 +33,8 @@ Options:
                          environment)
   --var NAME=VALUE       set a var (repeatable); wins over everything else
   --vars-file FILE       YAML mapping of var values
+  --limit HOST[,HOST...] show the plan of apply --limit: every step on its hosts among these
+                         (repeatable; @FILE: one host a line, # comments); IP, CLOUD:IP or id:N
   --debug                show stack traces of errors
   -h, --help             this text
 
@@ -47,6 +49,7 @@ export async function plan(argv: string[]): Promise<number> {
     ...RUNBOOK_OPTIONS,
     json: { type: 'boolean', default: false },
     transport: { type: 'string' },
+    limit: { type: 'string', multiple: true },
   });
   if (values.help) {
     process.stdout.write(PLAN_HELP);
@@ -68,6 +71,7 @@ export async function plan(argv: string[]): Promise<number> {
     requireSecrets: false,
     transport,
     stderr: (t) => process.stderr.write(t),
+    ...(values.limit ? { limit: values.limit } : {}),
   });
   // Runbook secrets and the ESB credentials, never inside the plan's identities (step names, hosts…).
   const secrets = [...secretValues, ...credentialValues(process.env)];

@@ -1,8 +1,9 @@
 import { readFile } from 'node:fs/promises';
-import { loadRunbook } from '@runbook/schema';
+import { type LoadedRunbook, loadRunbook } from '@runbook/schema';
 import { parse as parseYaml } from 'yaml';
 import { ReportedError } from '../cli/report.js';
 import { CliError, EXIT } from '../exit.js';
+import { applyLimit, LimitError, limitKeys, readLimitArgs } from '../plan/limit.js';
 import { resolvePlan } from '../plan/resolve.js';
 import type { Plan } from '../plan/types.js';
 import type { VarInputs } from '../plan/vars.js';
@@ -21,6 +22,10 @@ export interface PrepareOptions {
   /** The transport the plan is for (default v2). */
   transport?: Transport;
   stderr: (text: string) => void;
+  /** `--limit` values as given (`HOST[,HOST...]`, `@FILE`). */
+  limit?: string[];
+  /** The host keys of a recorded limit, used when `limit` is not given (a resumed run's). */
+  limitKeys?: string[];
 }
 
 /** Loads, validates and resolves a runbook; prints every problem at once and exits 2 when there are any. */
@@ -48,7 +53,37 @@ export async function preparePlan(
     options.stderr(formatIssues(resolved.issues));
     throw new ReportedError(EXIT.usage);
   }
-  return resolved;
+  const limited = limitPlan(resolved.plan, loaded.runbook, options);
+  return { ...resolved, plan: limited };
+}
+
+/** `--limit` (or the recorded limit) applied to the plan: refusals exit 2 before anything is sent. */
+function limitPlan(plan: Plan, loaded: LoadedRunbook, options: PrepareOptions): Plan {
+  let keys = options.limitKeys;
+  try {
+    if (options.limit && options.limit.length > 0)
+      keys = limitKeys(readLimitArgs(options.limit), loaded.runbook.defaults?.cloud ?? 0);
+    if (keys === undefined) return plan;
+    const limited = applyLimit(plan, keys);
+    if (limited.problems.length > 0) {
+      const lines = loaded.text.split(/\r?\n/);
+      const issues = limited.problems.map(({ step, message }) => ({
+        code: 'RUNNER_LIMIT_TARGETS',
+        message,
+        file: loaded.path,
+        line: step.line ?? 1,
+        col: step.col ?? 1,
+        source: lines[(step.line ?? 1) - 1] ?? '',
+      }));
+      options.stderr(formatIssues(issues));
+      throw new ReportedError(EXIT.usage);
+    }
+    for (const w of limited.warnings) options.stderr(`warning: ${w}\n`);
+    return limited.plan;
+  } catch (err) {
+    if (err instanceof LimitError) throw new CliError(err.message, EXIT.usage);
+    throw err;
+  }
 }
 
 async function readVarsFile(path: string | undefined): Promise<Record<string, unknown>> {

@@ -70,12 +70,14 @@ export type RunEvent = Base &
         biz: number;
         steps: StepSummary[];
         resumedFrom?: string;
+        /** The host keys of `--limit` (`CLOUD:IP`, `id:N`) when the run is limited to them. */
+        limit?: string[];
       }
     /** A question waits for a person; the answer comes back through `ConfirmFn`. */
     | { type: 'confirm.asked'; step?: string; question: string; hostCount: number; typeToConfirm?: string }
     | { type: 'confirm.answered'; step?: string; accepted: boolean; by: 'person' | 'flag' }
     | { type: 'step.skipped'; step: string; reason: string }
-    | { type: 'step.submitting'; step: string }
+    | { type: 'step.submitting'; step: string; batch?: number }
     /**
      * JOB refused the submit with a definite "not now" that created nothing (a full running-job
      * quota): the step waits `waitMs`, then is submitted again. `waitedMs` is the wait so far,
@@ -84,6 +86,8 @@ export type RunEvent = Base &
     | {
         type: 'step.waiting';
         step: string;
+        /** 1-based batch of a rolling step. */
+        batch?: number;
         reason: 'quota';
         /** JOB's code and message, e.g. 1244032. */
         code: number | string;
@@ -95,13 +99,21 @@ export type RunEvent = Base &
     | {
         type: 'step.submitted';
         step: string;
+        batch?: number;
         jobInstanceId: number;
         jobInstanceName: string;
         stepInstanceId?: number;
         /** True when a resumed run re-attached to a job that was already running. */
         reattached?: boolean;
       }
-    | { type: 'step.progress'; step: string; status: number; counts: HostCounts; elapsedMs: number }
+    | {
+        type: 'step.progress';
+        step: string;
+        batch?: number;
+        status: number;
+        counts: HostCounts;
+        elapsedMs: number;
+      }
     | {
         type: 'step.finished';
         step: string;
@@ -112,7 +124,14 @@ export type RunEvent = Base &
         elapsedMs: number;
       }
     /** The step could not be run or followed; `mayHaveStarted` when a submit's answer was lost. */
-    | { type: 'step.error'; step: string; error: ErrorInfo; mayHaveStarted?: boolean; jobInstanceId?: number }
+    | {
+        type: 'step.error';
+        step: string;
+        batch?: number;
+        error: ErrorInfo;
+        mayHaveStarted?: boolean;
+        jobInstanceId?: number;
+      }
     | { type: 'run.interrupted'; signal: string; action: 'detach' | 'terminate' }
     | {
         type: 'run.finished';

@@ -1,21 +1,11 @@
-import type { JobClient, JobInstanceStatus, JobRef, StepLog } from '@runbook/core';
+import type { JobClient } from '@runbook/core';
 import type { Plan, PlannedStep } from '../plan/types.js';
 import type { Transport } from '../transport.js';
-import { countHosts, hostSucceeded } from './counts.js';
+import { aborted, type EventBody, type RunContext } from './context.js';
 import type { ConfirmFn, ConfirmRequest, EventSink, RunControl, RunEvent } from './events.js';
-import { DEFAULT_POLL, followJob } from './poll.js';
-import { DEFAULT_QUOTA_WAIT, type QuotaWait, QuotaWaitStopped, submitWithinQuota } from './quota.js';
-import {
-  errorInfo,
-  exitCodeOf,
-  hostResults,
-  hostsOfStatus,
-  isMayHaveStarted,
-  jobElapsedMs,
-  jobRefOf,
-} from './results.js';
-
-type EventBody = RunEvent extends infer E ? (E extends RunEvent ? Omit<E, 'ts'> : never) : never;
+import { terminateJob } from './job.js';
+import type { QuotaWait } from './quota.js';
+import { runStep } from './step.js';
 
 /** What to do with a step, decided before the run (by `--resume`, `--only`, `--from-step`). */
 export type StepDirective =
@@ -54,10 +44,7 @@ export interface RunHandle {
   result: Promise<number>;
 }
 
-const JOB_OK = 3;
-
-/** A step's `confirm:` on this many hosts or more is accepted only by typing the step's name. */
-export const TYPE_TO_CONFIRM_HOSTS = 100;
+export { TYPE_TO_CONFIRM_HOSTS } from './step.js';
 
 /** Submits each step in order, follows it to the end, and emits events; never prints. */
 export function startRun(options: ExecuteOptions): RunHandle {
@@ -91,47 +78,19 @@ async function run(
 ): Promise<number> {
   const { client, plan } = options;
   const emit = (e: EventBody) => options.emit({ ts: new Date().toISOString(), ...e } as RunEvent);
-  emit({
-    type: 'run.started',
-    runId: plan.runId,
-    runbook: {
-      path: plan.runbookPath,
-      name: plan.name,
-      ...(plan.git.sha !== undefined ? { gitSha: plan.git.sha, dirty: plan.git.dirty ?? false } : {}),
-    },
-    endpoint: { ...options.endpoint, transport: options.endpoint.transport ?? client.transport },
-    biz: plan.biz,
-    steps: plan.steps.map((s) => ({
-      name: s.name,
-      ...(s.description ? { description: s.description } : {}),
-      hostCount: s.hostCount,
-      customQueries: s.customQueries.length,
-      ...(s.topoNodes.length ? { topoNodes: s.topoNodes.length } : {}),
-    })),
-    ...(options.resumedFrom ? { resumedFrom: options.resumedFrom } : {}),
-  });
+  const ctx: RunContext = { client, plan, options, signal, emit, ask };
+  emit(runStarted(options));
   const finish = (exitCode: number, reason: string): number => {
     emit({ type: 'run.finished', ok: exitCode === 0, exitCode, reason, runId: plan.runId });
     return exitCode;
   };
-
-  let failed = false;
-  let abortedBy: PlannedStep | undefined;
-  /** The job being followed, which a terminate interrupt stops. */
-  let current: { step: PlannedStep; ref: JobRef } | undefined;
-
-  /** Asks, unless `--yes` answers; resolves undefined when interrupted while waiting. */
-  const ask = async (req: ConfirmRequest, flagAnswers: boolean): Promise<boolean | undefined> => {
+  async function ask(req: ConfirmRequest, flagAnswers: boolean): Promise<boolean | undefined> {
     emit({ type: 'confirm.asked', ...req });
     if (flagAnswers && options.yes) {
       emit({ type: 'confirm.answered', ...(req.step ? { step: req.step } : {}), accepted: true, by: 'flag' });
       return true;
     }
-    const aborted = new Promise<undefined>((resolve) => {
-      if (signal.aborted) resolve(undefined);
-      signal.addEventListener('abort', () => resolve(undefined), { once: true });
-    });
-    const answer = await Promise.race([options.confirm(req), aborted]);
+    const answer = await Promise.race([options.confirm(req), aborted(signal)]);
     if (answer === undefined) return undefined;
     emit({
       type: 'confirm.answered',
@@ -140,7 +99,13 @@ async function run(
       by: 'person',
     });
     return answer;
-  };
+  }
+  async function interruptedExit(): Promise<number> {
+    const it = interrupted()!;
+    emit({ type: 'run.interrupted', signal: it.signal, action: it.action });
+    if (it.action === 'terminate' && ctx.current) await terminateJob(ctx, ctx.current.step, ctx.current.ref);
+    return finish(130, 'interrupted');
+  }
 
   const toRun = plan.steps.filter((s) => (options.directives?.[s.name]?.action ?? 'run') !== 'skip');
   if (toRun.length === 0) {
@@ -150,39 +115,12 @@ async function run(
     }
     return finish(0, 'nothing to run: every step is skipped');
   }
-  const hostTotal = new Set(toRun.flatMap((s) => [...s.hosts, ...s.hostIds.map((id) => `id:${id}`)])).size;
-  const queries = new Set(toRun.flatMap((s) => s.customQueries)).size;
-  const nodes = new Set(toRun.flatMap((s) => s.topoNodes)).size;
-  const go = await ask(
-    {
-      question: `Run ${toRun.length} step${toRun.length === 1 ? '' : 's'} of ${plan.name} on ${hostTotal} host${hostTotal === 1 ? '' : 's'}${queries ? ` and ${queries} custom quer${queries === 1 ? 'y' : 'ies'}` : ''}${nodes ? ` and ${nodes} topology node${nodes === 1 ? '' : 's'}` : ''}?`,
-      hostCount: hostTotal,
-    },
-    true,
-  );
+  const go = await ask(runQuestion(plan, toRun), true);
   if (go === undefined) return interruptedExit();
   if (!go) return finish(4, 'the run was declined; nothing was sent');
 
-  async function interruptedExit(): Promise<number> {
-    const it = interrupted()!;
-    emit({ type: 'run.interrupted', signal: it.signal, action: it.action });
-    if (it.action === 'terminate' && current) await terminate(current.step, current.ref);
-    return finish(130, 'interrupted');
-  }
-
-  async function terminate(step: PlannedStep, ref: JobRef): Promise<void> {
-    try {
-      await client.operateJobInstance({ ...ref, operation_code: 1 });
-    } catch (err) {
-      emit({
-        type: 'step.error',
-        step: step.name,
-        error: errorInfo(err),
-        jobInstanceId: ref.job_instance_id,
-      });
-    }
-  }
-
+  let failed = false;
+  let abortedBy: PlannedStep | undefined;
   for (const step of plan.steps) {
     if (signal.aborted) return interruptedExit();
     const directive = options.directives?.[step.name] ?? { action: 'run' };
@@ -194,145 +132,10 @@ async function run(
       emit({ type: 'step.skipped', step: step.name, reason: `not run: step ${abortedBy.name} failed` });
       continue;
     }
-    if (directive.action === 'ask') {
-      const again = await ask(
-        {
-          step: step.name,
-          question: `${directive.reason} Submit step ${step.name} again?`,
-          hostCount: step.hostCount,
-        },
-        false,
-      );
-      if (again === undefined) return interruptedExit();
-      if (!again) return finish(4, `step ${step.name} may have started; a person declined to run it again`);
-    }
-    if (step.confirm !== undefined && directive.action !== 'reattach') {
-      const big = step.hostCount >= TYPE_TO_CONFIRM_HOSTS;
-      const yes = await ask(
-        {
-          step: step.name,
-          question: step.confirm,
-          hostCount: step.hostCount,
-          ...(big ? { typeToConfirm: step.name } : {}),
-        },
-        true,
-      );
-      if (yes === undefined) return interruptedExit();
-      if (!yes) return finish(4, `step ${step.name} was declined`);
-    }
-
-    const started = performance.now();
-    // A re-attached job started before this run: its duration comes from JOB's own times.
-    const elapsed = (st: JobInstanceStatus) =>
-      (directive.action === 'reattach' ? jobElapsedMs(st) : undefined) ??
-      Math.round(performance.now() - started);
-    let ref: JobRef;
-    if (directive.action === 'reattach') {
-      ref = jobRefOf(step, plan.biz, directive.jobInstanceId);
-      emit({
-        type: 'step.submitted',
-        step: step.name,
-        jobInstanceId: directive.jobInstanceId,
-        jobInstanceName: directive.jobInstanceName ?? step.taskName,
-        reattached: true,
-      });
-    } else {
-      emit({ type: 'step.submitting', step: step.name });
-      const quotaWait = { ...DEFAULT_QUOTA_WAIT, ...options.quotaWait };
-      try {
-        // No abort signal: a submit that left must get its answer, or be reported as "may have started".
-        // A quota refusal created nothing: wait (an interrupt stops the wait) and submit again.
-        const sub = await submitWithinQuota(
-          () => client.fastExecuteScript(step.request),
-          quotaWait,
-          signal,
-          (refusal, waitMs, waitedMs) =>
-            emit({
-              type: 'step.waiting',
-              step: step.name,
-              reason: 'quota',
-              code: refusal.code,
-              message: refusal.message,
-              waitMs,
-              waitedMs,
-              limitMs: quotaWait.limitMs,
-            }),
-          () => emit({ type: 'step.submitting', step: step.name }),
-        );
-        ref = jobRefOf(step, plan.biz, sub.job_instance_id);
-        emit({
-          type: 'step.submitted',
-          step: step.name,
-          jobInstanceId: sub.job_instance_id,
-          jobInstanceName: sub.job_instance_name,
-          ...(sub.step_instance_id !== undefined ? { stepInstanceId: sub.step_instance_id } : {}),
-        });
-      } catch (err) {
-        if (err instanceof QuotaWaitStopped) return interruptedExit();
-        const may = isMayHaveStarted(err);
-        const info = errorInfo(err);
-        if (may) {
-          info.hint ??= `look in JOB for a job named "${step.taskName}" started just now before running this step again`;
-        }
-        emit({ type: 'step.error', step: step.name, error: info, ...(may ? { mayHaveStarted: true } : {}) });
-        if (signal.aborted) return interruptedExit();
-        return finish(exitCodeOf(err), `step ${step.name} could not be submitted (${info.code})`);
-      }
-    }
-    current = { step, ref };
-
-    let last: JobInstanceStatus;
-    try {
-      last = await followJob(
-        client,
-        ref,
-        {
-          initialMs: options.pollInitialMs ?? DEFAULT_POLL.initialMs,
-          maxMs: options.pollMaxMs ?? DEFAULT_POLL.maxMs,
-          deadlineMs: step.timeoutSec * 1000 + (options.followGraceMs ?? 15 * 60_000),
-          signal,
-          immediate: directive.action === 'reattach',
-        },
-        (st) =>
-          emit({
-            type: 'step.progress',
-            step: step.name,
-            status: st.job_instance.status,
-            counts: countHosts(hostsOfStatus(st)),
-            elapsedMs: elapsed(st),
-          }),
-      );
-    } catch (err) {
-      if (signal.aborted) return interruptedExit();
-      const info = errorInfo(err);
-      emit({ type: 'step.error', step: step.name, error: info, jobInstanceId: ref.job_instance_id });
-      return finish(
-        exitCodeOf(err),
-        `step ${step.name} could not be followed (${info.code}); job ${ref.job_instance_id} was left alone`,
-      );
-    }
-    current = undefined;
-
-    let logs: StepLog[] | undefined;
-    let logError: string | undefined;
-    try {
-      logs = await client.getJobInstanceLog(ref);
-    } catch (err) {
-      logError = errorInfo(err).message;
-    }
-    const hosts = hostResults(last, logs, logError);
-    const status = last.job_instance.status;
-    const ok = status === JOB_OK && hosts.every((h) => hostSucceeded(h.status));
-    emit({
-      type: 'step.finished',
-      step: step.name,
-      status,
-      ok,
-      counts: countHosts(hosts),
-      hosts,
-      elapsedMs: elapsed(last),
-    });
-    if (!ok) {
+    const out = await runStep(ctx, step, directive);
+    if (out.kind === 'interrupted') return interruptedExit();
+    if (out.kind === 'exit') return finish(out.exitCode, out.reason);
+    if (!out.ok) {
       failed = true;
       if (step.onFailure === 'abort') abortedBy = step;
     }
@@ -342,4 +145,40 @@ async function run(
     return finish(1, abortedBy ? `step ${abortedBy.name} failed; the run stopped` : 'a step failed');
   }
   return finish(0, 'every step succeeded');
+}
+
+function runStarted(options: ExecuteOptions): EventBody {
+  const { plan, client } = options;
+  return {
+    type: 'run.started',
+    runId: plan.runId,
+    runbook: {
+      path: plan.runbookPath,
+      name: plan.name,
+      ...(plan.git.sha !== undefined ? { gitSha: plan.git.sha, dirty: plan.git.dirty ?? false } : {}),
+    },
+    endpoint: { ...options.endpoint, transport: options.endpoint.transport ?? client.transport },
+    biz: plan.biz,
+    ...(plan.limit ? { limit: plan.limit } : {}),
+    steps: plan.steps.map((s) => ({
+      name: s.name,
+      ...(s.description ? { description: s.description } : {}),
+      hostCount: s.hostCount,
+      customQueries: s.customQueries.length,
+      ...(s.topoNodes.length ? { topoNodes: s.topoNodes.length } : {}),
+    })),
+    ...(options.resumedFrom ? { resumedFrom: options.resumedFrom } : {}),
+  };
+}
+
+/** The run's first question: how many steps on how many distinct hosts. */
+function runQuestion(plan: Plan, toRun: PlannedStep[]): ConfirmRequest {
+  const hostTotal = new Set(toRun.flatMap((s) => [...s.hosts, ...s.hostIds.map((id) => `id:${id}`)])).size;
+  const queries = new Set(toRun.flatMap((s) => s.customQueries)).size;
+  const nodes = new Set(toRun.flatMap((s) => s.topoNodes)).size;
+  const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
+  return {
+    question: `Run ${plural(toRun.length, 'step', 'steps')} of ${plan.name} on ${plural(hostTotal, 'host', 'hosts')}${queries ? ` and ${plural(queries, 'custom query', 'custom queries')}` : ''}${nodes ? ` and ${plural(nodes, 'topology node', 'topology nodes')}` : ''}?`,
+    hostCount: hostTotal,
+  };
 }

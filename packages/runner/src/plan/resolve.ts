@@ -17,6 +17,7 @@ import { gitInfo } from './git.js';
 import { expandTargets, topoText } from './hosts.js';
 import { requestLimitProblems } from './limits.js';
 import { resolveScope, scopeFields, scopeFingerprint } from './scope.js';
+import { effectiveRolling, planBatches } from './step-batches.js';
 import { defaultTaskName } from './task-name.js';
 import { renderTemplate, type Scope } from './template.js';
 import { transportTargetProblems } from './transport-targets.js';
@@ -212,6 +213,10 @@ export function resolvePlan(loaded: LoadedRunbook, options: ResolveOptions): Res
     };
     for (const p of requestLimitProblems(sized, (name) => secretEnvs.get(name)))
       problem(p.pointer, p.message, 'RUNNER_JOB_LIMIT');
+    const hosts = targets.ipList.map((t) => `${t.bk_cloud_id}:${t.ip}`);
+    const topoNodes = targets.topoNodes.map(topoText);
+    const rolled = planBatches(step.name, at, effectiveRolling(step, d), { ...targets, hosts, topoNodes });
+    for (const p of rolled.problems) problem(p.pointer, p.message, p.code);
     if (issues.length > before || !jobScope) return undefined;
 
     const request: PlannedRequest = {
@@ -231,8 +236,6 @@ export function resolvePlan(loaded: LoadedRunbook, options: ResolveOptions): Res
       ...(targets.customQueries.length ? { custom_query_id: targets.customQueries } : {}),
       ...(callback ? { bk_callback_url: callback } : {}),
     };
-    const hosts = targets.ipList.map((t) => `${t.bk_cloud_id}:${t.ip}`);
-    const topoNodes = targets.topoNodes.map(topoText);
     // Host ids and topology nodes join the fingerprint only when present: runs recorded before them
     // keep their fingerprint, and resume.
     const targetText = JSON.stringify(
@@ -262,6 +265,8 @@ export function resolvePlan(loaded: LoadedRunbook, options: ResolveOptions): Res
       account,
       taskName,
       onFailure: step.on_failure ?? d.on_failure ?? 'abort',
+      ...(rolled.rolling ? { rolling: rolled.rolling } : {}),
+      batches: rolled.batches,
       ...(step.confirm !== undefined ? { confirm: step.confirm } : {}),
       fingerprint: {
         biz: short(scopeFingerprint(jobScope)),

@@ -63,3 +63,57 @@ describe('renderTemplate', () => {
     }
   });
 });
+
+describe('renderTemplate with earlier steps', () => {
+  const steps: Scope['steps'] = (ref) => {
+    if (ref.step !== 'check') return undefined;
+    if (ref.prop === 'status') return { ok: true, value: 'succeeded' };
+    if (ref.prop === 'outputs' && ref.key === 'version') return { ok: true, value: '2.3' };
+    if (ref.prop === 'outputs' && ref.key === 'leader')
+      return { ok: false, why: 'the hosts of step check disagree: "a" on 0:10.0.0.1; "b" on 0:10.0.0.2' };
+    return { ok: false, why: 'none of the 2 hosts of step check printed "::output x=..."' };
+  };
+
+  it('shows a value known after a step while the step has not run', () => {
+    expect(renderTemplate('v=${{ steps.check.outputs.version }}', scope, false)).toEqual({
+      ok: true,
+      rendered: {
+        value: 'v=<known after check>',
+        display: 'v=<known after check>',
+        secrets: [],
+        late: ['check'],
+      },
+    });
+  });
+
+  it('replaces outputs once known, with a fallback, and fails naming hosts and values', () => {
+    const withSteps = { ...scope, steps };
+    expect(
+      renderTemplate(
+        "${{ steps.check.outputs.version }} ${{ steps.check.outputs.x || 'none' }}",
+        withSteps,
+        false,
+      ),
+    ).toMatchObject({
+      ok: true,
+      rendered: { value: '2.3 none' },
+    });
+    const r = renderTemplate('${{ steps.check.outputs.leader }}', withSteps, false);
+    expect(r).toEqual({
+      ok: false,
+      messages: [
+        'in ${{ steps.check.outputs.leader }}: steps.check.outputs.leader has no value: the hosts of step check disagree: "a" on 0:10.0.0.1; "b" on 0:10.0.0.2',
+      ],
+    });
+  });
+
+  it('never lets an expression read a secret or a credential', () => {
+    const r = renderTemplate(
+      "${{ secrets.token || 'x' }} ${{ env.BK_APP_SECRET || 'x' }}",
+      { ...scope, steps },
+      true,
+    );
+    expect(r.ok).toBe(false);
+    if (!r.ok) expect(r.messages.join('\n')).not.toMatch(/tok-123|app-canary/);
+  });
+});

@@ -48,8 +48,29 @@ export interface PlannedStep {
   timeoutSec: number;
   account: string;
   taskName: string;
-  onFailure: 'abort' | 'continue';
+  /** `ignore`: a failure is recorded and shown as ignored, and does not make the run fail. */
+  onFailure: 'abort' | 'continue' | 'ignore';
   confirm?: string;
+  /** Present when the step has `rolling:` (its own, or `defaults.rolling`). */
+  rolling?: {
+    /** The expression as written, e.g. "1 10% +10". */
+    expr: string;
+    /** Failed hosts allowed over the whole step; a percent is taken of the step's host count, rounded down. */
+    maxFail: number;
+    /** `max_fail` as written ("2", "5%"), for showing. */
+    maxFailText: string;
+    /** 0: no pause. */
+    pauseMs: number;
+    confirm: boolean;
+  };
+  /**
+   * The step's hosts as host keys (`CLOUD:IP` as in `hosts`, `id:N` for host ids), in order, one array
+   * per batch. Without rolling: one batch of every key; `[[]]` when JOB resolves every target (custom
+   * queries, topology nodes). `[]` for a step that does not run (`skipReason`).
+   */
+  batches: string[][];
+  /** Set when the step must not run in this plan (`--limit` left it no host): the reason shown. */
+  skipReason?: string;
   /** Short hashes of each request field, to say what changed between two plans. */
   fingerprint: Record<string, string>;
 }
@@ -76,4 +97,6 @@ export interface Plan {
   /** Names of the secrets the plan uses (values are never in the plan's display copy). */
   secretNames: string[];
   steps: PlannedStep[];
+  /** The host keys of `--limit` (`CLOUD:IP`, `id:N`), when it was given: every step runs only on those. */
+  limit?: string[];
 }

@@ -35,6 +35,7 @@ export function newRecord(
     endpoint: { url: endpoint.url, local: endpoint.local, transport: endpoint.transport ?? plan.transport },
     biz: plan.biz,
     scope: { type: plan.scope.type, id: plan.scope.id },
+    ...(plan.limit ? { limit: plan.limit } : {}),
     steps: plan.steps.map(
       (s): StepRecord => ({
         name: s.name,

@@ -107,5 +107,7 @@ export interface RunRecord {
     runbookHash: string;
     changes: Array<{ step: string; fields: string[]; detail: string[] }>;
   }>;
+  /** The host keys of `--limit` (`CLOUD:IP`, `id:N`) when the run was limited; `--resume` keeps it. */
+  limit?: string[];
   steps: StepRecord[];
 }

@@ -43,6 +43,7 @@ describe('record validation', () => {
   it('accepts a complete record, null host exit codes and fields it does not know', () => {
     expect(recordProblem(good())).toBeUndefined();
     expect(recordProblem({ ...good(), addedLater: { x: 1 } })).toBeUndefined();
+    expect(recordProblem({ ...good(), limit: ['0:10.0.0.1', 'id:7'] })).toBeUndefined();
   });
 
   it('accepts the report fields (operator, finishedAt, scope, resumes, step startedAt), and old records without them', () => {
@@ -87,6 +88,8 @@ describe('record validation', () => {
       [(r) => (r.createdAt = 'yesterday'), 'createdAt: should be an ISO 8601 time, is "yesterday"'],
       [(r) => (r.endpoint = []), 'endpoint: should be an object, is a list'],
       [(r) => (r.version = 2), 'format 2; this runbook reads format 1'],
+      [(r) => (r.limit = '0:10.0.0.1'), 'limit: should be a list'],
+      [(r) => (r.limit = [7]), 'limit[0]: should be a string, is 7'],
     ];
     for (const [breakIt, reason] of cases) {
       const r = good();

@@ -174,6 +174,7 @@ const record = shape({
       changes: list(shape({ step: str, fields: list(str), detail: list(str) })),
     }),
   ),
+  'limit?': list(str),
   steps: list(step),
 });
 

@@ -2,6 +2,7 @@ import { toV3FastExecuteBody } from '@runbook/core';
 import type { Plan, PlannedStep } from '../plan/types.js';
 import { MASK } from '../secrets/mask.js';
 import { transportName } from '../transport.js';
+import { limitText } from './limit-text.js';
 
 const SCRIPT_LINES = 5;
 
@@ -39,6 +40,36 @@ export function planJson(plan: Plan): unknown {
   };
 }
 
+const ON_FAILURE: Record<PlannedStep['onFailure'], string> = {
+  abort: 'stop the run',
+  continue: 'record it and continue (the run ends with exit 1)',
+  ignore: 'record it as ignored and continue (the run does not fail for it)',
+};
+
+/** `30s`, `1m30s`, `2h`: a pause as written in a runbook. */
+export function durationText(ms: number): string {
+  const s = Math.round(ms / 1000);
+  const parts: string[] = [];
+  if (s >= 3600) parts.push(`${Math.floor(s / 3600)}h`);
+  if (s % 3600 >= 60) parts.push(`${Math.floor((s % 3600) / 60)}m`);
+  if (s % 60 > 0 || s === 0) parts.push(`${s % 60}s`);
+  return parts.join('');
+}
+
+/** `"1 10% +10": batches 1, 10, 20, 20 … (5 batches), max_fail 2, pause 30s, confirm before each batch`. */
+export function rollingText(s: PlannedStep): string {
+  const r = s.rolling!;
+  const sizes = s.batches.map((b) => b.length);
+  const shown = `${sizes.slice(0, 4).join(', ')}${sizes.length > 4 ? ' …' : ''}`;
+  const maxFail = r.maxFailText.endsWith('%') ? `${r.maxFail} (${r.maxFailText})` : String(r.maxFail);
+  return [
+    `"${r.expr}": batches ${shown} (${sizes.length} batch${sizes.length === 1 ? '' : 'es'})`,
+    `max_fail ${maxFail}`,
+    ...(r.pauseMs > 0 ? [`pause ${durationText(r.pauseMs)}`] : []),
+    ...(r.confirm ? ['confirm before each batch after the first'] : []),
+  ].join(', ');
+}
+
 function targetsText(s: PlannedStep): string {
   const parts: string[] = [];
   if (s.hostCount > 0) {
@@ -58,7 +89,7 @@ function targetsText(s: PlannedStep): string {
       `${s.customQueries.length} custom quer${s.customQueries.length === 1 ? 'y' : 'ies'} (${s.customQueries.join(', ')}; JOB resolves the hosts)`,
     );
   }
-  return parts.join(' + ');
+  return parts.length ? parts.join(' + ') : '0 hosts';
 }
 
 /** The plan as a person reads it before applying it. */
@@ -76,11 +107,14 @@ export function formatPlan(plan: Plan): string {
   if (vars.length) out.push(`vars: ${vars.map(([k, v]) => `${k}=${JSON.stringify(v)}`).join(', ')}`);
   if (plan.secretNames.length)
     out.push(`secrets (from the environment, never shown): ${plan.secretNames.join(', ')}`);
+  if (plan.limit) out.push(`limit: --limit ${limitText(plan.limit)}: every step runs only on these`);
   out.push('');
   for (const s of plan.steps) {
     out.push(`${s.index + 1}. ${s.name}${s.line ? `  (line ${s.line})` : ''}`);
     if (s.description) out.push(`   ${s.description}`);
     out.push(`   targets:   ${targetsText(s)}`);
+    if (s.skipReason) out.push(`   skipped:   ${s.skipReason}`);
+    if (s.rolling && !s.skipReason) out.push(`   rolling:   ${rollingText(s)}`);
     if (s.source.kind === 'stored') out.push(`   script:    stored JOB script id ${s.source.scriptId}`);
     else {
       const from = s.source.kind === 'file' ? `file ${s.source.path}` : 'inline';
@@ -95,7 +129,7 @@ export function formatPlan(plan: Plan): string {
       out.push(`   params:    ${s.sensitive ? `${s.paramsDisplay} (sensitive)` : s.paramsDisplay}`);
     if (s.request.bk_callback_url) out.push(`   callback:  ${s.request.bk_callback_url}`);
     if (s.confirm) out.push(`   confirm:   ${s.confirm}`);
-    out.push(`   on failure: ${s.onFailure === 'abort' ? 'stop the run' : 'record it and continue'}`);
+    out.push(`   on failure: ${ON_FAILURE[s.onFailure]}`);
     out.push('');
   }
   const hosts = plan.steps.reduce((n, s) => n + s.hostCount, 0);

@@ -2,6 +2,7 @@ import type { EventSink, HostCounts } from '../engine/events.js';
 import { transportName } from '../transport.js';
 import { type Paint, paint } from './color.js';
 import { escapeEvent } from './controls.js';
+import { limitText } from './limit-text.js';
 
 export interface StreamOptions {
   color?: boolean;
@@ -35,6 +36,7 @@ export function createStreamRenderer(write: (text: string) => void, options: Str
         out(`run ${event.runId}${event.resumedFrom ? ` (resuming ${event.resumedFrom})` : ''}`);
         out(`runbook ${event.runbook.path}${git}: ${event.steps.length} step(s), biz ${event.biz}`);
         out(`endpoint ${where}${event.endpoint.config ? ` (config ${event.endpoint.config})` : ''}`);
+        if (event.limit) out(`limit ${limitText(event.limit)}: every step runs only on these`);
         event.steps.forEach((s, i) => {
           const queries = `${
             s.customQueries ? ` + ${s.customQueries} custom quer${s.customQueries === 1 ? 'y' : 'ies'}` : ''

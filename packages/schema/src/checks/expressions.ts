@@ -1,8 +1,10 @@
 import type { CheckContext } from '../context.js';
 import { envRefusal, secretEnvNames } from '../env-refs.js';
+import { type Ref, refsOf, refText } from '../expr/ast.js';
 import { joinPointer, offsetInValue } from '../source.js';
 import { didYouMean } from '../suggest.js';
 import { type Namespace, scanTemplate, type TemplatePart } from '../template.js';
+import { checkStepRef } from './step-refs.js';
 import { asObj, isObj } from './util.js';
 
 /** Where expressions are evaluated (JSON pointers with `*` for any key or index). */
@@ -15,8 +17,12 @@ const EVALUATED = [
   /^\/groups\/[^/]+\/(hosts|custom_query|topo)\/\d+$/,
 ];
 const PARAMS = /^\/steps\/\d+\/params$/;
+/** Where `steps.*` may be read: values that become known only when the step is about to run. */
+const STEP_READS = /^\/steps\/(\d+)\/(params|script|task_name)$/;
 /** Free text that is shown, never evaluated: `${{` there is just text. */
 const FREE_TEXT = /\/description$/;
+/** Checked on their own (checks/step-refs.ts): a whole expression. */
+const OWN_CHECK = /^\/steps\/\d+\/when$/;
 
 const FIXED: Partial<Record<Namespace, string[]>> = { runbook: ['name'], run: ['id'], git: ['sha'] };
 
@@ -28,13 +34,14 @@ export interface RefSite {
   secretsAllowed: boolean;
   /** Describes the place for messages: `params`, `script`, `scripts/rotate.sh`. */
   where: string;
+  /** The step the text belongs to (0-based), when it belongs to one. */
+  stepIndex?: number;
+  /** `steps.*` may be read here (script, script_file, params, task_name, when). */
+  stepsAllowed?: boolean;
 }
 
 /** Checks every `${{ … }}` in a string: syntax, known references, secrets only in params, no credential through env. */
 export function checkTemplate(ctx: CheckContext, text: string, site: RefSite): void {
-  const vars = asObj(ctx.data.vars);
-  const secrets = asObj(ctx.data.secrets);
-  let secretEnvs: Map<string, string> | undefined;
   for (const part of scanTemplate(text)) {
     if (part.kind === 'literal') continue;
     const exprText = text.slice(part.start, part.end);
@@ -42,43 +49,51 @@ export function checkTemplate(ctx: CheckContext, text: string, site: RefSite): v
       site.report('SCHEMA_EXPRESSION', part.message, part.start, exprText);
       continue;
     }
-    const ref = `${part.namespace}.${part.name}`;
-    if (part.namespace === 'vars' && !Object.hasOwn(vars, part.name)) {
-      const hint = didYouMean(part.name, Object.keys(vars), (s) => `vars.${s}`);
-      site.report(
-        'SCHEMA_UNDEFINED_REF',
-        `undefined reference ${ref}: no var "${part.name}" is declared${hint}`,
-        part.start,
-        exprText,
-      );
-    } else if (part.namespace === 'secrets' && !Object.hasOwn(secrets, part.name)) {
-      const hint = didYouMean(part.name, Object.keys(secrets), (s) => `secrets.${s}`);
-      site.report(
-        'SCHEMA_UNDEFINED_REF',
-        `undefined reference ${ref}: no secret "${part.name}" is declared${hint}`,
-        part.start,
-        exprText,
-      );
-    } else if (FIXED[part.namespace] && !FIXED[part.namespace]!.includes(part.name)) {
-      const only = FIXED[part.namespace]!.map((n) => `${part.namespace}.${n}`).join(', ');
-      site.report(
-        'SCHEMA_UNDEFINED_REF',
-        `undefined reference ${ref}; ${part.namespace} has only ${only}`,
-        part.start,
-        exprText,
-      );
-    } else if (part.namespace === 'secrets' && !site.secretsAllowed) {
-      site.report(
-        'SCHEMA_SECRET_PLACEMENT',
-        `${ref} is used in ${site.where}; secrets may only be used in params (JOB shows scripts on its execution page and keeps them in its history)`,
-        part.start,
-        exprText,
-      );
-    } else if (part.namespace === 'env') {
-      secretEnvs ??= secretEnvNames(secrets);
-      const refused = envRefusal(part.name, secretEnvs);
-      if (refused) site.report('SCHEMA_SECRET_PLACEMENT', refused, part.start, exprText);
+    const report = (code: string, message: string) => site.report(code, message, part.start, exprText);
+    if (part.kind === 'ref') {
+      checkRef(ctx, { ns: part.namespace, name: part.name } as Ref, site, report);
+      continue;
     }
+    for (const r of refsOf(part.expr)) {
+      if (r.ref.ns === 'secrets') {
+        report(
+          'SCHEMA_SECRET_PLACEMENT',
+          `${r.text} may be used only alone, as \${{ ${r.text} }} in params: a secret's value is masked as a whole`,
+        );
+      } else checkRef(ctx, r.ref, site, report);
+    }
+  }
+}
+
+/** Checks one reference: declared, fixed names, secrets only in params, env refusals, earlier steps. */
+export function checkRef(
+  ctx: CheckContext,
+  ref: Ref,
+  site: Pick<RefSite, 'secretsAllowed' | 'where' | 'stepIndex' | 'stepsAllowed'>,
+  report: (code: string, message: string) => void,
+): void {
+  const vars = asObj(ctx.data.vars);
+  const secrets = asObj(ctx.data.secrets);
+  const text = refText(ref);
+  if (ref.ns === 'steps') {
+    checkStepRef(ctx, ref, site, report);
+  } else if (ref.ns === 'vars' && !Object.hasOwn(vars, ref.name)) {
+    const hint = didYouMean(ref.name, Object.keys(vars), (s) => `vars.${s}`);
+    report('SCHEMA_UNDEFINED_REF', `undefined reference ${text}: no var "${ref.name}" is declared${hint}`);
+  } else if (ref.ns === 'secrets' && !Object.hasOwn(secrets, ref.name)) {
+    const hint = didYouMean(ref.name, Object.keys(secrets), (s) => `secrets.${s}`);
+    report('SCHEMA_UNDEFINED_REF', `undefined reference ${text}: no secret "${ref.name}" is declared${hint}`);
+  } else if (FIXED[ref.ns] && !FIXED[ref.ns]!.includes(ref.name)) {
+    const only = FIXED[ref.ns]!.map((n) => `${ref.ns}.${n}`).join(', ');
+    report('SCHEMA_UNDEFINED_REF', `undefined reference ${text}; ${ref.ns} has only ${only}`);
+  } else if (ref.ns === 'secrets' && !site.secretsAllowed) {
+    report(
+      'SCHEMA_SECRET_PLACEMENT',
+      `${text} is used in ${site.where}; secrets may only be used in params (JOB shows scripts on its execution page and keeps them in its history)`,
+    );
+  } else if (ref.ns === 'env') {
+    const refused = envRefusal(ref.name, secretEnvNames(secrets));
+    if (refused) report('SCHEMA_SECRET_PLACEMENT', refused);
   }
 }
 
@@ -118,9 +133,13 @@ function checkString(ctx: CheckContext, value: string, pointer: string): void {
       .filter((s) => !/^\d+$/.test(s))
       .pop() ?? 'the runbook';
   const occurrences = new Map<string, number>();
+  const stepRead = STEP_READS.exec(pointer);
+  const inStep = /^\/steps\/(\d+)\//.exec(pointer);
   const site: RefSite = {
     secretsAllowed: PARAMS.test(pointer),
     where,
+    ...(inStep ? { stepIndex: Number(inStep[1]) } : {}),
+    stepsAllowed: stepRead !== null,
     report: (code, message, _start, exprText) => {
       const nth = occurrences.get(exprText) ?? 0;
       occurrences.set(exprText, nth + 1);
@@ -131,7 +150,7 @@ function checkString(ctx: CheckContext, value: string, pointer: string): void {
     checkTemplate(ctx, value, site);
     return;
   }
-  if (FREE_TEXT.test(pointer)) return;
+  if (FREE_TEXT.test(pointer) || OWN_CHECK.test(pointer)) return;
   const first = scanTemplate(value).find(
     (p): p is Exclude<TemplatePart, { kind: 'literal' }> => p.kind !== 'literal',
   );

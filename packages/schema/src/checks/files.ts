@@ -97,6 +97,8 @@ export function checkScriptFiles(ctx: CheckContext): Map<number, ScriptFile> {
     checkTemplate(ctx, text, {
       secretsAllowed: false,
       where: `script_file ${rel}`,
+      stepIndex: i,
+      stepsAllowed: true,
       report: (code, message, start) => {
         ctx.issues.push(src.issue(code, message, start));
       },

@@ -1,3 +1,4 @@
+import { MAX_FAIL_MAX, PAUSE_MAX } from '../rolling.js';
 import {
   DURATION,
   ENV_NAME,
@@ -5,6 +6,7 @@ import {
   IPV4,
   MAX_CLOUD_ID,
   MAX_CMDB_ID,
+  SLUG,
   TOPO_NODE,
 } from './patterns.js';
 
@@ -43,8 +45,50 @@ export const scriptType = {
 
 export const onFailure = {
   description:
-    'What happens when the step fails: `abort` (the default) stops the run; `continue` records the failure and goes on.',
-  enum: ['abort', 'continue'],
+    'What happens when the step fails: `abort` (the default) stops the run; `continue` records the failure, goes on, and the run ends with exit 1; `ignore` records the failure as ignored, goes on, and does not make the run fail.',
+  enum: ['abort', 'continue', 'ignore'],
+};
+
+export const rolling = {
+  description:
+    "Run the step in batches, one JOB job per batch, one after another (JOB's rolling execution, done by runbook on every transport). The step's listed hosts are taken in order; custom queries and topology nodes cannot be batched.",
+  type: 'object',
+  properties: {
+    batch: {
+      description:
+        "JOB's rolling expression: parts separated by spaces, each `N` hosts, `N%` of the step's hosts (rounded up), `+N` (the previous batch plus N) or `*N` (the previous batch times N); the last part repeats. `+N` and `*N` only last, `100%` only last. At most 500 batches.",
+      type: ['string', 'integer'],
+      examples: ['1 10% +10', '20%', '5 *2', 10],
+    },
+    max_fail: {
+      description:
+        "Failed hosts allowed over the whole step before no further batch starts and the step fails: a count (`2`) or a percent of the step's hosts (`5%`, rounded down). Default 0: the first failed batch stops the step. Failures within it leave the step partial.",
+      type: ['integer', 'string'],
+      minimum: 0,
+      maximum: MAX_FAIL_MAX,
+      pattern: '^[0-9]+%?$',
+      patternErrorMessage: "expected a count of hosts (2) or a percent of the step's hosts (5%)",
+      examples: [2, '5%'],
+    },
+    pause: {
+      description:
+        'Wait between batches: seconds, or a duration such as `30s`, `5m`; at most 24h. Default: none.',
+      type: ['integer', 'string'],
+      minimum: 0,
+      maximum: PAUSE_MAX,
+      pattern: DURATION,
+      patternErrorMessage: 'expected seconds or a duration such as 30s, 5m, 1h',
+      examples: ['30s', '5m'],
+    },
+    confirm: {
+      description:
+        'Ask before each batch after the first (`--yes` answers); at 100 hosts or more the step name must be typed.',
+      type: 'boolean',
+    },
+  },
+  required: ['batch'],
+  additionalProperties: false,
+  examples: [{ batch: '1 10% +10', max_fail: 2, pause: '30s', confirm: true }],
 };
 
 export const timeout = {
@@ -78,7 +122,7 @@ const v3Only = (what: string) =>
   `Only the API gateway v3 can target ${what} (\`--apigw-url\`, \`BK_APIGW_URL\`, \`--local --transport v3\`); \`plan\` and \`apply\` refuse them on ESB v2.`;
 
 export const hostEntry = {
-  description: `A target: \`"1.2.3.4"\` (cloud from \`defaults.cloud\`, else 0), \`"CLOUD:1.2.3.4"\`, \`{cloud, ip}\`, \`{host_id}\` (a CMDB host id), or the name of a group. Host strings may contain expressions. ${v3Only('host ids')}`,
+  description: `A target: \`"1.2.3.4"\` (cloud from \`defaults.cloud\`, else 0), \`"CLOUD:1.2.3.4"\`, \`{cloud, ip}\`, \`{host_id}\` (a CMDB host id), \`{from_step, status, output}\` (hosts of an earlier step, known after it ran), or the name of a group. Host strings may contain expressions. ${v3Only('host ids')}`,
   type: ['string', 'object'],
   minLength: 1,
   properties: {
@@ -100,15 +144,51 @@ export const hostEntry = {
       maximum: MAX_CMDB_ID,
       examples: [101],
     },
+    from_step: {
+      description:
+        'The hosts of an earlier step that match `status` and `output`: known after that step ran (`plan` says "known after"). Mixes with other entries and is deduplicated with them; when no host matches, the step is skipped, saying why. Not in groups.',
+      type: 'string',
+      pattern: SLUG,
+      patternErrorMessage: 'expected a step name',
+      examples: ['check-config'],
+    },
+    status: {
+      description: 'Which hosts of `from_step`: `succeeded`, `failed`, or `any` (the default).',
+      enum: ['succeeded', 'failed', 'any'],
+    },
+    output: {
+      description:
+        'Only the hosts of `from_step` whose outputs have these values (each host prints `::output NAME=VALUE`); compared as text.',
+      type: 'object',
+      propertyNames: {
+        type: 'string',
+        pattern: '^[A-Za-z_][A-Za-z0-9_]*$',
+        patternErrorMessage: 'expected an output name: letters, digits and "_", not starting with a digit',
+      },
+      additionalProperties: { type: ['string', 'number', 'boolean'] },
+      examples: [{ stale: 'yes' }],
+    },
   },
-  // `{host_id}` alone, else `{cloud?, ip}`. (`properties: {…: true}` only names the key for ajv's
-  // strict mode; the mapping defines it.)
+  // `{host_id}` alone, `{from_step, status?, output?}`, else `{cloud?, ip}`. (`properties: {…: true}`
+  // only names the key for ajv's strict mode; the mapping defines it.)
   if: { required: ['host_id'], properties: { host_id: true } },
   // biome-ignore lint/suspicious/noThenProperty: JSON Schema's if/then/else; this object is never awaited
-  then: { properties: { ip: false, cloud: false } },
-  else: { required: ['ip'], properties: { ip: true } },
+  then: { properties: { ip: false, cloud: false, from_step: false, status: false, output: false } },
+  else: {
+    if: { required: ['from_step'], properties: { from_step: true } },
+    // biome-ignore lint/suspicious/noThenProperty: JSON Schema's if/then/else; this object is never awaited
+    then: { properties: { ip: false, cloud: false } },
+    else: { required: ['ip'], properties: { ip: true, from_step: false, status: false, output: false } },
+  },
   additionalProperties: false,
-  examples: ['10.0.0.1', '0:10.0.0.1', { cloud: 0, ip: '10.0.0.3' }, { host_id: 101 }, 'web'],
+  examples: [
+    '10.0.0.1',
+    '0:10.0.0.1',
+    { cloud: 0, ip: '10.0.0.3' },
+    { host_id: 101 },
+    { from_step: 'check-config', status: 'succeeded', output: { stale: 'yes' } },
+    'web',
+  ],
 };
 
 export const hosts = {
@@ -247,6 +327,11 @@ export const defaults = {
     },
     cloud: { ...cloudId, description: 'The cloud area id for bare IPs in `hosts`; default 0.' },
     on_failure: { $ref: '#/$defs/onFailure' },
+    rolling: {
+      $ref: '#/$defs/rolling',
+      description:
+        "Rolling batches for every step that sets no `rolling` of its own (a step's `rolling` replaces this one as a whole; `rolling: false` turns it off for the step).",
+    },
   },
   additionalProperties: false,
   examples: [{ account: 'root', timeout: '10m', type: 'shell' }],

@@ -6,6 +6,7 @@ import {
   hostEntry,
   hosts,
   onFailure,
+  rolling,
   scope,
   scriptType,
   secret,
@@ -115,6 +116,7 @@ export const runbookSchema = {
     account,
     scriptType,
     onFailure,
+    rolling,
   },
 };
 

@@ -1,4 +1,4 @@
-import { EXPRESSIONS } from './defs.js';
+import { EXPRESSIONS, rolling } from './defs.js';
 import { SLUG } from './patterns.js';
 
 export const step = {
@@ -75,10 +75,32 @@ export const step = {
       minLength: 1,
       examples: ['Send the alert to the on-call channel?'],
     },
+    outputs: {
+      description:
+        "The outputs this step's hosts set, by printing a line `::output NAME=VALUE` (or bk-sops `<SOPS_VAR>NAME:VALUE</SOPS_VAR>` anywhere in a line). When given, `validate` rejects reading any other name. Read later as `${{ steps.NAME.outputs.KEY }}`.",
+      type: 'array',
+      items: {
+        type: 'string',
+        pattern: '^[A-Za-z_][A-Za-z0-9_]*$',
+        patternErrorMessage: 'expected an output name: letters, digits and "_", not starting with a digit',
+      },
+      examples: [['version', 'stale']],
+    },
+    when: {
+      description:
+        "Run the step only when this is true: `${{ EXPR }}` with `== != < <= > >=` (numbers compared as numbers), `&& || !`, parentheses, 'text', numbers, true/false, `contains(a, b)`, `startsWith(a, b)`, over vars, env, runbook, run, git and earlier steps (`steps.NAME.outputs.KEY`, `.status`, `.hosts_ok`, `.hosts_failed`). False: the step is skipped and recorded as skipped.",
+      type: 'string',
+      examples: ["${{ steps.check.status == 'succeeded' }}"],
+    },
     on_failure: {
       $ref: '#/$defs/onFailure',
       description:
-        'On failure: `abort` stops the run, `continue` records the failure and goes on. Default: `defaults.on_failure`, else abort.',
+        'On failure: `abort` stops the run, `continue` records the failure and goes on (the run ends with exit 1), `ignore` records it as ignored and goes on (the run may still end with exit 0). Default: `defaults.on_failure`, else abort.',
+    },
+    rolling: {
+      ...rolling,
+      type: ['object', 'boolean'],
+      description: `${rolling.description} Default: \`defaults.rolling\`, which \`rolling: false\` turns off for this step.`,
     },
   },
   required: ['name'],

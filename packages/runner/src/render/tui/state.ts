@@ -53,6 +53,8 @@ export interface RunInfo {
   endpoint: { url: string; local: boolean; transport?: Transport; config?: string };
   biz: number;
   resumedFrom?: string;
+  /** The host keys of `--limit`, when the run is limited. */
+  limit?: string[];
 }
 
 export interface ConfirmView {

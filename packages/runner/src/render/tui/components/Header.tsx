@@ -1,4 +1,5 @@
 import { transportName } from '../../../transport.js';
+import { limitText } from '../../limit-text.js';
 import type { RunInfo } from '../state.js';
 import type { Theme } from '../theme.js';
 import { type LineSpec, Lines } from './Line.js';
@@ -34,6 +35,15 @@ export function headerLines(run: RunInfo, theme: Theme): LineSpec[] {
           ]
         : []),
     ],
+    ...(run.limit
+      ? [
+          [
+            { text: 'limit ', dim: theme.dim },
+            { text: limitText(run.limit), color: theme.warn },
+            { text: ' · every step runs only on these (--limit)', dim: theme.dim },
+          ],
+        ]
+      : []),
   ];
 }
 
