@@ -4,6 +4,7 @@ import { renderHtml } from './html.js';
 import { renderMarkdown } from './md.js';
 import { buildModel } from './model.js';
 import type { ReportRecord } from './record-view.js';
+import { reproduceLines } from './reproduce.js';
 import { suggestions } from './run-arg.js';
 
 const render = (record: ReportRecord, logs: Record<string, string> = {}) => {
@@ -130,5 +131,28 @@ describe('report: run ids a person may mistype', () => {
     expect(suggestions('x', ids)).toEqual([]);
     expect(suggestions('', ids)).toEqual([]);
     expect(suggestions('運行'.repeat(100), ids)).toEqual([]);
+  });
+});
+
+describe('report: the command to run it again', () => {
+  it('the commit, the endpoint, the vars and the limit, quoted for a shell; what it cannot bring back is said', () => {
+    const { record } = rollingResumed();
+    record.runbook.dirty = true;
+    record.runbook.path = "/srv/ops/it's here/rb.yaml";
+    record.vars = { msg: 'a b', n: 2 };
+    record.limit = ['0:10.0.1.1', 'id:101'];
+    expect(reproduceLines(record)).toEqual([
+      'git checkout 3fa9c1d2e4b5a6978800aabbccddeeff00112233',
+      '# the run used uncommitted changes: this commit alone is not exactly what ran',
+      "runbook apply '/srv/ops/it'\\''s here/rb.yaml' --esb-url https://esb.example.com --var 'msg=a b' --var n=2 --limit 0:10.0.1.1,id:101",
+    ]);
+    record.endpoint = { url: 'http://127.0.0.1:1', local: true, transport: 'v3' };
+    delete record.runbook.gitSha;
+    record.limit = Array.from({ length: 1000 }, (_, i) => `0:10.0.${i >> 8}.${i & 255}`);
+    expect(reproduceLines(record)).toEqual([
+      `# the runbook was not in a git repository; what ran had content hash ${'e'.repeat(64)}`,
+      '# the run was limited to 1000 hosts: write the record\'s "limit" one a line to a file and add --limit @FILE',
+      "runbook apply '/srv/ops/it'\\''s here/rb.yaml' --local --transport v3 --var 'msg=a b' --var n=2",
+    ]);
   });
 });

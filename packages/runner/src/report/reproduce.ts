@@ -1,5 +1,8 @@
 import type { ReportRecord } from './record-view.js';
 
+/** The longest `--limit` written out in the command; a longer one goes through a file. */
+const MAX_LIMIT_ARG = 2000;
+
 /** Quotes a word for a POSIX shell when it needs it, so the command can be pasted as is. */
 export function shellWord(s: string): string {
   return /^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`;
@@ -23,6 +26,14 @@ export function reproduceLines(record: ReportRecord): string[] {
     if (transport === 'v3') cmd.push('--transport', 'v3');
   } else cmd.push(transport === 'v3' ? '--apigw-url' : '--esb-url', shellWord(record.endpoint.url));
   for (const [name, value] of Object.entries(record.vars)) cmd.push('--var', shellWord(`${name}=${value}`));
+  const limit = record.limit ?? [];
+  if (limit.length > 0 && limit.join(',').length <= MAX_LIMIT_ARG)
+    cmd.push('--limit', shellWord(limit.join(',')));
+  else if (limit.length > 0) {
+    lines.push(
+      `# the run was limited to ${limit.length} hosts: write the record's "limit" one a line to a file and add --limit @FILE`,
+    );
+  }
   lines.push(cmd.join(' '));
   return lines;
 }

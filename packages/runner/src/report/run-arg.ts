@@ -1,3 +1,4 @@
+import { closest } from '@runbook/schema';
 import { CliError, EXIT } from '../exit.js';
 import { listRecords, readRecord } from '../record/store.js';
 import type { RunRecord } from '../record/types.js';
@@ -27,31 +28,13 @@ export function pickRun(root: string, arg: string): RunRecord {
   );
 }
 
-/** Run ids that contain what was typed (`3fa9c1`), else those a few edits away from it. */
+/** Run ids that contain what was typed (`3fa9c1`), else the one a few edits away from it. */
 export function suggestions(arg: string, ids: string[]): string[] {
   const typed = arg.trim().toLowerCase();
   if (typed.length >= 3) {
     const containing = ids.filter((id) => id.toLowerCase().includes(typed));
     if (containing.length > 0) return containing.slice(-3);
   }
-  const scored = ids
-    .map((id) => ({ id, d: distance(typed, id.toLowerCase()) }))
-    .filter((x) => x.d <= Math.max(2, Math.floor(x.id.length / 6)))
-    .sort((a, b) => a.d - b.d);
-  return scored.slice(0, 3).map((x) => x.id);
-}
-
-/** Levenshtein distance, bounded work: both strings are run ids or what a person typed (cut at 100). */
-function distance(a: string, b: string): number {
-  const s = a.slice(0, 100);
-  const t = b.slice(0, 100);
-  let prev = Array.from({ length: t.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= s.length; i++) {
-    const cur = [i];
-    for (let j = 1; j <= t.length; j++) {
-      cur[j] = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + (s[i - 1] === t[j - 1] ? 0 : 1));
-    }
-    prev = cur;
-  }
-  return prev[t.length]!;
+  const near = typed ? closest(typed, ids) : undefined;
+  return near === undefined ? [] : [near];
 }
