@@ -285,7 +285,7 @@ describe('secrets: canary bk_app_secret, bk_token and a runbook secret through e
     if (!echoed) violations.add(0, 'the echo step never ran');
     counts.violations += violations.list.length;
     expect(violations.list, violations.summary()).toEqual([]);
-  }, 240_000);
+  }, 300_000);
 });
 
 describe('secrets: the run’s own words as secrets never rewrite the run', () => {
