@@ -20,7 +20,7 @@ export interface BatchView {
 
 export type ReportHost = HostRecord & { batch?: number; outputs?: Record<string, string> };
 
-export type ReportStep = Omit<StepRecord, 'state' | 'hosts'> & {
+export type ReportStep = Omit<StepRecord, 'state' | 'hosts' | 'batches' | 'rolling' | 'ignored'> & {
   state: string;
   hosts?: ReportHost[];
   batches?: BatchView[];

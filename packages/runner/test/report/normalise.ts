@@ -7,7 +7,7 @@ const at = (s: number) => new Date(T0 + s * 1000).toISOString();
  * A record with everything that differs between two runs of one test replaced by what it stands
  * for, so that its report can be a snapshot: the run id, the temporary folder, the emulator's port,
  * the content hash, and every time. Times are placed by structure (step i from 100·i s, batch j of
- * it 10·j s later, a resume just before the first step that started after it), so that bars,
+ * it 10·j s later, a resume just before the first batch or step that started after it), so that bars,
  * durations and the time axis keep their order and never depend on how fast the machine was.
  */
 export function normalise(record: ReportRecord, tempDir: string): ReportRecord {
@@ -23,9 +23,14 @@ export function normalise(record: ReportRecord, tempDir: string): ReportRecord {
   delete r.pid;
   r.createdAt = at(0);
   const resumes = (record.resumes ?? []).map((x) => x.at);
+  // A resume sits just before the first batch, or else step, that started after it.
   const resumeAt = (original: string) => {
-    const i = record.steps.findIndex((s) => (s.startedAt ?? s.submittedAt ?? '') >= original);
-    return i < 0 ? at(100 * record.steps.length + 20) : at(100 * i);
+    for (const [i, s] of record.steps.entries()) {
+      const j = (s.batches ?? []).findIndex((b) => (b.submittedAt ?? '') >= original);
+      if (j >= 0) return at(100 * i + 10 * j + 1);
+      if (!s.batches?.length && (s.startedAt ?? s.submittedAt ?? '') >= original) return at(100 * i);
+    }
+    return at(100 * record.steps.length + 20);
   };
   if (r.resumes) r.resumes = r.resumes.map((x, k) => ({ ...x, at: resumeAt(resumes[k]!) }));
   if (r.resumedAt) r.resumedAt = (record.resumedAt ?? []).map(resumeAt);
