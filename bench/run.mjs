@@ -6,6 +6,7 @@ import { existsSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { parseArgs } from 'node:util';
+import * as ansible from './cases/ansible.mjs';
 import * as coldstart from './cases/coldstart.mjs';
 import * as economy from './cases/economy.mjs';
 import * as fanout from './cases/fanout.mjs';
@@ -15,7 +16,7 @@ import { OUT, ROOT } from './lib/paths.mjs';
 import { method } from './lib/proc.mjs';
 import { markdown, table, writeJson } from './lib/report.mjs';
 
-const CASES = { coldstart, validation, overhead, fanout, economy };
+const CASES = { coldstart, validation, overhead, fanout, economy, ansible };
 
 const { values } = parseArgs({
   options: {

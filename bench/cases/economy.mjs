@@ -16,14 +16,30 @@ const runbook = (name) =>
     .concat(['  - name: wait', '    hosts: ["10.0.0.1"]', '    script: sleep 1', ''])
     .join('\n');
 
-/** Runs one single-host job of `durationMs` against its own emulator; returns calls and notice delay. */
-async function job(durationMs, i, dir, file) {
+/** Listening for JOB's callback on loopback (the emulator calls it when the job ends). */
+const CALLBACK = ['--callback-listen', '127.0.0.1:0'];
+
+/**
+ * Runs one single-host job of `durationMs` against its own emulator, with JOB's callback or by
+ * polling alone; returns calls and notice delay.
+ */
+async function job(durationMs, i, dir, file, callback = false) {
   const { emu, env, flags } = await startEmu({ exec: 'simulate', simulate: { durationMs, failRate: 0 } });
   try {
     // Its own working folder, so its own state folder and locks (these jobs run at the same time).
-    const cwd = join(dir, `run-${durationMs}-${i}`);
+    const cwd = join(dir, `run-${durationMs}-${callback ? 'cb-' : ''}${i}`);
     await mkdir(cwd, { recursive: true });
-    const r = await measure(NODE, [RUNBOOK_BIN, 'apply', file, ...flags, '--yes', '--ui', 'json'], {
+    const args = [
+      RUNBOOK_BIN,
+      'apply',
+      file,
+      ...flags,
+      ...(callback ? CALLBACK : []),
+      '--yes',
+      '--ui',
+      'json',
+    ];
+    const r = await measure(NODE, args, {
       cwd,
       env: { ...env, CI: '1' },
       timeoutMs: durationMs + 120_000,
@@ -70,6 +86,19 @@ export async function run({ reps, quick, log }) {
   const longRuns = Promise.all(
     Array.from({ length: reps }, (_, i) =>
       job(longMs, i, dir, file).catch((err) => ({ error: err.message })),
+    ),
+  );
+  // With JOB's callback: the same long job (its status calls counted), and a 40 s one, whose end
+  // is noticed by the callback, not by the next 5 s poll.
+  const cbMs = quick ? 20_000 : 40_000;
+  const cbLongRuns = Promise.all(
+    Array.from({ length: reps }, (_, i) =>
+      job(longMs, i, dir, file, true).catch((err) => ({ error: err.message })),
+    ),
+  );
+  const cbRuns = Promise.all(
+    Array.from({ length: reps }, (_, i) =>
+      job(cbMs, i, dir, file, true).catch((err) => ({ error: err.message })),
     ),
   );
   await new Promise((r) => setTimeout(r, 3000));
@@ -122,6 +151,40 @@ export async function run({ reps, quick, log }) {
         500,
         '<=',
         'from the runner’s NDJSON event times; submission counted as the job’s start',
+      ),
+    );
+  }
+  const cbName = `API economy: a ${cbMs / 1000} s job noticed finished after its end`;
+  const cb = await cbRuns;
+  const cbErr = cb.find((x) => x.error)?.error;
+  if (cbErr) figures.push(missing(cbName, 'ms', 500, '<=', cbErr));
+  else {
+    log(`  ${cbMs / 1000} s job with the callback: noticed after ${cb.map((x) => x.noticeMs).join(' ')} ms`);
+    figures.push(
+      figure(
+        cbName,
+        'ms',
+        cb.map((x) => x.noticeMs),
+        500,
+        '<=',
+        "with JOB's callback (--callback-listen); from the runner's NDJSON event times, submission counted as the job's start",
+      ),
+    );
+  }
+  const cbStatusName = `API calls: get_job_instance_status per ${longS} s job, with JOB's callback`;
+  const cbLong = await cbLongRuns;
+  const cbLongErr = cbLong.find((x) => x.error)?.error;
+  if (cbLongErr) figures.push(missing(cbStatusName, 'calls', statusTarget, '<=', cbLongErr));
+  else {
+    log(`  ${longS} s job with the callback: status calls ${cbLong.map((x) => x.status).join(' ')}`);
+    figures.push(
+      figure(
+        cbStatusName,
+        'calls',
+        cbLong.map((x) => x.status),
+        statusTarget,
+        '<=',
+        'the first call after 1 s, then every 5 s as the fallback, and one the callback asks for',
       ),
     );
   }

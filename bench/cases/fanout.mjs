@@ -1,5 +1,5 @@
-// 4. Fan-out: one step on 10,000 (and 100) simulated hosts, 30 s simulated, stream UI and TUI in a
-// pseudo-terminal. The runner's peak RSS and CPU time (user + system) for the whole run, from GNU time.
+// 4. Fan-out: one step on 50,000 (JOB's cap), 10,000 and 100 simulated hosts, 30 s simulated, stream
+// UI and TUI in a pseudo-terminal. The runner's peak RSS and CPU time (user + system) for the whole run, from GNU time.
 // Repetitions of one configuration run at the same time: the figures are per-process CPU time and
 // peak RSS, which do not depend on wall time; this keeps the full suite within a few minutes.
 import { mkdir, rm, writeFile } from 'node:fs/promises';
@@ -12,8 +12,13 @@ import { figure, info, missing } from '../lib/report.mjs';
 import { median } from '../lib/stats.mjs';
 
 export const title = 'fan-out';
-const RSS_MB = 200;
-const CPU_S = 3;
+/** Targets by host count: [stream RSS MB, stream CPU s, TUI RSS MB, TUI CPU s]. */
+const TARGETS = {
+  50000: { stream: [250, 5], tui: [300, 8] },
+  10000: { stream: [200, 3], tui: [200, 3] },
+  100: { stream: [200, 3], tui: [200, 3] },
+};
+const HOST_COUNTS = [50_000, 10_000, 100];
 
 async function one(hosts, ui, { reps, durationMs, log }) {
   const dir = `${OUT}fanout/${hosts}-${ui}`;
@@ -65,7 +70,7 @@ export async function run({ reps, quick, log }) {
   const label = (hosts, ui) =>
     `fan-out ${hosts.toLocaleString('en-US')} hosts, ${ui === 'tui' ? 'TUI (pty)' : 'stream'}`;
   // --quick runs the stream and TUI configurations of one host count at the same time.
-  const rounds = [10_000, 100].flatMap((hosts) =>
+  const rounds = HOST_COUNTS.flatMap((hosts) =>
     quick ? [['stream', 'tui'].map((ui) => [hosts, ui])] : ['stream', 'tui'].map((ui) => [[hosts, ui]]),
   );
   for (const round of rounds) {
@@ -78,10 +83,11 @@ export async function run({ reps, quick, log }) {
       results[`${hosts}-${ui}`] = done[i];
     });
   }
-  for (const hosts of [10_000, 100]) {
+  for (const hosts of HOST_COUNTS) {
     for (const ui of ['stream', 'tui']) {
       const r = results[`${hosts}-${ui}`];
       const name = label(hosts, ui);
+      const [RSS_MB, CPU_S] = TARGETS[hosts][ui];
       if (r.error) {
         figures.push(missing(`${name}: runner peak RSS`, 'MB', RSS_MB, '<=', r.error));
         figures.push(missing(`${name}: runner CPU time`, 's', CPU_S, '<=', r.error));
@@ -92,13 +98,21 @@ export async function run({ reps, quick, log }) {
       figures.push(figure(`${name}: runner CPU time`, 's', r.cpu, CPU_S, '<=', note));
     }
   }
+  // Growth: 100 → 10,000 → 50,000 hosts, as ratios of the medians' runs.
+  const ratio = (a, b) => a.map((x, i) => x / b[i]);
   for (const ui of ['stream', 'tui']) {
-    const big = results[`10000-${ui}`];
-    const small = results[`100-${ui}`];
-    if (!big || !small || big.error || small.error) continue;
-    const ratio = (a, b) => a.map((x, i) => x / b[i]);
-    infos.push(info(`fan-out ${ui}: RSS 10,000 ÷ 100 hosts`, '×', ratio(big.rss, small.rss)));
-    infos.push(info(`fan-out ${ui}: CPU 10,000 ÷ 100 hosts`, '×', ratio(big.cpu, small.cpu)));
+    for (const [big, small] of [
+      [10_000, 100],
+      [50_000, 10_000],
+      [50_000, 100],
+    ]) {
+      const b = results[`${big}-${ui}`];
+      const s = results[`${small}-${ui}`];
+      if (!b || !s || b.error || s.error) continue;
+      const what = `${big.toLocaleString('en-US')} ÷ ${small.toLocaleString('en-US')} hosts`;
+      infos.push(info(`fan-out ${ui}: RSS ${what}`, '×', ratio(b.rss, s.rss)));
+      infos.push(info(`fan-out ${ui}: CPU ${what}`, '×', ratio(b.cpu, s.cpu)));
+    }
   }
   return { figures, infos };
 }

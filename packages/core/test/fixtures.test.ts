@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createClient, EsbError, encodeBase64, encodeParams, type JobClient } from '../src/index.js';
 import { type ScriptedServer, startScripted } from './helpers/scripted-server.js';
 
-/** The shared test vectors (copies of `shared/fixtures/job-v2`), served byte for byte over loopback HTTP. */
+/** The JOB/ESB test vectors (the same files as the emulator's test/fixtures/job-v2), served byte for byte over loopback HTTP. */
 const DIR = fileURLToPath(new URL('./fixtures/job-v2/', import.meta.url));
 const read = (name: string) => readFileSync(join(DIR, name), 'utf8');
 const answers = readdirSync(DIR).filter((f) => /\.answer(\.[a-z0-9]+)?\.json$/.test(f));

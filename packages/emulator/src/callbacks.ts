@@ -1,5 +1,7 @@
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { Faults } from './faults.js';
 import type { Job } from './state/jobs.js';
 import type { CallbackAttempt } from './types.js';
 
@@ -38,15 +40,19 @@ function post(
 }
 
 /**
- * Callbacks as JOB sends them: on a final status, one POST of the JSON body; when an answer came
- * and it is not HTTP 200, the same JSON text once more as application/x-www-form-urlencoded; then
- * it gives up. A connection error or a timeout is not retried.
+ * Callbacks as JOB sends them: on a final status, at once, one POST of the JSON body; when an answer
+ * came and it is not HTTP 200, the same JSON text once more as application/x-www-form-urlencoded;
+ * then it gives up. A connection error or a timeout is not retried. Fault rules of the pseudo-call
+ * `callback` lose, delay or duplicate them.
  */
 export class Callbacks {
   readonly attempts: CallbackAttempt[] = [];
   private readonly pending = new Set<Promise<void>>();
   private readonly closing = new AbortController();
-  constructor(private readonly timeoutMs = CALLBACK_TIMEOUT_MS) {}
+  constructor(
+    private readonly timeoutMs = CALLBACK_TIMEOUT_MS,
+    private readonly faults?: Faults,
+  ) {}
 
   send(job: Job): void {
     const url = job.callbackUrl;
@@ -56,11 +62,21 @@ export class Callbacks {
       status: job.status,
       step_instances: [{ step_instance_id: job.stepInstanceId, status: job.status }],
     });
+    const fault = this.faults?.decide('callback', job.transport);
+    if (fault?.rule?.kind === 'callback_lost') {
+      this.faults!.settle(fault.rule, true);
+      return;
+    }
+    const times = fault?.rule?.kind === 'callback_duplicate' ? 2 : 1;
+    if (fault?.rule) this.faults!.settle(fault.rule, times === 2);
     const p = (async () => {
-      const first = await this.attempt(job.id, url, 1, 'application/json', body);
-      if (first === 200 || first === null || this.closing.signal.aborted) return;
-      await this.attempt(job.id, url, 2, 'application/x-www-form-urlencoded', body);
-    })();
+      if (fault?.delayMs) await sleep(fault.delayMs, undefined, { signal: this.closing.signal });
+      for (let i = 0; i < times; i++) {
+        const first = await this.attempt(job.id, url, 1, 'application/json', body);
+        if (first === 200 || first === null || this.closing.signal.aborted) continue;
+        await this.attempt(job.id, url, 2, 'application/x-www-form-urlencoded', body);
+      }
+    })().catch(() => {});
     this.pending.add(p);
     void p.finally(() => this.pending.delete(p));
   }

@@ -15,7 +15,13 @@ const KINDS: FaultKind[] = [
   'hostile_hosts',
   'gateway_error',
   'gateway_html',
+  'callback_lost',
+  'callback_late',
+  'callback_duplicate',
 ];
+
+/** Kinds that act on JOB's callbacks (the pseudo-call `callback`), and only those act there. */
+const CALLBACK_KINDS = new Set<FaultKind>(['callback_lost', 'callback_late', 'callback_duplicate']);
 
 /** Kinds that only make sense for some calls; a rule of such a kind never fires for the others. */
 const ONLY_FOR: Partial<Record<FaultKind, readonly string[]>> = {
@@ -23,6 +29,9 @@ const ONLY_FOR: Partial<Record<FaultKind, readonly string[]>> = {
   late_failure: ['fast_execute_script'],
   quota: ['fast_execute_script'],
   contradict: ['get_job_instance_status'],
+  callback_lost: ['callback'],
+  callback_late: ['callback'],
+  callback_duplicate: ['callback'],
   hostile_hosts: [
     'get_job_instance_status',
     'get_job_instance_log',
@@ -105,13 +114,18 @@ export class Faults {
       if (rule.call !== undefined && rule.call !== '*' && rule.call !== call) continue;
       if (rule.transport !== undefined && rule.transport !== transport) continue;
       if (ONLY_FOR[rule.kind] && !ONLY_FOR[rule.kind]!.includes(call)) continue;
+      if (call === 'callback' && !CALLBACK_KINDS.has(rule.kind)) continue;
       if (ONLY_ON[rule.kind] && ONLY_ON[rule.kind] !== transport) continue;
       if (r.left <= 0) continue;
-      if (out.rule && rule.kind !== 'latency') continue;
+      if (out.rule && rule.kind !== 'latency' && rule.kind !== 'callback_late') continue;
       if (this.rng() >= (rule.probability ?? 1)) continue;
       r.left--;
-      if (rule.kind === 'latency') {
+      if (rule.kind === 'latency' || rule.kind === 'callback_late') {
         out.delayMs += rule.ms ?? 1000;
+        if (rule.kind === 'callback_late') {
+          this.count('callback_late');
+          continue;
+        }
         this.count('latency');
       } else out.rule = rule;
     }

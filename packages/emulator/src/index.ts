@@ -1,3 +1,4 @@
+export { callbackAllowed } from './calls/limits.js';
 export { checkEmulatorConfig, loadEmulatorConfig, parseEmulatorConfig } from './config.js';
 export { EmulatorConfigError, EmulatorOptionsError } from './errors.js';
 export { splitParams } from './exec/split.js';

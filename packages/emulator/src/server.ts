@@ -54,7 +54,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const mode = options.exec ?? config.exec ?? 'local';
   const timeoutScale = options.timeoutScale ?? 1;
 
-  const callbacks = new Callbacks(options.callbackTimeoutMs ?? CALLBACK_TIMEOUT_MS);
+  const faults = new Faults(seed, options.faults ?? []);
+  const callbacks = new Callbacks(options.callbackTimeoutMs ?? CALLBACK_TIMEOUT_MS, faults);
   const store = new JobStore((job) => callbacks.send(job));
   const touch = (job: Job, now?: number) => store.touch(job, now);
   const executor =
@@ -79,7 +80,6 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     start: (job) => executor.start(job),
     terminate: (job) => (job.started ? executor.terminate(job) : stopUnstarted(job, touch)),
   };
-  const faults = new Faults(seed, options.faults ?? []);
   const calls = new Map<string, number>();
   const credentialsInParams = new Map<string, number>();
   const api = {

@@ -123,7 +123,13 @@ export type FaultKind =
   | 'contradict'
   | 'hostile_hosts'
   | 'gateway_error'
-  | 'gateway_html';
+  | 'gateway_html'
+  /** JOB's callback (call `callback`) is not sent. */
+  | 'callback_lost'
+  /** JOB's callback is sent `ms` late (default 1000). */
+  | 'callback_late'
+  /** JOB's callback is sent twice. */
+  | 'callback_duplicate';
 
 export interface FaultRule {
   /** API call name (e.g. `get_job_instance_status`) or `*` / absent for every call. */

@@ -1,5 +1,6 @@
 import { createRequire } from 'node:module';
 import { exitCodeFor, formatError, ReportedError } from './cli/report.js';
+import { didYouMean, shortWord } from './cli/suggest.js';
 import { CliError, EXIT } from './exit.js';
 import { credentialValues, maskSeen, rememberSecrets } from './secrets/mask.js';
 
@@ -15,6 +16,9 @@ Usage:
   runbook report RUN [--format md|html]   a report of a run for the postmortem (RUN may be last)
   runbook COMMAND --help                  the options of a command
   runbook --version                       print the version
+
+Every command takes --no-color, before or after it (as NO_COLOR=1 in the environment does);
+apply --json is --ui json. A misspelt command, option or step name gets a "did you mean".
 
 Exit codes: 0 ok, 1 a step failed, 2 invalid runbook or command line, or the run is busy
 (nothing sent), 3 JOB/ESB unusable, 4 confirmation declined or needed, 5 a local problem (state
@@ -33,7 +37,9 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
 };
 
 async function main(argv: string[]): Promise<number> {
-  const [command, ...rest] = argv;
+  // `runbook --no-color plan x.yaml` means `runbook plan x.yaml --no-color`: every command takes it.
+  const first = argv.findIndex((a) => a !== '--no-color');
+  const [command, ...rest] = first < 0 ? [] : [...argv.slice(first), ...argv.slice(0, first)];
   if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
     process.stdout.write(HELP);
     return command === undefined ? EXIT.usage : EXIT.ok;
@@ -44,7 +50,19 @@ async function main(argv: string[]): Promise<number> {
     return EXIT.ok;
   }
   const load = Object.hasOwn(COMMANDS, command) ? COMMANDS[command] : undefined;
-  if (!load) throw new CliError(`unknown command "${command}"; see runbook --help`, EXIT.usage);
+  if (!load) {
+    const known = command.startsWith('-') ? ['--help', '--version', '--no-color'] : Object.keys(COMMANDS);
+    const what = command.startsWith('-') ? 'option' : 'command';
+    const near = didYouMean(
+      command.replace(/^-+/, ''),
+      known.map((k) => k.replace(/^-+/, '')),
+      (k) => (command.startsWith('-') ? `--${k}` : `"${k}"`),
+    );
+    throw new CliError(
+      `unknown ${what} "${shortWord(command)}"${near}${near ? ' See' : '; see'} runbook --help`,
+      EXIT.usage,
+    );
+  }
   return (await load())(rest);
 }
 

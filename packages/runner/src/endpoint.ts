@@ -18,6 +18,8 @@ export interface EndpointOptions {
 export interface Endpoint {
   client: JobClient;
   info: EndpointInfo;
+  /** Whether this endpoint takes the callback URL (the embedded emulator's allow-list); absent: yes. */
+  acceptsCallback?(url: string): boolean;
   close(): Promise<void>;
 }
 
@@ -93,7 +95,7 @@ export async function openEndpoint(options: EndpointOptions): Promise<Endpoint> 
       close: () => client.close(),
     };
   }
-  const { startEmulator, loadEmulatorConfig } = await import('@runbook/emulator');
+  const { startEmulator, loadEmulatorConfig, callbackAllowed } = await import('@runbook/emulator');
   const configPath = localConfigPath(options);
   const config = configPath ? await loadEmulatorConfig(configPath) : {};
   const emulator = await startEmulator({ config });
@@ -124,6 +126,7 @@ export async function openEndpoint(options: EndpointOptions): Promise<Endpoint> 
       transport,
       ...(configPath ? { config: relative(process.cwd(), configPath) || configPath } : {}),
     },
+    acceptsCallback: (url) => callbackAllowed(url, config.job?.callbackAllowList),
     async close() {
       await client.close();
       await emulator.close();

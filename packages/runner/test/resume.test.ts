@@ -130,7 +130,12 @@ describe('runbook apply --resume', () => {
     });
     expect(refused.code).toBe(2);
     expect(refused.stderr).toContain(
-      `cannot resume run ${record.runId}: the runbook changed since (rb.yaml changed; step slow: script changed)`,
+      `cannot resume run ${record.runId} with this runbook: a resume never runs again a step that succeeded, nor changes a step whose job may still run
+  step slow changed (script) while its job ${jobInstanceId} from the earlier run may still be running the earlier version
+nothing was sent
+hint: restore the runbook as it was and resume first (the running job is followed, never sent again); change it once that step has finished:
+  runbook apply rb.yaml --resume ${record.runId}
+`,
     );
     expect(esb.emu.jobs()).toHaveLength(2);
 

@@ -122,6 +122,26 @@ describe('runbook apply refuses before sending', () => {
     );
     expect(emu.calls().fast_execute_script ?? 0).toBe(0);
     expect(await onlyRecord(dir)).toBeUndefined();
+    // Left out by --only, that step is no obstacle: the others run on their hosts in the limit.
+    const only = await runCli(
+      [
+        'apply',
+        'rb.yaml',
+        '--yes',
+        '--limit',
+        '127.0.0.1',
+        '--only',
+        'solo',
+        '--only',
+        'web',
+        '--poll-initial',
+        '50ms',
+      ],
+      { cwd: dir, env: esb.env },
+    );
+    expect(only.stderr).toBe('');
+    expect(only.code).toBe(0);
+    expect(emu.jobs().map((j) => j.hosts.map((h) => h.ip))).toEqual([['127.0.0.1']]);
   });
 
   it('a rolling step whose hosts JOB resolves, on ESB v2 and on the API gateway v3', async () => {

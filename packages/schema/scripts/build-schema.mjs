@@ -28,6 +28,8 @@ copyFileSync(here('../src/schema-validator.d.ts'), here('../dist/schema-validato
 
 const target = here('../../../schemas/runbook.schema.json');
 const text = runbookSchemaText();
+// The package carries the schema too, for editors on machines without this repository.
+writeFileSync(here('../dist/runbook.schema.json'), text);
 let old = '';
 try {
   old = readFileSync(target, 'utf8');

@@ -1,17 +1,35 @@
 import { type ParseArgsConfig, parseArgs } from 'node:util';
 import { CliError, EXIT } from '../exit.js';
+import { optionSpellings, unknownOption } from './suggest.js';
 
 type Options = NonNullable<ParseArgsConfig['options']>;
 
+/** Options every command takes. */
+export const COMMON_OPTIONS = {
+  help: { type: 'boolean', short: 'h', default: false },
+  'no-color': { type: 'boolean', default: false },
+} as const satisfies Options;
+
 /** Options every command that reads a runbook takes. */
 export const RUNBOOK_OPTIONS = {
+  ...COMMON_OPTIONS,
   var: { type: 'string', multiple: true },
   'vars-file': { type: 'string' },
   debug: { type: 'boolean', default: false },
-  help: { type: 'boolean', short: 'h', default: false },
 } as const satisfies Options;
 
-/** `node:util` parseArgs, with its errors turned into one usage message (exit 2). */
+/** The environment colour is chosen from: `--no-color` is `NO_COLOR` for this command. */
+export function colorEnv<E extends Record<string, string | undefined>>(
+  values: { 'no-color'?: boolean | undefined },
+  env: E,
+): E {
+  return values['no-color'] ? { ...env, NO_COLOR: '1' } : env;
+}
+
+/**
+ * `node:util` parseArgs, with its errors turned into one usage message (exit 2); an unknown option
+ * gets a "did you mean" among the command's own options.
+ */
 export function parseCommand<O extends Options>(
   command: string,
   argv: string[],
@@ -20,8 +38,11 @@ export function parseCommand<O extends Options>(
   try {
     return parseArgs({ args: argv, options, allowPositionals: true, strict: true });
   } catch (err) {
-    const msg = (err as Error).message.replace(/\. To specify a positional argument.*$/s, '');
-    throw new CliError(`${command}: ${msg}; see runbook ${command} --help`, EXIT.usage);
+    const msg =
+      unknownOption(err, optionSpellings(options), argv) ??
+      (err as Error).message.replace(/\. To specify a positional argument.*$/s, '');
+    const see = `runbook ${command} --help`;
+    throw new CliError(`${command}: ${msg}${msg.endsWith('?') ? ` See ${see}` : `; see ${see}`}`, EXIT.usage);
   }
 }
 

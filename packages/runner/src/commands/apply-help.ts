@@ -2,7 +2,8 @@ export const APPLY_HELP = `Usage: runbook apply FILE [options]
 
 Resolves the runbook into a plan, shows its summary, asks for confirmation, then submits each
 step to JOB's fast_execute_script in order and follows it until JOB says it finished.
-Every run is recorded in .runbook/runs/<run-id>/ (record.json and one log per step and host).
+Every run is recorded in .runbook/runs/<run-id>/ (record.json and one log per step and host; a
+step of more than 1,000 hosts keeps them in one file, runbook logs RUN shows each host's).
 
 Where it runs:
   --local                  start the embedded emulator (scripts run as local processes); uses
@@ -31,13 +32,20 @@ Which steps:
   --limit HOST[,HOST...]   run every step only on its hosts among these (repeatable; @FILE reads
                            one host a line, # comments): IP (cloud from defaults.cloud), CLOUD:IP
                            or id:N (a host id). A step left with none is skipped; a step whose
-                           hosts JOB resolves (custom_query, topo) is refused (exit 2); a host no
+                           hosts JOB resolves (custom_query, topo) is refused (exit 2) unless
+                           --only/--from-step leaves it out; a host no
                            step targets is a warning. Kept in the record and by --resume
   --resume RUN             continue run RUN: skip its succeeded steps, follow a job that was still
                            running instead of submitting it again, ask about a submit whose answer
-                           was lost; refused when the runbook changed since (says what changed),
-                           or on another server or transport than the run's; keeps the run's
-                           --limit (another --limit is refused)
+                           was lost; a step that failed, partly failed or was interrupted runs
+                           again only on its hosts that did not succeed (failed, never ran,
+                           batches not started), in the same batch sizes. A runbook changed only
+                           in steps that have not succeeded is taken: the changes are shown and
+                           asked about (--yes takes them) and recorded. A change to a succeeded
+                           step (or a var it reads) is refused, with the command that works
+                           instead; so is another server or transport than the run's. Keeps the
+                           run's --limit (another --limit is refused)
+  --rerun-all-hosts        with --resume: a step that did not succeed runs again on all its hosts
 
 At the same time:
   --allow-concurrent       apply this runbook although another apply of it to the same JOB (ESB
@@ -48,6 +56,8 @@ At the same time:
 Output:
   --ui stream|json|tui     plain timestamped lines (default without a terminal or with CI set),
                            NDJSON events (each with "v"), or the terminal UI (default on a terminal)
+  --json                   the same as --ui json
+  --no-color               no colour (as NO_COLOR=1 does); colour is off anyway without a terminal
   --state-dir DIR          keep run records in DIR instead of .runbook/runs
   --debug                  show HTTP calls and stack traces (secrets masked)
 
@@ -56,6 +66,16 @@ Following jobs:
                            100ms); during the job's first 2.5 s calls stay at most 450 ms apart
   --poll-max MS            then one call per this delay (default 5s, least 1s, most 1h); both
                            accept 500, 500ms, 2s, 1m, 1h
+  --callback-listen HOST:PORT
+                           also let JOB say when a job ends: listen for its callback on this
+                           address for the run (127.0.0.1:0: any free port); each submit carries
+                           a callback URL with a secret token of the run; a callback is confirmed
+                           with one status call, and polling at --poll-max goes on as the fallback.
+                           On by default with --local (loopback)
+  --callback-url URL       the address JOB calls when it differs from the listen address (NAT, a
+                           proxy); the token is appended to its path. Needs --callback-listen
+  --no-callback            follow by polling alone (also with --local). A step's own
+                           callback_url: wins over the run's (JOB takes one URL): it is polled
   --terminate-on-interrupt on Ctrl-C, SIGTERM or SIGHUP, ask JOB to terminate the running job
                            (by default it is left running and can be followed with --resume)
   --quota-wait DURATION    when JOB's running-job quota is full (nothing was started), wait and
@@ -69,7 +89,8 @@ one exits at once, the record still saved. A SIGKILL cannot be handled: the reco
 
 Environment: BK_ESB_URL or BK_APIGW_URL, BK_APP_CODE, BK_APP_SECRET, BK_USERNAME or BK_TOKEN, HTTPS_PROXY,
 HTTP_PROXY, NO_PROXY, RUNBOOK_VAR_<NAME>, the runbook's secrets, CI, NO_COLOR, FORCE_COLOR.
-Exit codes: 0 every step succeeded, 1 a step failed, 2 invalid runbook or command line, or the
+Exit codes: 0 every step succeeded (or failed with on_failure: ignore), 1 a step failed or
+partly failed (on_failure: continue goes on to the next steps, still 1), 2 invalid runbook or command line, or the
 run or runbook is busy in another process (nothing sent), 3 JOB/ESB unusable, 4 confirmation
 declined or needed, 5 a local problem: the state folder, the disk, permissions (found before the
 first submit: nothing sent; later: no further step is submitted, and if the record cannot be saved

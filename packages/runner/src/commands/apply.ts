@@ -1,19 +1,21 @@
 import { resolve } from 'node:path';
-import { onePositional, parseCommand, parseMs, pollOptions, RUNBOOK_OPTIONS } from '../cli/args.js';
+import { colorEnv, onePositional, parseCommand, parseMs, pollOptions, RUNBOOK_OPTIONS } from '../cli/args.js';
 import { createPrompt } from '../cli/confirm.js';
 import { openEndpoint } from '../endpoint.js';
+import { newCallbackToken } from '../engine/callbacks.js';
 import { resumeDirectives, selectSteps } from '../engine/directives.js';
 import type { ConfirmFn, RunEvent } from '../engine/events.js';
 import { type StepDirective, startRun } from '../engine/execute.js';
 import { RunnerError } from '../errors.js';
-import { EXIT } from '../exit.js';
+import { CliError, EXIT } from '../exit.js';
 import { resumeLimitProblem } from '../plan/limit.js';
 import { openRecorder, unsavedReport } from '../record/durable.js';
 import { localError } from '../record/local.js';
 import { jobWebUrlOf, operatorOf } from '../record/operator.js';
 import { newRecord } from '../record/recorder.js';
 import { applyLockPath, endpointKey, runLockPath, takeLock } from '../record/run-locks.js';
-import { checkRunId, newRunId, readRecord, runsDir } from '../record/store.js';
+import { prepareSnapshots, writeSnapshots } from '../record/step-snapshots.js';
+import { checkRunId, newRunId, readRecord, runDir, runsDir } from '../record/store.js';
 import type { RunRecord } from '../record/types.js';
 import { escapeControls } from '../render/controls.js';
 import { chooseUi, startUi } from '../render/select.js';
@@ -21,11 +23,16 @@ import { maskConfirmText, maskEventText } from '../secrets/event-text.js';
 import { planIdentities } from '../secrets/identities.js';
 import { createMask, credentialValues, rememberIdentities, rememberSecrets } from '../secrets/mask.js';
 import { chooseTransport } from '../transport.js';
+import { callbackListen, openCallbacks } from './apply-callbacks.js';
 import { APPLY_HELP } from './apply-help.js';
 import { type Lifecycle, startLifecycle } from './apply-lifecycle.js';
+import { continuable, nextText, resumeCommandOf, shellWord } from './next-command.js';
 import { preparePlan } from './prepare.js';
 import { createRecordGuard } from './record-guard.js';
+import { adoptRunbook } from './resume-adopt.js';
+import type { ResumeReview } from './resume-changes.js';
 import { checkResumable } from './resume-checks.js';
+import { changesText } from './resume-text.js';
 
 const OPTIONS = {
   ...RUNBOOK_OPTIONS,
@@ -36,8 +43,10 @@ const OPTIONS = {
   transport: { type: 'string' },
   yes: { type: 'boolean', short: 'y', default: false },
   ui: { type: 'string' },
+  json: { type: 'boolean', default: false },
   'state-dir': { type: 'string' },
   resume: { type: 'string' },
+  'rerun-all-hosts': { type: 'boolean', default: false },
   only: { type: 'string', multiple: true },
   limit: { type: 'string', multiple: true },
   'from-step': { type: 'string' },
@@ -46,6 +55,9 @@ const OPTIONS = {
   'quota-wait': { type: 'string' },
   'terminate-on-interrupt': { type: 'boolean', default: false },
   'allow-concurrent': { type: 'boolean', default: false },
+  'callback-listen': { type: 'string' },
+  'callback-url': { type: 'string' },
+  'no-callback': { type: 'boolean', default: false },
 } as const;
 
 type Values = ReturnType<typeof parseCommand<typeof OPTIONS>>['values'];
@@ -69,6 +81,10 @@ export async function apply(argv: string[]): Promise<number> {
   }
   const file = onePositional('apply', positionals, 'a runbook file', 'FILE');
   if (values.resume) checkRunId(values.resume);
+  else if (values['rerun-all-hosts'])
+    throw new RunnerError('RUNNER_USAGE', '--rerun-all-hosts goes with --resume RUN', 2, {
+      hint: `runbook apply ${file} --resume RUN --rerun-all-hosts (runbook runs lists the runs)`,
+    });
   const stderr = (t: string) => process.stderr.write(t);
   const ctx = {
     file,
@@ -92,7 +108,8 @@ async function applyWithLocks(ctx: Context): Promise<number> {
   const { file, values, env, stderr, root, life } = ctx;
   const poll = pollOptions(values, env);
   const quotaWaitMs = quotaWaitOf(values['quota-wait']);
-  const ui = chooseUi(values.ui, env, process.stdout.isTTY === true);
+  const listen = callbackListen(values, values.local);
+  const ui = chooseUi(uiFlag(values), env, process.stdout.isTTY === true);
   const choice = chooseTransport({
     local: values.local,
     transport: values.transport,
@@ -127,6 +144,10 @@ async function applyWithLocks(ctx: Context): Promise<number> {
     stderr,
     ...(values.limit ? { limit: values.limit } : {}),
     ...(previous?.limit ? { limitKeys: previous.limit } : {}),
+    selection: {
+      ...(values.only ? { only: values.only } : {}),
+      ...(values['from-step'] ? { fromStep: values['from-step'] } : {}),
+    },
   });
   if (previous && values.limit) {
     const refused = resumeLimitProblem(previous.runId, previous.limit, plan.limit ?? []);
@@ -150,13 +171,51 @@ async function applyWithLocks(ctx: Context): Promise<number> {
     );
   }
   const directives: Record<string, StepDirective> = selectSteps(plan, values.only, values['from-step']);
+  // Runbook secrets (4 characters or more, checked when resolved) and the ESB credentials; never
+  // inside the run's identities, which the operator reads and pastes.
+  const secrets = [...secretValues, ...credentialValues(env)];
+  const resumeCommand = resumeCommandOf(file, runId, values);
+  const identities = planIdentities(plan, [
+    file,
+    resolve(file),
+    resumeCommand,
+    values['state-dir'],
+    values['emulator-config'],
+    choice.url,
+  ]);
+  // The callback token is a secret of the run: masked like the others wherever text is shown.
+  const callbackToken = listen ? newCallbackToken() : undefined;
+  if (callbackToken) secrets.push(callbackToken);
+  rememberSecrets(secrets);
+  rememberIdentities(identities);
+  const mask = createMask(secrets, identities);
+  const snapshots = prepareSnapshots(plan.steps, mask);
+  let review: ResumeReview | undefined;
   if (previous) {
-    checkResumable(previous, plan, values.local, choice);
-    Object.assign(directives, resumeDirectives(previous, !previous.endpoint.local));
+    review = checkResumable({
+      previous,
+      plan,
+      choice,
+      file,
+      flags: values,
+      runDir: runDir(root, runId),
+      snapshot: (s) => JSON.parse(snapshots.get(s.name)!.text),
+      resumeCommand,
+    });
+    Object.assign(
+      directives,
+      resumeDirectives(previous, !previous.endpoint.local, plan, {
+        rerunAllHosts: values['rerun-all-hosts'],
+      }),
+    );
+    // What is shown and recorded of the changes is masked: a script line could hold a secret's value.
+    review.changes = review.changes.map((c) => ({ ...c, detail: c.detail.map((d) => mask(d)) }));
+    if (review.changes.length > 0) stderr(escapeControls(mask(changesText(runId, review.changes))));
   }
   // A step --limit left with no host is never sent (its request has no host left either).
   for (const s of plan.steps)
     if (s.skipReason) directives[s.name] ??= { action: 'skip', reason: s.skipReason };
+  const changed = (review?.changes.length ?? 0) > 0;
   const needsPerson = !values.yes || Object.values(directives).some((d) => d.action === 'ask');
   if (needsPerson && ui !== 'tui' && !process.stdin.isTTY) {
     const asks = Object.entries(directives).filter(([, d]) => d.action === 'ask');
@@ -166,8 +225,9 @@ async function applyWithLocks(ctx: Context): Promise<number> {
 runbook: --yes does not answer that, and there is no terminal to ask; nothing was sent.
 hint: resume in a terminal to decide, or skip the step with --from-step or --only
 `
-        : `runbook: apply asks for confirmation before sending anything, and there is no terminal to answer; nothing was sent.
-hint: review it with runbook plan ${file}, then run again with --yes
+        : `runbook: apply asks for confirmation before sending anything${changed ? ' (and before taking the changed runbook)' : ''}, and there is no terminal to answer; nothing was sent.
+hint: review it with runbook plan ${file}, then run again with --yes:
+  ${previous ? resumeCommand : ctx.command} --yes
 `,
     );
     // The record tells what happened last to this run: nobody could decide, nothing was sent.
@@ -186,22 +246,26 @@ hint: review it with runbook plan ${file}, then run again with --yes
     }
     return EXIT.declined;
   }
-  // Runbook secrets (4 characters or more, checked when resolved) and the ESB credentials; never
-  // inside the run's identities, which the operator reads and pastes.
-  const secrets = [...secretValues, ...credentialValues(env)];
-  const resumeCommand = resumeCommandOf(file, runId, values);
-  const identities = planIdentities(plan, [
-    file,
-    resolve(file),
-    resumeCommand,
-    values['state-dir'],
-    values['emulator-config'],
-    choice.url,
-  ]);
-  rememberSecrets(secrets);
-  rememberIdentities(identities);
-  const mask = createMask(secrets, identities);
+  if (previous && review && changed && !values.yes) {
+    const accepted = await createPrompt({
+      input: process.stdin,
+      output: process.stderr,
+      onInterrupt: () => life.interrupt('SIGINT'),
+    })({ question: `Resume run ${runId} with these changes?`, hostCount: 0 });
+    if (life.interruptedBy()) return stoppedBeforeStart(life, stderr);
+    if (!accepted) {
+      stderr(
+        `runbook: the changed runbook was not taken; nothing was sent and the record is as it was.\nhint: to take it later: ${resumeCommand}\n`,
+      );
+      return EXIT.declined;
+    }
+  }
+  if (previous && review) {
+    const at = new Date().toISOString();
+    adoptRunbook(previous, plan, review, snapshots, at, maybe(operatorOf(env), mask));
+  }
   if (life.interruptedBy()) return stoppedBeforeStart(life, stderr);
+  const callbacks = listen ? await openCallbacks({ ...listen, token: callbackToken! }) : undefined;
   const endpoint = await openEndpoint({
     local: values.local,
     ...(values['emulator-config'] ? { emulatorConfig: values['emulator-config'] } : {}),
@@ -209,10 +273,27 @@ hint: review it with runbook plan ${file}, then run again with --yes
     runbookPath: file,
     env,
     ...(values.debug ? { onDebug: (line: string) => stderr(`${escapeControls(mask(line))}\n`) } : {}),
+  }).catch(async (err) => {
+    await callbacks?.close();
+    throw err;
   });
+  // The embedded emulator's callback allow-list (job.callbackAllowList) may refuse loopback.
+  const hub = callbacks && endpoint.acceptsCallback?.(callbacks.url) !== false ? callbacks : undefined;
+  if (values.debug && callbacks)
+    stderr(
+      hub
+        ? `debug: JOB's callbacks are received on ${callbacks.listening}\n`
+        : `debug: the emulator's job.callbackAllowList refuses ${callbacks.listening}: jobs are followed by polling\n`,
+    );
+  if (callbacks && !hub) await callbacks.close();
   try {
     if (life.interruptedBy()) return stoppedBeforeStart(life, stderr);
     const record = previous ?? newRecord(plan, endpoint.info, resolve(file));
+    if (!previous)
+      for (const s of record.steps) {
+        const id = snapshots.get(s.name)?.id;
+        if (id) s.snapshot = id;
+      }
     record.state = 'running';
     record.pid = process.pid;
     record.endpoint = {
@@ -238,15 +319,27 @@ hint: review it with runbook plan ${file}, then run again with --yes
     } else if (operator !== undefined) record.operator = operator;
     // A state folder that cannot take the record stops the run here, before anything is sent (exit 5).
     const recorder = openRecorder(root, record);
+    try {
+      writeSnapshots(recorder.dir, snapshots);
+    } catch (err) {
+      throw localError(err, `cannot save the step versions of run ${runId} in ${recorder.dir}`);
+    }
     const guard = createRecordGuard(recorder);
-    const view = await startUi(ui, { stdout: process.stdout, stdin: process.stdin, env });
+    const view = await startUi(ui, {
+      stdout: process.stdout,
+      stdin: process.stdin,
+      env: colorEnv(values, env),
+    });
     let exitCode: number | undefined;
+    let lastErrorCode: string | undefined;
     // Only free text is masked; the recorder and the UI get the same masked copy.
     const emit = (event: RunEvent) => {
       let e = maskEventText(event, mask);
+      if (e.type === 'step.error') lastErrorCode = e.error.code;
       if (e.type === 'run.finished') {
         e = guard.finishing(e, life.interruptedBy() !== '');
         if (e.exitCode === 130 || e.exitCode === 3 || e.exitCode === 5) e = { ...e, resumeCommand };
+        if (continuable(e.exitCode)) e = { ...e, next: resumeCommand };
         exitCode = e.exitCode;
       }
       recorder.onEvent(e);
@@ -272,6 +365,7 @@ hint: review it with runbook plan ${file}, then run again with --yes
       ...(previous ? { resumedFrom: previous.runId } : {}),
       ...poll,
       ...(quotaWaitMs === undefined ? {} : { quotaWait: { limitMs: quotaWaitMs } }),
+      ...(hub ? { callbacks: hub } : {}),
     });
     view.setControl?.(handle.control);
     guard.setControl(handle.control);
@@ -289,20 +383,11 @@ hint: review it with runbook plan ${file}, then run again with --yes
       stderr(unsavedReport(recorder, root));
       return life.interruptedBy() && exitCode === EXIT.interrupted ? exitCode : EXIT.local;
     }
-    if (exitCode === EXIT.interrupted)
-      stderr(`runbook: run ${runId} stopped; resume it with:\n  ${resumeCommand}\n`);
-    if (exitCode === EXIT.unusable) {
-      stderr(
-        `runbook: run ${runId} could not go on; once JOB can be used again, resume it with:\n  ${resumeCommand}\n`,
-      );
-    }
-    if (exitCode === EXIT.local) {
-      stderr(
-        `runbook: run ${runId} stopped on a local problem (its record is saved); once it is fixed, resume it with:\n  ${resumeCommand}\n`,
-      );
-    }
+    const next = nextText(exitCode, runId, resumeCommand, lastErrorCode);
+    if (next !== undefined) stderr(next);
     return exitCode;
   } finally {
+    await callbacks?.close();
     await endpoint.close();
   }
 }
@@ -316,24 +401,16 @@ function stoppedBeforeStart(life: Lifecycle, stderr: (text: string) => void): nu
 const maybe = (text: string | undefined, mask: (t: string) => string) =>
   text === undefined ? undefined : mask(text);
 
+/** `--json` is `--ui json`; with another `--ui` it is a contradiction (exit 2). */
+function uiFlag(values: Values): string | undefined {
+  if (!values.json) return values.ui;
+  if (values.ui !== undefined && values.ui !== 'json')
+    throw new CliError(`--json and --ui ${values.ui} contradict each other: --json is --ui json`, EXIT.usage);
+  return 'json';
+}
+
 /** `--quota-wait`: 0 (do not wait), or a duration up to 1 h; undefined: the engine's default (10 min). */
 function quotaWaitOf(text: string | undefined): number | undefined {
   if (text === undefined) return undefined;
   return /^0+(ms|s|m|h)?$/.test(text.trim()) ? 0 : parseMs('--quota-wait', text);
-}
-
-/** Quotes a word for a POSIX shell when it needs it, so a printed command can be pasted as is. */
-function shellWord(s: string): string {
-  return /^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`;
-}
-
-function resumeCommandOf(file: string, runId: string, values: Values): string {
-  const parts = ['runbook', 'apply', shellWord(file), '--resume', runId];
-  if (values.local) parts.push('--local');
-  for (const flag of ['emulator-config', 'esb-url', 'apigw-url', 'transport', 'state-dir'] as const) {
-    const v = values[flag];
-    if (typeof v === 'string') parts.push(`--${flag}`, shellWord(v));
-  }
-  if (values['allow-concurrent']) parts.push('--allow-concurrent');
-  return parts.join(' ');
 }

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
-import { onePositional, parseCommand } from '../cli/args.js';
+import { COMMON_OPTIONS, onePositional, parseCommand } from '../cli/args.js';
+import { didYouMean, shortWord } from '../cli/suggest.js';
 import { CliError, EXIT } from '../exit.js';
 import { insideDir, readRecord, runDir, runsDir } from '../record/store.js';
 import { escapeControls } from '../render/controls.js';
@@ -15,6 +16,7 @@ Options:
   --host IP         only this host (IP or CLOUD:IP)
   --raw             the saved bytes, control characters included
   --state-dir DIR   where the records are (default .runbook/runs in the working directory)
+  --no-color        accepted for every command; logs prints no colour
   -h, --help        this text
 `;
 
@@ -24,7 +26,7 @@ export async function logs(argv: string[]): Promise<number> {
     host: { type: 'string' },
     raw: { type: 'boolean', default: false },
     'state-dir': { type: 'string' },
-    help: { type: 'boolean', short: 'h', default: false },
+    ...COMMON_OPTIONS,
   });
   if (values.help) {
     process.stdout.write(LOGS_HELP);
@@ -36,8 +38,10 @@ export async function logs(argv: string[]): Promise<number> {
   const dir = runDir(root, runId);
   const steps = record.steps.filter((s) => values.step === undefined || s.name === values.step);
   if (values.step !== undefined && steps.length === 0) {
+    const names = record.steps.map((s) => s.name);
+    const near = didYouMean(values.step, names, (n) => `--step ${n}`);
     throw new CliError(
-      `run ${runId} has no step "${values.step}"; its steps are ${record.steps.map((s) => s.name).join(', ')}`,
+      `run ${runId} has no step "${shortWord(values.step)}"${near ? `${near} Its` : '; its'} steps are ${names.join(', ')}`,
       EXIT.usage,
     );
   }
@@ -50,7 +54,7 @@ export async function logs(argv: string[]): Promise<number> {
       const exit = h.exitCode === null || h.exitCode === undefined ? 'no exit code' : `exit ${h.exitCode}`;
       const label = h.invalid ? `host named unusably by JOB (${h.invalid})` : `${h.cloud}:${h.ip}`;
       process.stdout.write(show(`==> ${s.name} ${label} (status ${h.status}, ${exit}) <==\n`));
-      const bytes = readLog(dir, h.log);
+      const bytes = readLog(dir, h.log, h.logRange);
       if (values.raw) process.stdout.write(bytes);
       else process.stdout.write(escapeControls(bytes.toString('utf8')));
       if (bytes.length > 0 && bytes[bytes.length - 1] !== 0x0a) process.stdout.write('\n');
@@ -66,8 +70,11 @@ export async function logs(argv: string[]): Promise<number> {
   return EXIT.ok;
 }
 
+/** The last file read: the hosts of a big step share one (`logRange`). */
+let lastRead: { path: string; bytes: Buffer } | undefined;
+
 /** A saved log as text ending in a newline; a record naming a file outside its run folder is refused. */
-function readLog(dir: string, log: unknown): Buffer {
+function readLog(dir: string, log: unknown, range?: [number, number]): Buffer {
   let path: string;
   try {
     path = insideDir(dir, String(log));
@@ -77,7 +84,12 @@ function readLog(dir: string, log: unknown): Buffer {
     );
   }
   try {
-    return readFileSync(path);
+    if (lastRead?.path !== path) lastRead = { path, bytes: readFileSync(path) };
+    const all = lastRead.bytes;
+    if (!range) return all;
+    const [at, length] = range;
+    if (at + length > all.length) return Buffer.from('(log file shorter than the record says)\n');
+    return all.subarray(at, at + length);
   } catch {
     return Buffer.from('(log file missing)\n');
   }

@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
-import { onePositional, parseCommand, RUNBOOK_OPTIONS } from '../cli/args.js';
+import { colorEnv, onePositional, parseCommand, RUNBOOK_OPTIONS } from '../cli/args.js';
 import { EXIT } from '../exit.js';
+import { paint, wantsColor } from '../render/color.js';
 import { displayPlan, formatPlan, planJson } from '../render/plan.js';
 import { planIdentities } from '../secrets/identities.js';
 import {
@@ -18,7 +19,8 @@ export const PLAN_HELP = `Usage: runbook plan FILE [options]
 Shows exactly what apply would send to JOB, step by step, without sending anything:
 the targets (hosts and custom queries, with counts), the batches of a rolling step, the
 script's type, SHA-256 and first lines, the account, timeout, task name and params (secrets
-and the BK_APP_SECRET / BK_TOKEN credentials shown as ***).
+and the BK_APP_SECRET / BK_TOKEN credentials shown as ***). The last line counts the steps and
+the distinct hosts they name (a host two steps target counts once).
 What the scripts do on the hosts cannot be previewed.
 
 The request is the one of the transport --transport names; without it, of the one apply would
@@ -36,6 +38,7 @@ Options:
   --limit HOST[,HOST...] show the plan of apply --limit: every step on its hosts among these
                          (repeatable; @FILE: one host a line, # comments); IP, CLOUD:IP or id:N
   --debug                show stack traces of errors
+  --no-color             no colour (as NO_COLOR=1 does); plan colours only a terminal
   -h, --help             this text
 
 Var values, later wins: the runbook's defaults, --vars-file, RUNBOOK_VAR_<NAME>, --var.
@@ -83,7 +86,10 @@ export async function plan(argv: string[]): Promise<number> {
   process.stdout.write(
     values.json
       ? `${JSON.stringify(maskDeep(planJson(plan), mask), null, 2)}\n`
-      : formatPlan(maskDeep(displayPlan(plan), mask)),
+      : formatPlan(
+          maskDeep(displayPlan(plan), mask),
+          paint(wantsColor(colorEnv(values, process.env), process.stdout.isTTY === true)),
+        ),
   );
   return EXIT.ok;
 }

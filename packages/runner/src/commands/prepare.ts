@@ -3,7 +3,7 @@ import { type LoadedRunbook, loadRunbook } from '@runbook/schema';
 import { parse as parseYaml } from 'yaml';
 import { ReportedError } from '../cli/report.js';
 import { CliError, EXIT } from '../exit.js';
-import { applyLimit, LimitError, limitKeys, readLimitArgs } from '../plan/limit.js';
+import { applyLimit, LimitError, limitKeys, readLimitArgs, unselected } from '../plan/limit.js';
 import { resolvePlan } from '../plan/resolve.js';
 import type { Plan } from '../plan/types.js';
 import type { VarInputs } from '../plan/vars.js';
@@ -26,6 +26,8 @@ export interface PrepareOptions {
   limit?: string[];
   /** The host keys of a recorded limit, used when `limit` is not given (a resumed run's). */
   limitKeys?: string[];
+  /** `--only` and `--from-step`: a step they leave out is not refused by the limit. */
+  selection?: { only?: string[]; fromStep?: string };
 }
 
 /** Loads, validates and resolves a runbook; prints every problem at once and exits 2 when there are any. */
@@ -64,7 +66,11 @@ function limitPlan(plan: Plan, loaded: LoadedRunbook, options: PrepareOptions): 
     if (options.limit && options.limit.length > 0)
       keys = limitKeys(readLimitArgs(options.limit), loaded.runbook.defaults?.cloud ?? 0);
     if (keys === undefined) return plan;
-    const limited = applyLimit(plan, keys);
+    const limited = applyLimit(
+      plan,
+      keys,
+      unselected(plan, options.selection?.only, options.selection?.fromStep),
+    );
     if (limited.problems.length > 0) {
       const lines = loaded.text.split(/\r?\n/);
       const issues = limited.problems.map(({ step, message }) => ({

@@ -1,4 +1,4 @@
-import { parseCommand } from '../cli/args.js';
+import { COMMON_OPTIONS, parseCommand } from '../cli/args.js';
 import { EXIT } from '../exit.js';
 import { liveHolder } from '../record/lock.js';
 import { runLockPath } from '../record/run-locks.js';
@@ -14,6 +14,7 @@ a record that cannot be used is listed with what is wrong with it.
 Options:
   --state-dir DIR   where the records are (default .runbook/runs in the working directory)
   --json            one JSON object per run (a broken one as {"runId", "problem"})
+  --no-color        accepted for every command; runs prints no colour
   -h, --help        this text
 `;
 
@@ -21,7 +22,7 @@ export async function runs(argv: string[]): Promise<number> {
   const { values } = parseCommand('runs', argv, {
     'state-dir': { type: 'string' },
     json: { type: 'boolean', default: false },
-    help: { type: 'boolean', short: 'h', default: false },
+    ...COMMON_OPTIONS,
   });
   if (values.help) {
     process.stdout.write(RUNS_HELP);

@@ -1,5 +1,5 @@
-import { parseArgs } from 'node:util';
 import { type Issue, validateFiles } from '@runbook/schema';
+import { COMMON_OPTIONS, parseCommand } from '../cli/args.js';
 import { CliError, EXIT } from '../exit.js';
 import { formatIssues } from '../render/issues.js';
 
@@ -8,6 +8,11 @@ const HELP = `Usage: runbook validate FILE... [--json]
 Checks runbooks without sending anything: YAML, the format, references, script files.
 Prints every problem as FILE:LINE:COL: message (stderr), or with --json one JSON document
 (stdout). Exits 0 when every file is valid, 2 otherwise.
+
+Options:
+  --json        one JSON document on stdout
+  --no-color    accepted for every command; validate prints no colour
+  -h, --help    this text
 `;
 
 /** The `--json` document, version 1. */
@@ -18,21 +23,12 @@ export interface ValidateReport {
   issues: Array<Pick<Issue, 'file' | 'line' | 'col' | 'code' | 'message'>>;
 }
 
-function readArgs(argv: string[]) {
-  try {
-    return parseArgs({
-      args: argv,
-      allowPositionals: true,
-      options: { json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
-    });
-  } catch (err) {
-    throw new CliError(`${(err as Error).message}; see runbook validate --help`, EXIT.usage);
-  }
-}
-
 /** `runbook validate FILE…`: loads only @runbook/schema, never React, ink or the emulator. */
 export async function validate(argv: string[]): Promise<number> {
-  const { values, positionals } = readArgs(argv);
+  const { values, positionals } = parseCommand('validate', argv, {
+    json: { type: 'boolean', default: false },
+    ...COMMON_OPTIONS,
+  });
   if (values.help) {
     process.stdout.write(HELP);
     return EXIT.ok;

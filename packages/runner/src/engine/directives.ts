@@ -1,12 +1,17 @@
+import { didYouMean, shortWord } from '../cli/suggest.js';
 import { RunnerError } from '../errors.js';
-import type { Plan } from '../plan/types.js';
-import type { RunRecord } from '../record/types.js';
+import { hostKeys } from '../plan/step-batches.js';
+import type { Plan, PlannedStep } from '../plan/types.js';
+import type { HostRecord, RunRecord, StepRecord } from '../record/types.js';
+import { hostSucceeded } from './counts.js';
 import type { StepDirective } from './execute.js';
 
 function unknownStep(plan: Plan, flag: string, name: string): RunnerError {
+  const names = plan.steps.map((s) => s.name);
+  const near = didYouMean(name, names, (n) => `${flag} ${n}`);
   return new RunnerError(
     'RUNNER_UNKNOWN_STEP',
-    `${flag} ${name}: no such step; the steps are ${plan.steps.map((s) => s.name).join(', ')}`,
+    `${flag} ${shortWord(name)}: no such step${near ? `${near} The` : '; the'} steps are ${names.join(', ')}`,
     2,
   );
 }
@@ -63,33 +68,111 @@ export function planChanges(record: RunRecord, plan: Plan): string[] {
   return changes;
 }
 
+/** The key a recorded host stands for among the step's keys: `id:N` when the step names it by id. */
+function recordedKey(h: HostRecord, idKeys: ReadonlySet<string>): string {
+  if (h.hostId !== undefined && idKeys.has(`id:${h.hostId}`)) return `id:${h.hostId}`;
+  return `${h.cloud}:${h.ip}`;
+}
+
+export interface ResumeOptions {
+  /** `--rerun-all-hosts`: a step that did not succeed runs again on all its hosts. */
+  rerunAllHosts?: boolean;
+}
+
 /**
  * Directives that continue a recorded run: succeeded steps are skipped, a job that was still running
- * is followed again (never resubmitted), and a submit whose answer was lost is asked about.
+ * is followed again (never resubmitted), and a submit whose answer was lost is asked about. A step
+ * that failed, partly failed or was interrupted runs again only on its hosts that did not succeed
+ * (failed, never ran, batches not started), in the same batch sizes, unless `rerunAllHosts`.
  * `sameServer` is false when the jobs of the record cannot be reached (the embedded emulator is gone).
  */
-export function resumeDirectives(record: RunRecord, sameServer: boolean): Record<string, StepDirective> {
+export function resumeDirectives(
+  record: RunRecord,
+  sameServer: boolean,
+  plan?: Plan,
+  options: ResumeOptions = {},
+): Record<string, StepDirective> {
   const out: Record<string, StepDirective> = {};
   for (const s of record.steps) {
     if (s.state === 'succeeded') {
       out[s.name] = { action: 'skip', reason: `succeeded in run ${record.runId}` };
-    } else if ((s.state === 'running' || s.state === 'detached') && s.jobInstanceId !== undefined) {
+      continue;
+    }
+    const p = plan?.steps.find((x) => x.name === s.name);
+    const left = p ? hostsLeft(s, p, options.rerunAllHosts === true) : undefined;
+    const more = {
+      ...(left?.hosts?.length ? { hosts: left.hosts } : {}),
+      ...(s.batches?.length ? { firstBatch: s.batches.length + 1 } : {}),
+    };
+    // Batches run one after another: only the last one can still run, or have been left unsure.
+    const last = s.batches?.at(-1);
+    const open = s.batches
+      ? last && (last.state === 'running' || last.state === 'detached')
+        ? last
+        : undefined
+      : (s.state === 'running' || s.state === 'detached') && s.jobInstanceId !== undefined
+        ? {
+            jobInstanceId: s.jobInstanceId,
+            jobInstanceName: s.jobInstanceName,
+            index: undefined,
+            hosts: undefined,
+          }
+        : undefined;
+    const unsure = s.batches
+      ? last?.state === 'submitting' || last?.state === 'may-have-started'
+      : s.state === 'submitting' || s.state === 'may-have-started';
+    if (open?.jobInstanceId !== undefined) {
       out[s.name] = sameServer
         ? {
             action: 'reattach',
-            jobInstanceId: s.jobInstanceId,
-            ...(s.jobInstanceName ? { jobInstanceName: s.jobInstanceName } : {}),
+            jobInstanceId: open.jobInstanceId,
+            ...(open.jobInstanceName ? { jobInstanceName: open.jobInstanceName } : {}),
+            ...(open.index !== undefined ? { batch: open.index, batchHosts: open.hosts ?? [] } : {}),
+            ...more,
           }
         : {
             action: 'ask',
-            reason: `Step ${s.name} was running as job ${s.jobInstanceId} in the embedded emulator of the earlier run, which stopped with it; its outcome is unknown.`,
+            reason: `Step ${s.name} was running as job ${open.jobInstanceId} in the embedded emulator of the earlier run, which stopped with it; its outcome is unknown.`,
+            ...(left?.withOpen ? { hosts: left.withOpen } : {}),
+            ...(s.batches?.length ? { firstBatch: s.batches.length + 1 } : {}),
           };
-    } else if (s.state === 'submitting' || s.state === 'may-have-started') {
+    } else if (unsure) {
       out[s.name] = {
         action: 'ask',
         reason: `Step ${s.name} was being submitted when the earlier run stopped, and JOB's answer never came: a job "${s.request.taskName}" may have started. Check JOB first.`,
+        ...more,
       };
+    } else if (left?.hosts?.length === 0 && s.batches?.length) {
+      out[s.name] = { action: 'skip', reason: `every host succeeded in run ${record.runId}` };
+    } else if (left?.hosts || s.batches?.length) {
+      out[s.name] = { action: 'run', ...more };
     }
   }
   return out;
+}
+
+/**
+ * The hosts of a step still to run: its keys less those that succeeded and those of the batch still
+ * running (followed again instead). `hosts` undefined: the whole step, as planned. `withOpen`: the
+ * same with the running batch's hosts, for when that job cannot be followed.
+ */
+function hostsLeft(
+  s: StepRecord,
+  p: PlannedStep,
+  rerunAll: boolean,
+): { hosts?: string[]; withOpen?: string[] } {
+  // JOB resolves these targets: the runner cannot name a subset of them.
+  if (p.customQueries.length > 0 || p.topoNodes.length > 0) return {};
+  const all = hostKeys(p);
+  const idKeys = new Set(all.filter((k) => k.startsWith('id:')));
+  const done = rerunAll
+    ? new Set<string>()
+    : new Set((s.hosts ?? []).filter((h) => hostSucceeded(h.status)).map((h) => recordedKey(h, idKeys)));
+  const last = s.batches?.at(-1);
+  const open = new Set(last && (last.state === 'running' || last.state === 'detached') ? last.hosts : []);
+  const withOpen = all.filter((k) => !done.has(k));
+  const hosts = withOpen.filter((k) => !open.has(k));
+  // Nothing succeeded and nothing runs: the step runs again as planned (its batches as planned).
+  if (done.size === 0 && open.size === 0) return {};
+  return { hosts, withOpen };
 }

@@ -33,6 +33,10 @@ export interface HostResult {
   invalid?: string;
   /** The host's log, with secrets masked. */
   log: string;
+  /** JOB's CMDB host id, when JOB gave one (API gateway v3). */
+  hostId?: number;
+  /** 1-based batch of a rolling step that ran this host. */
+  batch?: number;
 }
 
 export interface StepSummary {
@@ -120,9 +124,47 @@ export type RunEvent = Base &
         status: number;
         ok: boolean;
         counts: HostCounts;
+        /** Every host of every batch. */
         hosts: HostResult[];
         elapsedMs: number;
+        /**
+         * `partial`: every batch ran and some hosts failed within the step's failure budget
+         * (`rolling.max_fail`); absent in events of runners older than it (then `ok` tells).
+         */
+        result?: 'succeeded' | 'failed' | 'partial';
+        /** The step did not succeed and its `on_failure: ignore` keeps that from failing the run. */
+        ignored?: boolean;
       }
+    /**
+     * A batch of a rolling step starts: `hosts` host keys (`keys`: `CLOUD:IP` or `id:N`); `failed`
+     * hosts of the step failed so far, `maxFail` allowed.
+     */
+    | {
+        type: 'batch.started';
+        step: string;
+        /** 1-based; continues after the batches of an earlier run when resumed. */
+        batch: number;
+        batches: number;
+        hosts: number;
+        keys: string[];
+        failed: number;
+        maxFail: number;
+      }
+    /** A batch's job ended; `hosts` are its host results (saved at once: a run stopped later keeps them). */
+    | {
+        type: 'batch.finished';
+        step: string;
+        batch: number;
+        batches: number;
+        ok: boolean;
+        counts: HostCounts;
+        hosts: HostResult[];
+        failed: number;
+        maxFail: number;
+        jobInstanceId?: number;
+      }
+    /** The step pauses (`rolling.pause`) before batch `batch`. */
+    | { type: 'batch.waiting'; step: string; batch: number; batches: number; pauseMs: number }
     /** The step could not be run or followed; `mayHaveStarted` when a submit's answer was lost. */
     | {
         type: 'step.error';
@@ -141,6 +183,10 @@ export type RunEvent = Base &
         runId: string;
         /** The command that resumes this run, when resuming makes sense (interrupted, failed to follow). */
         resumeCommand?: string;
+        /** Hosts of the steps that failed, partly failed or were ignored (`CLOUD:IP`), for the final listing. */
+        failedHosts?: Array<{ step: string; hosts: string[]; ignored?: boolean }>;
+        /** The exact command to continue this run: set on exit 1, 3, 4, 5 and 130. */
+        next?: string;
       }
   );
 

@@ -1,20 +1,38 @@
 import type { JobClient } from '@runbook/core';
 import type { Plan, PlannedStep } from '../plan/types.js';
 import type { Transport } from '../transport.js';
+import type { CallbackHub } from './callbacks.js';
 import { aborted, type EventBody, type RunContext } from './context.js';
 import type { ConfirmFn, ConfirmRequest, EventSink, RunControl, RunEvent } from './events.js';
 import { terminateJob } from './job.js';
 import type { QuotaWait } from './quota.js';
 import { runStep } from './step.js';
 
+/** Which of a step's hosts run (a resumed step): absent, all of them as planned. */
+interface HostSubset {
+  /** Host keys (`CLOUD:IP`, `id:N`) to run, in new batches of the step's batch sizes. */
+  hosts?: string[];
+  /** Number of the first new batch: after the batches an earlier run recorded. */
+  firstBatch?: number;
+}
+
 /** What to do with a step, decided before the run (by `--resume`, `--only`, `--from-step`). */
 export type StepDirective =
-  | { action: 'run' }
+  | ({ action: 'run' } & HostSubset)
   | { action: 'skip'; reason: string }
-  /** Follow a job submitted by an earlier run instead of submitting again. */
-  | { action: 'reattach'; jobInstanceId: number; jobInstanceName?: string }
+  /**
+   * Follow a job submitted by an earlier run instead of submitting again (`batch`: the batch it
+   * ran, with its `batchHosts`); then run `hosts`, when given.
+   */
+  | ({
+      action: 'reattach';
+      jobInstanceId: number;
+      jobInstanceName?: string;
+      batch?: number;
+      batchHosts?: string[];
+    } & HostSubset)
   /** An earlier submit may have started a job: ask a person before running it again. */
-  | { action: 'ask'; reason: string };
+  | ({ action: 'ask'; reason: string } & HostSubset);
 
 export interface ExecuteOptions {
   client: JobClient;
@@ -36,6 +54,8 @@ export interface ExecuteOptions {
   followGraceMs?: number;
   /** How long a submit refused by JOB's running-job quota is retried (`--quota-wait`, default 10 min). */
   quotaWait?: QuotaWait;
+  /** JOB's callback: given on each submit (unless the step has its own) and waking the follower. */
+  callbacks?: CallbackHub;
 }
 
 export interface RunHandle {
@@ -80,8 +100,16 @@ async function run(
   const emit = (e: EventBody) => options.emit({ ts: new Date().toISOString(), ...e } as RunEvent);
   const ctx: RunContext = { client, plan, options, signal, emit, ask };
   emit(runStarted(options));
+  const failedHosts: Array<{ step: string; hosts: string[]; ignored?: boolean }> = [];
   const finish = (exitCode: number, reason: string): number => {
-    emit({ type: 'run.finished', ok: exitCode === 0, exitCode, reason, runId: plan.runId });
+    emit({
+      type: 'run.finished',
+      ok: exitCode === 0,
+      exitCode,
+      reason,
+      runId: plan.runId,
+      ...(failedHosts.length ? { failedHosts } : {}),
+    });
     return exitCode;
   };
   async function ask(req: ConfirmRequest, flagAnswers: boolean): Promise<boolean | undefined> {
@@ -107,11 +135,14 @@ async function run(
     return finish(130, 'interrupted');
   }
 
-  const toRun = plan.steps.filter((s) => (options.directives?.[s.name]?.action ?? 'run') !== 'skip');
+  const directiveOf = (s: PlannedStep): StepDirective =>
+    options.directives?.[s.name] ??
+    (s.skipReason !== undefined ? { action: 'skip', reason: s.skipReason } : { action: 'run' });
+  const toRun = plan.steps.filter((s) => directiveOf(s).action !== 'skip');
   if (toRun.length === 0) {
     for (const s of plan.steps) {
-      const d = options.directives?.[s.name];
-      emit({ type: 'step.skipped', step: s.name, reason: d?.action === 'skip' ? d.reason : 'not selected' });
+      const d = directiveOf(s);
+      emit({ type: 'step.skipped', step: s.name, reason: d.action === 'skip' ? d.reason : 'not selected' });
     }
     return finish(0, 'nothing to run: every step is skipped');
   }
@@ -119,11 +150,12 @@ async function run(
   if (go === undefined) return interruptedExit();
   if (!go) return finish(4, 'the run was declined; nothing was sent');
 
-  let failed = false;
+  let failed: PlannedStep | undefined;
+  let partial: PlannedStep | undefined;
   let abortedBy: PlannedStep | undefined;
   for (const step of plan.steps) {
     if (signal.aborted) return interruptedExit();
-    const directive = options.directives?.[step.name] ?? { action: 'run' };
+    const directive = directiveOf(step);
     if (directive.action === 'skip') {
       emit({ type: 'step.skipped', step: step.name, reason: directive.reason });
       continue;
@@ -135,15 +167,26 @@ async function run(
     const out = await runStep(ctx, step, directive);
     if (out.kind === 'interrupted') return interruptedExit();
     if (out.kind === 'exit') return finish(out.exitCode, out.reason);
-    if (!out.ok) {
-      failed = true;
-      if (step.onFailure === 'abort') abortedBy = step;
+    if (out.result !== 'succeeded') {
+      const ignored = step.onFailure === 'ignore';
+      failedHosts.push({ step: step.name, hosts: out.failedHosts, ...(ignored ? { ignored: true } : {}) });
+      // A partial step (failures within its budget) lets the run go on, whatever `on_failure` says.
+      if (ignored) continue;
+      if (out.result === 'partial') partial ??= step;
+      else failed ??= step;
+      if (out.result === 'failed' && step.onFailure === 'abort') abortedBy = step;
     }
     // An interrupt that came while this step's logs were fetched stops the run before the next step.
   }
-  if (failed) {
-    return finish(1, abortedBy ? `step ${abortedBy.name} failed; the run stopped` : 'a step failed');
-  }
+  if (abortedBy) return finish(1, `step ${abortedBy.name} failed; the run stopped`);
+  if (failed) return finish(1, 'a step failed');
+  if (partial) return finish(1, `step ${partial.name} failed on some hosts, within its failure budget`);
+  const ignored = failedHosts.map((f) => f.step);
+  if (ignored.length)
+    return finish(
+      0,
+      `every step succeeded but ${ignored.join(', ')}, whose failure is ignored (on_failure: ignore)`,
+    );
   return finish(0, 'every step succeeded');
 }
 

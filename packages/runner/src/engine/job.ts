@@ -1,5 +1,6 @@
 import type { JobInstanceStatus, JobRef, StepLog } from '@runbook/core';
 import type { PlannedRequest, PlannedStep } from '../plan/types.js';
+import { withCallback } from './callbacks.js';
 import type { RunContext } from './context.js';
 import { countHosts } from './counts.js';
 import type { HostResult } from './events.js';
@@ -46,6 +47,8 @@ export async function runJob(ctx: RunContext, spec: JobSpec): Promise<JobOutcome
   const elapsed = (st: JobInstanceStatus) =>
     (spec.reattach ? jobElapsedMs(st) : undefined) ?? Math.round(performance.now() - started);
   let ref: JobRef;
+  // A job of an earlier run was given that run's callback URL: it is followed by polling.
+  const submit = withCallback(spec.request, spec.reattach ? undefined : options.callbacks);
   if (spec.reattach) {
     ref = jobRefOf(step, plan.biz, spec.reattach.jobInstanceId);
     emit({
@@ -63,7 +66,7 @@ export async function runJob(ctx: RunContext, spec: JobSpec): Promise<JobOutcome
       // No abort signal: a submit that left must get its answer, or be reported as "may have started".
       // A quota refusal created nothing: wait (an interrupt stops the wait) and submit again.
       const sub = await submitWithinQuota(
-        () => client.fastExecuteScript(spec.request),
+        () => client.fastExecuteScript(submit.request),
         quotaWait,
         signal,
         (refusal, waitMs, waitedMs) =>
@@ -124,6 +127,7 @@ export async function runJob(ctx: RunContext, spec: JobSpec): Promise<JobOutcome
         deadlineMs: step.timeoutSec * 1000 + (options.followGraceMs ?? 15 * 60_000),
         signal,
         immediate: spec.reattach !== undefined,
+        ...(submit.hub ? { wake: submit.hub.wakeFor(ref.job_instance_id) } : {}),
       },
       (st) =>
         emit({

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { nextPollDelay } from './poll.js';
+import { nextPollDelay, sizeFloor } from './poll.js';
 
 /** The times of the status calls for a job that never finishes, with `latency` ms per call. */
 function schedule(initialMs: number, maxMs: number, untilMs: number, latency = 5): number[] {
@@ -39,3 +39,14 @@ describe('nextPollDelay', () => {
 });
 
 const QUICK_GAP = 450;
+
+describe('sizeFloor', () => {
+  it('spaces status calls by the hosts an answer lists, never beyond the cap', () => {
+    expect(sizeFloor(100, 2, 5000)).toBe(100);
+    expect(sizeFloor(450, 10_000, 5000)).toBe(500);
+    expect(sizeFloor(450, 50_000, 5000)).toBe(2500);
+    expect(sizeFloor(450, 500_000, 5000)).toBe(5000);
+    expect(sizeFloor(5000, 50_000, 5000)).toBe(5000);
+    expect(sizeFloor(1, 0, 1)).toBe(1);
+  });
+});

@@ -20,7 +20,23 @@ export interface PollOptions {
   signal: AbortSignal;
   /** Call at once instead of after `initialMs` (re-attaching to a job that may be long done). */
   immediate?: boolean;
+  /**
+   * A hint that the job may have ended (JOB's callback): when given, the status is asked at once on
+   * a wake and otherwise only at the slow rate (`maxMs`), which is then the fallback for a lost
+   * callback. A wake is never a verdict: only a status answer ends following.
+   */
+  wake?: Wake;
 }
+
+/** Subscribes `onWake` to the hints of one job; returns the unsubscribe. */
+export type Wake = (onWake: () => void) => () => void;
+
+/** With a wake hook: the first status call at most this long after the submit (progress shown). */
+export const WAKE_FIRST_MS = 1000;
+/** Status calls caused by wakes stay at least this far apart (duplicated or stray callbacks). */
+export const WAKE_MIN_GAP_MS = 250;
+/** After a wake whose status call did not confirm the end, the next call comes this soon. */
+export const WAKE_RECHECK_MS = 1000;
 
 export const DEFAULT_POLL = { initialMs: 100, maxMs: 5000 } as const;
 
@@ -80,6 +96,7 @@ export async function followJob(
   options: PollOptions,
   onStatus: (status: JobInstanceStatus) => void,
 ): Promise<JobInstanceStatus> {
+  if (options.wake) return followWoken(client, ref, { ...options, wake: options.wake }, onStatus);
   const started = performance.now();
   let delay: number | undefined;
   let contradiction: string | undefined;
@@ -94,10 +111,103 @@ export async function followJob(
     if (read.over) return st;
     if (read.unknown !== undefined) throw unknownStatus(ref, read.unknown);
     contradiction = read.contradiction;
-    const elapsed = performance.now() - started;
+    const now = performance.now();
+    const elapsed = now - started;
     if (elapsed > options.deadlineMs) throw followTimeout(ref, options.deadlineMs, contradiction);
     delay = nextPollDelay(delay, elapsed, options.initialMs, options.maxMs);
-    await sleep(delay, undefined, { signal: options.signal });
+    await sleep(sizeFloor(delay, hostsListed(st), options.maxMs), undefined, { signal: options.signal });
+  }
+}
+
+/** The least gap after a status answer, per host it listed (50,000 hosts: 2.5 s). */
+export const GAP_PER_HOST_MS = 0.05;
+
+/**
+ * The delay, made longer after an answer of many hosts: a status answer of 50,000 hosts takes JOB
+ * and the runner a few hundred milliseconds to make and read, so the dense first seconds would
+ * spend most of them on it. By the size of the answer, not the time it took: a slow JOB or network
+ * does not slow the following of a small job. Never beyond the cap.
+ */
+export function sizeFloor(delayMs: number, hosts: number, maxMs: number): number {
+  return Math.max(delayMs, Math.min(Math.max(1, maxMs), hosts * GAP_PER_HOST_MS));
+}
+
+/** How many hosts a status answer lists. */
+function hostsListed(st: JobInstanceStatus): number {
+  let n = 0;
+  for (const b of st.blocks) for (const s of b.step_instances) n += s.step_ip_status.length;
+  return n;
+}
+
+/**
+ * Following with a wake hook: one status call per wake (at least `WAKE_MIN_GAP_MS` apart), the
+ * first call after `WAKE_FIRST_MS` at most, then one per `maxMs`. A wake that comes while a status
+ * call is in flight is kept for after it, so a callback is never lost between two calls.
+ */
+async function followWoken(
+  client: JobClient,
+  ref: JobRef,
+  options: PollOptions & { wake: Wake },
+  onStatus: (status: JobInstanceStatus) => void,
+): Promise<JobInstanceStatus> {
+  const started = performance.now();
+  const cap = Math.max(1, options.maxMs);
+  let woken = false;
+  let interruptWait: (() => void) | undefined;
+  const unsubscribe = options.wake(() => {
+    woken = true;
+    interruptWait?.();
+  });
+  let lastCall = Number.NEGATIVE_INFINITY;
+  /** Waits up to `ms`, less when woken (not sooner than the gap after the last call); true if woken. */
+  const pause = async (ms: number): Promise<boolean> => {
+    const until = performance.now() + ms;
+    while (!options.signal.aborted) {
+      const now = performance.now();
+      if (woken) {
+        const gapLeft = lastCall + WAKE_MIN_GAP_MS - now;
+        if (gapLeft <= 0) break;
+        await sleep(Math.min(gapLeft, until - now), undefined, { signal: options.signal });
+        break;
+      }
+      if (now >= until) break;
+      const ac = new AbortController();
+      interruptWait = () => ac.abort();
+      const onAbort = () => ac.abort();
+      options.signal.addEventListener('abort', onAbort, { once: true });
+      try {
+        await sleep(until - now, undefined, { signal: ac.signal });
+      } catch {
+        // woken or aborted: the loop decides
+      } finally {
+        interruptWait = undefined;
+        options.signal.removeEventListener('abort', onAbort);
+      }
+    }
+    options.signal.throwIfAborted();
+    const was = woken;
+    woken = false;
+    return was;
+  };
+  try {
+    let contradiction: string | undefined;
+    let byWake = false;
+    if (!options.immediate) byWake = await pause(Math.min(Math.max(options.initialMs, WAKE_FIRST_MS), cap));
+    for (;;) {
+      lastCall = performance.now();
+      const st = await client.getJobInstanceStatus(ref, { signal: options.signal });
+      onStatus(st);
+      const read = readAnswer(st);
+      if (read.over) return st;
+      if (read.unknown !== undefined) throw unknownStatus(ref, read.unknown);
+      contradiction = read.contradiction;
+      const elapsed = performance.now() - started;
+      if (elapsed > options.deadlineMs) throw followTimeout(ref, options.deadlineMs, contradiction);
+      // A callback said it ended and JOB does not say so yet (its answer may lag): look again soon.
+      byWake = await pause(sizeFloor(byWake ? Math.min(WAKE_RECHECK_MS, cap) : cap, hostsListed(st), cap));
+    }
+  } finally {
+    unsubscribe();
   }
 }
 

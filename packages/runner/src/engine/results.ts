@@ -52,13 +52,16 @@ export function hostResults(
       tag: '',
       log: logError ? `(log unavailable: ${logError})\n` : '',
       ...(h.invalid ? { invalid: h.invalid } : {}),
+      ...(h.bk_host_id !== undefined ? { hostId: h.bk_host_id } : {}),
     });
   }
   const logKey = answerKeys();
   for (const step of logs ?? []) {
     for (const r of step.step_results) {
       for (const l of r.ip_logs) {
-        out.set(logKey(l), {
+        const key = logKey(l);
+        const hostId = l.bk_host_id ?? out.get(key)?.hostId;
+        out.set(key, {
           ip: l.ip,
           cloud: l.bk_cloud_id,
           status: r.ip_status,
@@ -66,6 +69,7 @@ export function hostResults(
           tag: typeof r.tag === 'string' ? r.tag : '',
           log: l.log_content ?? '',
           ...(l.invalid ? { invalid: l.invalid } : {}),
+          ...(hostId !== undefined ? { hostId } : {}),
         });
       }
     }

@@ -2,8 +2,9 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseRunbook } from '@runbook/schema';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { applyLimit, LimitError, limitKeys, readLimitArgs, resumeLimitProblem } from './limit.js';
+import { applyLimit, LimitError, limitKeys, readLimitArgs, resumeLimitProblem, unselected } from './limit.js';
 import { resolvePlan } from './resolve.js';
 
 const keysOf = (values: string[], cloud = 0) => limitKeys(readLimitArgs(values), cloud);
@@ -170,6 +171,19 @@ describe('applyLimit', () => {
     expect(applyLimit(topo, ['0:10.0.0.1']).problems[0]!.message).toContain('topology node module:12');
   });
 
+  it('leaves a step --only or --from-step leaves out alone, even one JOB resolves', () => {
+    const p = plan(`  - name: q\n    custom_query: [3]\n    script: "true"\n${STEPS}`);
+    expect(unselected(p, ['web'], undefined)).toEqual(new Set(['q', 'db']));
+    expect(unselected(p, undefined, 'web')).toEqual(new Set(['q']));
+    expect(unselected(p, [], 'nope')).toEqual(new Set());
+    const { plan: limited, problems } = applyLimit(p, ['0:10.0.0.1'], new Set(['q']));
+    expect(problems).toEqual([]);
+    expect(limited.steps[0]).toBe(p.steps[0]);
+    expect(limited.steps[1]!.hosts).toEqual(['0:10.0.0.1']);
+    // Only the steps that run count: a limit on a left-out step's hosts alone would run nothing.
+    expect(() => applyLimit(p, ['0:10.0.1.1'], new Set(['db', 'q']))).toThrow('nothing would run');
+  });
+
   it('matches host ids by id:N', () => {
     const p = plan('  - name: ids\n    hosts: [{ host_id: 5 }, { host_id: 6 }]\n    script: "true"\n', 'v3');
     const { plan: limited } = applyLimit(p, ['id:6']);
@@ -184,5 +198,38 @@ describe('resumeLimitProblem', () => {
     expect(resumeLimitProblem('r', ['0:1.1.1.1'], ['0:1.1.1.2'])).toContain('with another --limit');
     expect(resumeLimitProblem('r', ['0:1.1.1.1', '0:1.1.1.2'], ['0:1.1.1.1'])).toContain('another --limit');
     expect(resumeLimitProblem('r', undefined, ['0:1.1.1.1'])).toContain('it ran without one');
+  });
+});
+
+describe('applyLimit, for any limit', () => {
+  const HOSTS = Array.from({ length: 40 }, (_, i) => `10.0.${i % 3}.${i + 1}`);
+  const p = plan(
+    `  - name: big\n    hosts: [${HOSTS.map((h) => `"${h}"`).join(', ')}]\n    script: "true"\n    rolling: { batch: "1 10% *2", max_fail: "25%" }\n` +
+      '  - name: small\n    hosts: ["10.0.0.1", "10.0.1.2"]\n    script: "true"\n',
+  );
+  it('keeps each step exactly its hosts in the limit, in its own order, in batches of them', () => {
+    fc.assert(
+      fc.property(
+        fc.subarray(
+          HOSTS.map((h) => `0:${h}`),
+          { minLength: 1 },
+        ),
+        (chosen) => {
+          const { plan: limited } = applyLimit(p, [...chosen].reverse());
+          for (const [i, step] of limited.steps.entries()) {
+            const want = p.steps[i]!.hosts.filter((h) => chosen.includes(h));
+            expect(step.hosts).toEqual(want);
+            expect(step.batches.flat()).toEqual(want);
+            expect(step.request.ip_list?.map((t) => `${t.bk_cloud_id}:${t.ip}`)).toEqual(want);
+            expect(step.hostCount).toBe(want.length);
+            expect(step.skipReason === undefined).toBe(want.length > 0);
+            for (const b of step.batches) expect(b.length).toBeGreaterThan(0);
+          }
+          const big = limited.steps[0]!;
+          if (big.rolling) expect(big.rolling.maxFail).toBe(Math.floor(big.hostCount / 4));
+        },
+      ),
+      { numRuns: 200 },
+    );
   });
 });

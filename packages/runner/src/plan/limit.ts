@@ -13,6 +13,19 @@ export interface LimitEntry {
 /** A `--limit` that cannot be used; the message says which host or file and why (exit 2). */
 export class LimitError extends Error {}
 
+/** The steps `--only` and `--from-step` leave out (unknown names are the selection's own error). */
+export function unselected(
+  plan: Plan,
+  only: string[] | undefined,
+  fromStep: string | undefined,
+): Set<string> {
+  const names = plan.steps.map((s) => s.name);
+  const from = fromStep === undefined ? 0 : Math.max(0, names.indexOf(fromStep));
+  return new Set(
+    names.filter((n, i) => i < from || (only !== undefined && only.length > 0 && !only.includes(n))),
+  );
+}
+
 /** The largest `@FILE` read: far above 50,000 hosts a line, far below what would stall a run. */
 export const LIMIT_FILE_MAX_BYTES = 16 * 1024 * 1024;
 
@@ -99,11 +112,13 @@ export interface LimitProblem {
 /**
  * The plan with every step narrowed to its hosts in `keys` (requests, counts, batches, `max_fail`
  * percentages): a step left with none gets `skipReason`. A step whose targets JOB resolves cannot be
- * narrowed (a problem, exit 2); a limit host no step targets is a warning.
+ * narrowed (a problem, exit 2) unless it does not run (`notRun`: `--only`, `--from-step`); a limit host
+ * no step targets is a warning.
  */
 export function applyLimit(
   plan: Plan,
   keys: string[],
+  notRun: ReadonlySet<string> = new Set(),
 ): { plan: Plan; problems: LimitProblem[]; warnings: string[] } {
   const wanted = new Set(keys);
   const targeted = new Set<string>();
@@ -116,6 +131,7 @@ export function applyLimit(
       ...step.topoNodes.map((n) => `topology node ${n}`),
     ];
     if (resolvedByJob.length > 0) {
+      if (notRun.has(step.name)) return step;
       problems.push({
         step,
         message: `step "${step.name}" targets ${resolvedByJob.slice(0, 3).join(', ')}${resolvedByJob.length > 3 ? ', …' : ''}, whose hosts JOB resolves only when the job starts, so --limit cannot narrow it: list its hosts in hosts:, or run without --limit (nothing was sent)`,
@@ -124,7 +140,7 @@ export function applyLimit(
     }
     return narrow(step, all, wanted);
   });
-  if (problems.length === 0 && !steps.some((s) => s.skipReason === undefined)) {
+  if (problems.length === 0 && !steps.some((s) => s.skipReason === undefined && !notRun.has(s.name))) {
     throw new LimitError(
       `--limit names no host of any step (${keys.slice(0, 3).join(', ')}${keys.length > 3 ? ', …' : ''}): nothing would run${suggestion(keys, targeted)}`,
     );

@@ -18,6 +18,7 @@ import { expandTargets, topoText } from './hosts.js';
 import { requestLimitProblems } from './limits.js';
 import { resolveScope, scopeFields, scopeFingerprint } from './scope.js';
 import { effectiveRolling, planBatches } from './step-batches.js';
+import { varsUsedBy } from './step-vars.js';
 import { defaultTaskName } from './task-name.js';
 import { renderTemplate, type Scope } from './template.js';
 import { transportTargetProblems } from './transport-targets.js';
@@ -279,6 +280,15 @@ export function resolvePlan(loaded: LoadedRunbook, options: ResolveOptions): Res
         targets: short(targetText),
         callback: short(callback ?? ''),
       },
+      vars: varsUsedBy(
+        [
+          JSON.stringify(step),
+          step.script_file !== undefined ? scriptFiles.get(step.script_file) : undefined,
+          JSON.stringify(rb.defaults ?? {}),
+          JSON.stringify(rb.groups ?? {}),
+        ],
+        [step.when],
+      ),
     };
   }
 

@@ -73,6 +73,8 @@ export interface PlannedStep {
   skipReason?: string;
   /** Short hashes of each request field, to say what changed between two plans. */
   fingerprint: Record<string, string>;
+  /** Vars the step may read (`${{ vars.NAME }}` in it, its script file, defaults, groups): what a resume checks. */
+  vars?: string[];
 }
 
 /** The plan of a run: plain data, nothing after it re-reads the runbook. */

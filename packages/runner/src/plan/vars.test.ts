@@ -38,6 +38,18 @@ describe('resolveVars', () => {
     ]);
   });
 
+  it('suggests the near var for a misspelt one, from every source', () => {
+    const { problems } = resolveVars(rb, {
+      cli: ['kep=3', 'name=x', `${'k'.repeat(100_000)}=1`],
+      file: { path: 'vars.yaml', values: { mdoe: 'fast' } },
+    });
+    expect(problems.map((p) => p.message)).toEqual([
+      'vars.yaml: unknown var "mdoe"; did you mean "mode"? The runbook declares keep, mode, flag, name',
+      '--var kep: unknown var "kep"; did you mean "keep"? The runbook declares keep, mode, flag, name',
+      `--var ${'k'.repeat(77)}...: unknown var "${'k'.repeat(77)}..."; the runbook declares keep, mode, flag, name`,
+    ]);
+  });
+
   it('checks patterns and integers', () => {
     const { problems } = resolveVars(rb, { cli: ['name=UPPER', 'keep=2.5'] });
     expect(problems.map((p) => p.message)).toEqual([

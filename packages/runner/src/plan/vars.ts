@@ -1,4 +1,5 @@
 import { normalizeVarSpec, type Runbook, type VarValue, validateVarValue } from '@runbook/schema';
+import { didYouMean, shortWord } from '../cli/suggest.js';
 
 /** Where var values come from besides the runbook's defaults, lowest precedence first. */
 export interface VarInputs {
@@ -29,8 +30,9 @@ export function resolveVars(
     const spec = specs.get(name);
     if (!spec) {
       const known = [...specs.keys()];
+      const near = didYouMean(name, known, (n) => `"${n}"`);
       problems.push({
-        message: `${from}: unknown var "${name}"${known.length ? `; the runbook declares ${known.join(', ')}` : '; the runbook declares no vars'}`,
+        message: `${from}: unknown var "${shortWord(name)}"${known.length ? `${near ? `${near} The` : '; the'} runbook declares ${known.join(', ')}` : '; the runbook declares no vars'}`,
       });
       return;
     }
@@ -52,7 +54,7 @@ export function resolveVars(
       problems.push({ message: `--var ${arg}: write --var NAME=VALUE` });
       continue;
     }
-    set(arg.slice(0, eq), arg.slice(eq + 1), `--var ${arg.slice(0, eq)}`);
+    set(arg.slice(0, eq), arg.slice(eq + 1), `--var ${shortWord(arg.slice(0, eq))}`);
   }
   for (const [name, spec] of specs) {
     if (spec.required && values[name] === undefined && !problems.some((p) => p.name === name)) {

@@ -1,8 +1,15 @@
-import type { RunEvent } from '../engine/events.js';
+import { countHosts } from '../engine/counts.js';
+import type { HostResult, RunEvent } from '../engine/events.js';
 import type { Plan } from '../plan/types.js';
 import type { Transport } from '../transport.js';
-import { createRunDir, invalidLogPath, logPath, writeLogs, writeRecord } from './store.js';
-import { RECORD_VERSION, type RunRecord, type StepRecord } from './types.js';
+import { createRunDir, saveHostLogs, writeRecord } from './store.js';
+import {
+  type BatchRecord,
+  type HostRecord,
+  RECORD_VERSION,
+  type RunRecord,
+  type StepRecord,
+} from './types.js';
 
 export interface Recorder {
   dir: string;
@@ -54,6 +61,7 @@ export function newRecord(
           sensitive: s.sensitive,
         },
         fingerprint: s.fingerprint,
+        ...(s.rolling ? { rolling: s.rolling } : {}),
       }),
     ),
   };
@@ -68,6 +76,38 @@ export function createRecorder(root: string, record: RunRecord): Recorder {
   };
   save();
   const step = (name: string) => record.steps.find((s) => s.name === name);
+  const batchOf = (s: StepRecord | undefined, index: number | undefined): BatchRecord | undefined =>
+    index === undefined ? undefined : s?.batches?.find((b) => b.index === index);
+  /** Saves host results and their logs, replacing earlier results of the same hosts (a resumed step). */
+  const keepHosts = (s: StepRecord, name: string, hosts: HostResult[]): void => {
+    // Logs of hosts JOB named unusably are numbered; numbers never used before, so none is overwritten.
+    const used = (s.hosts ?? []).map((h) => Number(/invalid-(\d+)\.log$/.exec(h.log)?.[1] ?? -1));
+    const base = Math.max(-1, ...used) + 1;
+    // A shared log file (a batch of many hosts) is never overwritten by a later batch or resume either.
+    const shared = new Set((s.hosts ?? []).filter((h) => h.logRange !== undefined).map((h) => h.log)).size;
+    const logs = saveHostLogs(dir, name, hosts, { invalidBase: base, sharedIndex: shared });
+    const fresh: HostRecord[] = hosts.map((h, i) => ({
+      ip: h.ip,
+      cloud: h.cloud,
+      ...(h.hostId !== undefined ? { hostId: h.hostId } : {}),
+      status: h.status,
+      exitCode: h.exitCode,
+      tag: h.tag,
+      ...logs[i]!,
+      ...(h.invalid ? { invalid: h.invalid } : {}),
+      ...(h.batch !== undefined ? { batch: h.batch } : {}),
+    }));
+    // Earlier results of the same hosts are replaced (a resumed step); an unusably named host cannot
+    // be matched, so it stays while it comes from another batch than these.
+    const key = (h: HostRecord) => (h.invalid ? undefined : `${h.cloud}:${h.ip}`);
+    const replaced = new Set(fresh.map(key).filter((k) => k !== undefined));
+    const batches = new Set(fresh.map((h) => h.batch));
+    const kept = (s.hosts ?? []).filter((h) => {
+      const k = key(h);
+      return k === undefined ? h.batch !== undefined && !batches.has(h.batch) : !replaced.has(k);
+    });
+    s.hosts = [...kept, ...fresh];
+  };
   const onEvent = (e: RunEvent): void => {
     switch (e.type) {
       case 'step.skipped': {
@@ -84,6 +124,8 @@ export function createRecorder(root: string, record: RunRecord): Recorder {
         if (!s) return;
         s.state = 'pending';
         s.note = `waiting for JOB's running-job quota (code ${e.code}): ${e.message}`;
+        const b = batchOf(s, e.batch);
+        if (b) b.state = 'pending';
         break;
       }
       case 'step.submitting': {
@@ -96,6 +138,8 @@ export function createRecorder(root: string, record: RunRecord): Recorder {
         s.state = 'submitting';
         delete s.error;
         delete s.note;
+        const b = batchOf(s, e.batch);
+        if (b) b.state = 'submitting';
         break;
       }
       case 'step.submitted': {
@@ -105,6 +149,13 @@ export function createRecorder(root: string, record: RunRecord): Recorder {
         s.jobInstanceId = e.jobInstanceId;
         s.jobInstanceName = e.jobInstanceName;
         s.submittedAt ??= e.ts;
+        const b = batchOf(s, e.batch);
+        if (b) {
+          b.state = 'running';
+          b.jobInstanceId = e.jobInstanceId;
+          b.jobInstanceName = e.jobInstanceName;
+          b.submittedAt ??= e.ts;
+        }
         break;
       }
       case 'step.progress': {
@@ -113,29 +164,54 @@ export function createRecorder(root: string, record: RunRecord): Recorder {
         // Progress alone does not need a write: the job id is what a resume needs.
         s.status = e.status;
         s.counts = e.counts;
+        const b = batchOf(s, e.batch);
+        if (b) {
+          b.status = e.status;
+          b.counts = e.counts;
+        }
         return;
       }
+      case 'batch.started': {
+        const s = step(e.step);
+        if (!s) return;
+        s.startedAt ??= e.ts;
+        s.batches ??= [];
+        const b = batchOf(s, e.batch);
+        if (b) b.hosts = e.keys;
+        else s.batches.push({ index: e.batch, hosts: e.keys, state: 'pending' });
+        break;
+      }
+      case 'batch.finished': {
+        const s = step(e.step);
+        const b = batchOf(s, e.batch);
+        if (!s || !b) return;
+        b.state = e.ok ? 'succeeded' : 'failed';
+        b.counts = e.counts;
+        b.finishedAt = e.ts;
+        if (e.jobInstanceId !== undefined) b.jobInstanceId = e.jobInstanceId;
+        // Saved now: a run stopped between batches still knows which hosts succeeded.
+        keepHosts(s, e.step, e.hosts);
+        break;
+      }
+      case 'batch.waiting':
+        return;
       case 'step.finished': {
         const s = step(e.step);
         if (!s) return;
-        s.state = e.ok ? 'succeeded' : 'failed';
+        s.state = (e.result ?? (e.ok ? 'succeeded' : 'failed')) as StepRecord['state'];
+        if (e.ignored) s.ignored = true;
+        else delete s.ignored;
         s.status = e.status;
-        s.counts = e.counts;
         s.finishedAt = e.ts;
-        s.hosts = e.hosts.map((h, i) => ({
-          ip: h.ip,
-          cloud: h.cloud,
-          status: h.status,
-          exitCode: h.exitCode,
-          tag: h.tag,
-          // A host JOB named unusably is never named by what JOB sent: its log gets a number.
-          log: h.invalid ? invalidLogPath(e.step, i) : logPath(e.step, h.cloud, h.ip),
-          ...(h.invalid ? { invalid: h.invalid } : {}),
-        }));
-        writeLogs(
-          dir,
-          e.hosts.map((h, i) => ({ path: s.hosts![i]!.log, text: h.log })),
+        // A rolling step's hosts were saved batch by batch, as each batch finished.
+        const saved = new Set(
+          (s.batches ?? [])
+            .filter((b) => b.state === 'succeeded' || b.state === 'failed')
+            .map((b) => b.index),
         );
+        const unsaved = e.hosts.filter((h) => h.batch === undefined || !saved.has(h.batch));
+        if (unsaved.length > 0 || s.hosts === undefined) keepHosts(s, e.step, unsaved);
+        s.counts = countHosts(s.hosts ?? []);
         break;
       }
       case 'step.error': {
@@ -143,6 +219,15 @@ export function createRecorder(root: string, record: RunRecord): Recorder {
         if (!s) return;
         s.error = e.error;
         if (e.jobInstanceId !== undefined) s.jobInstanceId = e.jobInstanceId;
+        const b = batchOf(s, e.batch);
+        if (b) {
+          if (e.jobInstanceId !== undefined) b.jobInstanceId = e.jobInstanceId;
+          b.state = e.mayHaveStarted
+            ? 'may-have-started'
+            : b.jobInstanceId === undefined
+              ? 'error'
+              : 'detached';
+        }
         if (e.mayHaveStarted) {
           s.state = 'may-have-started';
           s.note = e.error.hint ?? 'check JOB for a job with this task name before running it again';
@@ -151,7 +236,7 @@ export function createRecorder(root: string, record: RunRecord): Recorder {
         break;
       }
       case 'run.interrupted':
-        for (const s of record.steps) if (s.state === 'running') s.state = 'detached';
+        for (const s of record.steps) if (s.state === 'running') leave(s);
         break;
       case 'run.finished':
         record.exitCode = e.exitCode;
@@ -168,7 +253,8 @@ export function createRecorder(root: string, record: RunRecord): Recorder {
                   ? 'declined'
                   : 'error';
         for (const s of record.steps) {
-          if (s.state === 'running') s.state = 'detached';
+          for (const b of s.batches ?? []) if (b.state === 'submitting') b.state = 'may-have-started';
+          if (s.state === 'running') leave(s);
           else if (s.state === 'submitting') {
             // The submit's answer was never read: JOB may have started the job.
             s.state = 'may-have-started';
@@ -183,4 +269,25 @@ export function createRecorder(root: string, record: RunRecord): Recorder {
     save();
   };
   return { dir, record, onEvent };
+}
+
+/**
+ * A step the run left while it ran: `detached` when a job of it may still run; a rolling step
+ * stopped between two batches is `pending` again (the batches not started never ran).
+ */
+function leave(s: StepRecord): void {
+  if (!s.batches) {
+    s.state = 'detached';
+    return;
+  }
+  let open = false;
+  for (const b of s.batches) {
+    if (b.state === 'running') b.state = 'detached';
+    if (b.state === 'detached') open = true;
+  }
+  if (open) s.state = 'detached';
+  else {
+    s.state = 'pending';
+    s.note = `stopped between batches: ${s.batches.length} started, the rest not`;
+  }
 }

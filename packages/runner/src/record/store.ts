@@ -9,7 +9,7 @@ import {
   rmSync,
   writeFileSync,
 } from 'node:fs';
-import { isAbsolute, join, relative, resolve } from 'node:path';
+import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { RunnerError } from '../errors.js';
 import { makeDir } from './local.js';
 import type { RunRecord } from './types.js';
@@ -163,6 +163,48 @@ export function logPath(step: string, cloud: number, ip: string): string {
   return join('logs', safePiece('step', step), `${safePiece('host', `${cloudText}-${ip}`)}.log`);
 }
 
+/** A step of more hosts than this keeps their logs in one file, each host's a byte range of it. */
+export const SHARED_LOG_HOSTS = 1000;
+
+/**
+ * Saves the logs of a finished step's hosts: one file per host (`logPath`, `invalidLogPath`), or,
+ * past `SHARED_LOG_HOSTS`, one file for all (`logs/<step>/all-hosts.log`) with each host's byte
+ * range. Returns where each host's log is, in the hosts' order.
+ */
+export function saveHostLogs(
+  dir: string,
+  step: string,
+  hosts: ReadonlyArray<{ ip: string; cloud: number; invalid?: string; log: string }>,
+  /** The first number of unusably named hosts' logs, and how many shared files the step has already. */
+  place: { invalidBase?: number; sharedIndex?: number } = {},
+): Array<{ log: string; logRange?: [number, number] }> {
+  if (hosts.length <= SHARED_LOG_HOSTS) {
+    const base = place.invalidBase ?? 0;
+    const out = hosts.map((h, i) => ({
+      // A host JOB named unusably is never named by what JOB sent: its log gets a number.
+      log: h.invalid ? invalidLogPath(step, base + i) : logPath(step, h.cloud, h.ip),
+    }));
+    writeLogs(
+      dir,
+      hosts.map((h, i) => ({ path: out[i]!.log, text: h.log })),
+    );
+    return out;
+  }
+  const n = place.sharedIndex ?? 0;
+  const path = join('logs', safePiece('step', step), n === 0 ? 'all-hosts.log' : `all-hosts-${n}.log`);
+  const full = insideDir(dir, path);
+  const parts = hosts.map((h) => Buffer.from(h.log, 'utf8'));
+  let at = 0;
+  const out = parts.map((b) => {
+    const r = { log: path, logRange: [at, b.length] as [number, number] };
+    at += b.length;
+    return r;
+  });
+  mkdirSync(dirname(full), { recursive: true, mode: 0o700 });
+  writeFileSync(full, Buffer.concat(parts, at), { mode: 0o600 });
+  return out;
+}
+
 /** File name of the log of a host whose identity JOB sent unusably: by its position, never its name. */
 export function invalidLogPath(step: string, index: number): string {
   return join('logs', safePiece('step', step), `invalid-${index}.log`);
@@ -174,14 +216,27 @@ export function invalidLogPath(step: string, index: number): string {
  * fetches and writes it again. Every path is checked to stay inside the run folder first.
  */
 export function writeLogs(dir: string, files: Array<{ path: string; text: string }>): void {
-  const made = new Set<string>();
+  // One check per folder, then only the file's own name: a step of 50,000 hosts writes 50,000 files.
+  const folders = new Map<string, string>();
   for (const f of files) {
-    const full = insideDir(dir, f.path);
-    const parent = join(full, '..');
-    if (!made.has(parent)) {
-      mkdirSync(parent, { recursive: true, mode: 0o700 });
-      made.add(parent);
+    const cut = f.path.lastIndexOf(sep);
+    const folder = cut < 0 ? '' : f.path.slice(0, cut);
+    const name = f.path.slice(cut + 1);
+    let parent = folders.get(folder);
+    if (
+      parent === undefined ||
+      name === '' ||
+      /^\.+$/.test(name) ||
+      name.includes('/') ||
+      name.includes('\0')
+    ) {
+      const full = insideDir(dir, f.path);
+      parent = dirname(full);
+      if (!folders.has(folder)) mkdirSync(parent, { recursive: true, mode: 0o700 });
+      folders.set(folder, parent);
+      writeFileSync(full, f.text, { mode: 0o600 });
+      continue;
     }
-    writeFileSync(full, f.text, { mode: 0o600 });
+    writeFileSync(`${parent}${sep}${name}`, f.text, { mode: 0o600 });
   }
 }

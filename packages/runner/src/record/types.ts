@@ -1,4 +1,5 @@
 import type { ErrorInfo, HostCounts } from '../engine/events.js';
+import type { PlannedStep } from '../plan/types.js';
 import type { Transport } from '../transport.js';
 
 export const RECORD_VERSION = 1;
@@ -15,8 +16,33 @@ export type StepState =
   | 'detached'
   | 'succeeded'
   | 'failed'
+  /** Every batch ran; some hosts failed within the step's failure budget. */
+  | 'partial'
   | 'may-have-started'
   | 'error';
+
+/** One batch of a rolling step: its own JOB job. */
+export interface BatchRecord {
+  /** 1-based; a resumed run numbers its batches after the recorded ones. */
+  index: number;
+  /** Host keys: `CLOUD:IP`, or `id:N` for a host named by id. */
+  hosts: string[];
+  state:
+    | 'pending'
+    | 'submitting'
+    | 'running'
+    | 'detached'
+    | 'succeeded'
+    | 'failed'
+    | 'may-have-started'
+    | 'error';
+  jobInstanceId?: number;
+  jobInstanceName?: string;
+  submittedAt?: string;
+  finishedAt?: string;
+  counts?: HostCounts;
+  status?: number;
+}
 
 export interface HostRecord {
   ip: string;
@@ -27,8 +53,17 @@ export interface HostRecord {
   tag: string;
   /** Log file, relative to the run directory (`invalid-<n>.log` for a host whose identity was unusable). */
   log: string;
+  /**
+   * `[offset, length]` in bytes when `log` is a file the step's hosts share (a step of more than
+   * `SHARED_LOG_HOSTS` hosts: 50,000 files would cost more than the step); absent: the whole file.
+   */
+  logRange?: [number, number];
   /** Why JOB's identity of this host (ip, cloud id) was unusable; `ip` is then only for showing. */
   invalid?: string;
+  /** JOB's host id, when it gave one. */
+  hostId?: number;
+  /** The batch of a rolling step that ran it. */
+  batch?: number;
 }
 
 export interface StepRecord {
@@ -63,6 +98,33 @@ export interface StepRecord {
   error?: ErrorInfo;
   /** Why it was skipped, or what a person should check for a job that may have started. */
   note?: string;
+  /** Every batch started so far (a rolling step); `jobInstanceId` above is the latest batch's job. */
+  batches?: BatchRecord[];
+  rolling?: PlannedStep['rolling'];
+  /** The step did not succeed and `on_failure: ignore` kept that from failing the run. */
+  ignored?: boolean;
+  /** The id of the step's version in the run folder (`steps/<id>.json`): what a resume compares with. */
+  snapshot?: string;
+}
+
+/** One change a resume accepted: a step's fields, and what a person was shown about them (masked). */
+export interface ResumeChange {
+  /** The step; '' for the runbook as a whole (a var no step uses). */
+  step: string;
+  /** Fingerprint fields that changed (`script`, `params`, `targets`, …), or `new` / `removed`, `vars.NAME`. */
+  fields: string[];
+  detail: string[];
+}
+
+/** A resume of a changed runbook, as the person accepted it. */
+export interface ResumeEntry {
+  at: string;
+  operator?: string;
+  /** The runbook's content hash from this resume on. */
+  runbookHash: string;
+  /** The content hash it replaced. */
+  previousHash?: string;
+  changes: ResumeChange[];
 }
 
 export type RunState = 'running' | 'succeeded' | 'failed' | 'interrupted' | 'declined' | 'error';
@@ -100,14 +162,12 @@ export interface RunRecord {
   pid?: number;
   /** When the run was resumed, oldest first. */
   resumedAt?: string[];
-  /** One entry per resume, oldest first: when, by whom, and what changed in the runbook. */
-  resumes?: Array<{
-    at: string;
-    operator?: string;
-    runbookHash: string;
-    changes: Array<{ step: string; fields: string[]; detail: string[] }>;
-  }>;
   /** The host keys of `--limit` (`CLOUD:IP`, `id:N`) when the run was limited; `--resume` keeps it. */
   limit?: string[];
+  /**
+   * One entry per resume, oldest first: when, by whom (`operator`), and the changes it accepted
+   * (none when the runbook had not changed).
+   */
+  resumes?: ResumeEntry[];
   steps: StepRecord[];
 }

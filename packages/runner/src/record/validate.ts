@@ -88,6 +88,17 @@ const STEP_STATES = [
   'detached',
   'succeeded',
   'failed',
+  'partial',
+  'may-have-started',
+  'error',
+] as const;
+const BATCH_STATES = [
+  'pending',
+  'submitting',
+  'running',
+  'detached',
+  'succeeded',
+  'failed',
   'may-have-started',
   'error',
 ] as const;
@@ -110,7 +121,25 @@ const host = shape({
   exitCode: orNull(int),
   tag: str,
   log: str,
+  'logRange?': is(
+    'a byte range [offset, length] of its log file',
+    (v) => Array.isArray(v) && v.length === 2 && v.every((n) => Number.isSafeInteger(n) && n >= 0),
+  ),
   'invalid?': str,
+  'hostId?': int,
+  'batch?': int,
+});
+
+const batch = shape({
+  index: int,
+  hosts: list(str),
+  state: oneOf(BATCH_STATES),
+  'jobInstanceId?': int,
+  'jobInstanceName?': str,
+  'submittedAt?': time,
+  'finishedAt?': time,
+  'counts?': counts,
+  'status?': int,
 });
 
 const step = shape({
@@ -139,6 +168,18 @@ const step = shape({
   'hosts?': list(host),
   'error?': shape({ code: str, message: str, 'hint?': str }),
   'note?': str,
+  'batches?': list(batch),
+  'rolling?': shape({ expr: str, maxFail: count, maxFailText: str, pauseMs: count, confirm: bool }),
+  'ignored?': bool,
+  'snapshot?': str,
+});
+
+const resume = shape({
+  at: time,
+  'operator?': str,
+  runbookHash: str,
+  'previousHash?': str,
+  changes: list(shape({ step: str, fields: list(str), detail: list(str) })),
 });
 
 const record = shape({
@@ -166,15 +207,8 @@ const record = shape({
   biz: int,
   'pid?': int,
   'resumedAt?': list(time),
-  'resumes?': list(
-    shape({
-      at: time,
-      'operator?': str,
-      runbookHash: str,
-      changes: list(shape({ step: str, fields: list(str), detail: list(str) })),
-    }),
-  ),
   'limit?': list(str),
+  'resumes?': list(resume),
   steps: list(step),
 });
 

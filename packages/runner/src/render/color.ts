@@ -8,6 +8,7 @@ export function wantsColor(env: Record<string, string | undefined>, isTty: boole
 export interface Paint {
   ok(text: string): string;
   bad(text: string): string;
+  warn(text: string): string;
   dim(text: string): string;
   bold(text: string): string;
 }
@@ -17,7 +18,7 @@ const sgr = (open: number, close: number) => (text: string) => `\x1b[${open}m${t
 export function paint(color: boolean): Paint {
   if (!color) {
     const id = (t: string) => t;
-    return { ok: id, bad: id, dim: id, bold: id };
+    return { ok: id, bad: id, warn: id, dim: id, bold: id };
   }
-  return { ok: sgr(32, 39), bad: sgr(31, 39), dim: sgr(2, 22), bold: sgr(1, 22) };
+  return { ok: sgr(32, 39), bad: sgr(31, 39), warn: sgr(33, 39), dim: sgr(2, 22), bold: sgr(1, 22) };
 }

@@ -2,6 +2,7 @@ import { toV3FastExecuteBody } from '@runbook/core';
 import type { Plan, PlannedStep } from '../plan/types.js';
 import { MASK } from '../secrets/mask.js';
 import { transportName } from '../transport.js';
+import { type Paint, paint } from './color.js';
 import { limitText } from './limit-text.js';
 
 const SCRIPT_LINES = 5;
@@ -92,15 +93,66 @@ function targetsText(s: PlannedStep): string {
   return parts.length ? parts.join(' + ') : '0 hosts';
 }
 
-/** The plan as a person reads it before applying it. */
-export function formatPlan(plan: Plan): string {
+/**
+ * Every host the plan's steps run on, counted once however many steps target it (`CLOUD:IP` and
+ * host ids), and what JOB resolves itself (custom queries and topology nodes, counted once each);
+ * a step the plan skips (`--limit` left it no host) counts apart.
+ */
+export function planTotals(plan: Plan): {
+  steps: number;
+  skipped: number;
+  hosts: number;
+  targets: number;
+  customQueries: number;
+  topoNodes: number;
+} {
+  const hosts = new Set<string>();
+  const queries = new Set<string>();
+  const nodes = new Set<string>();
+  let targets = 0;
+  const running = plan.steps.filter((s) => s.skipReason === undefined);
+  for (const s of running) {
+    for (const h of s.hosts) hosts.add(h);
+    for (const id of s.hostIds) hosts.add(`id:${id}`);
+    for (const q of s.customQueries) queries.add(q);
+    for (const n of s.topoNodes) nodes.add(n);
+    targets += s.hostCount;
+  }
+  return {
+    steps: running.length,
+    skipped: plan.steps.length - running.length,
+    hosts: hosts.size,
+    targets,
+    customQueries: queries.size,
+    topoNodes: nodes.size,
+  };
+}
+
+const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
+
+/** `3 steps on 12 distinct hosts (20 host targets over all steps) …`: the plan's last line. */
+function totalsText(plan: Plan): string {
+  const t = planTotals(plan);
+  let text = `${plural(t.steps, 'step')} on ${plural(t.hosts, 'distinct host')}`;
+  if (t.targets !== t.hosts) text += ` (${plural(t.targets, 'host target')} over all steps)`;
+  const resolved = [
+    ...(t.customQueries > 0 ? [plural(t.customQueries, 'custom query', 'custom queries')] : []),
+    ...(t.topoNodes > 0 ? [plural(t.topoNodes, 'topology node')] : []),
+  ];
+  if (resolved.length > 0) text += `, and the hosts of ${resolved.join(' and ')} (JOB resolves them)`;
+  if (t.skipped > 0) text += `; ${plural(t.skipped, 'step')} skipped`;
+  return `${text}.`;
+}
+
+/** The plan as a person reads it before applying it; `p` colours it (none by default). */
+export function formatPlan(plan: Plan, p: Paint = paint(false)): string {
   const out: string[] = [];
   const git = plan.git.sha
     ? ` at ${plan.git.sha}${plan.git.dirty ? '+dirty (uncommitted changes)' : ''}`
     : ' (not in git)';
   // JOB's own words for the scope: `biz 2`, `biz_set 9991001` (bk_scope_type and bk_scope_id).
   out.push(
-    `Plan for ${plan.name} (${plan.runbookPath}${git}), scope ${plan.scope.type} ${plan.scope.id}, over ${transportName(plan.transport)}`,
+    `${p.bold(`Plan for ${plan.name}`)} (${plan.runbookPath}${git}), scope ${plan.scope.type} ${plan.scope.id}, over ${transportName(plan.transport)}`,
   );
   if (plan.description) out.push(`  ${plan.description}`);
   const vars = Object.entries(plan.vars);
@@ -110,7 +162,7 @@ export function formatPlan(plan: Plan): string {
   if (plan.limit) out.push(`limit: --limit ${limitText(plan.limit)}: every step runs only on these`);
   out.push('');
   for (const s of plan.steps) {
-    out.push(`${s.index + 1}. ${s.name}${s.line ? `  (line ${s.line})` : ''}`);
+    out.push(`${p.bold(`${s.index + 1}. ${s.name}`)}${s.line ? p.dim(`  (line ${s.line})`) : ''}`);
     if (s.description) out.push(`   ${s.description}`);
     out.push(`   targets:   ${targetsText(s)}`);
     if (s.skipReason) out.push(`   skipped:   ${s.skipReason}`);
@@ -120,22 +172,24 @@ export function formatPlan(plan: Plan): string {
       const from = s.source.kind === 'file' ? `file ${s.source.path}` : 'inline';
       out.push(`   script:    ${s.scriptType}, ${from}, sha256 ${s.scriptSha256}`);
       const lines = (s.script ?? '').replace(/\n$/, '').split('\n');
-      for (const l of lines.slice(0, SCRIPT_LINES)) out.push(`      | ${l}`);
-      if (lines.length > SCRIPT_LINES) out.push(`      | … ${lines.length - SCRIPT_LINES} more line(s)`);
+      for (const l of lines.slice(0, SCRIPT_LINES)) out.push(p.dim(`      | ${l}`));
+      if (lines.length > SCRIPT_LINES)
+        out.push(p.dim(`      | … ${lines.length - SCRIPT_LINES} more line(s)`));
     }
     out.push(`   account:   ${s.account}    timeout: ${s.timeoutSec} s`);
     out.push(`   task name: ${s.taskName}`);
     if (s.paramsDisplay !== undefined)
       out.push(`   params:    ${s.sensitive ? `${s.paramsDisplay} (sensitive)` : s.paramsDisplay}`);
     if (s.request.bk_callback_url) out.push(`   callback:  ${s.request.bk_callback_url}`);
-    if (s.confirm) out.push(`   confirm:   ${s.confirm}`);
+    if (s.confirm) out.push(`   confirm:   ${p.warn(s.confirm)}`);
     out.push(`   on failure: ${ON_FAILURE[s.onFailure]}`);
     out.push('');
   }
-  const hosts = plan.steps.reduce((n, s) => n + s.hostCount, 0);
-  out.push(`${plan.steps.length} step(s), ${hosts} host target(s) in all.`);
+  out.push(p.bold(totalsText(plan)));
   out.push(
-    'Note: this plan shows exactly what will be sent to JOB; what the scripts do on the hosts cannot be previewed.',
+    p.dim(
+      'Note: this plan shows exactly what will be sent to JOB; what the scripts do on the hosts cannot be previewed.',
+    ),
   );
   return `${out.join('\n')}\n`;
 }

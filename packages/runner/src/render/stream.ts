@@ -1,7 +1,8 @@
-import type { EventSink, HostCounts } from '../engine/events.js';
+import type { EventSink, HostCounts, HostResult } from '../engine/events.js';
 import { transportName } from '../transport.js';
 import { type Paint, paint } from './color.js';
 import { escapeEvent } from './controls.js';
+import { foldHosts } from './host-ranges.js';
 import { limitText } from './limit-text.js';
 
 export interface StreamOptions {
@@ -20,6 +21,25 @@ export function createStreamRenderer(write: (text: string) => void, options: Str
   const stamp = () => new Date().toISOString().slice(11, 19);
   const out = (text: string) => write(`${p.dim(stamp())} ${text}\n`);
   const lastProgress = new Map<string, string>();
+  /** Steps run in batches: their hosts were written batch by batch. */
+  const batched = new Map<string, number>();
+  /** `[step]`, or `[step batch 2/5]` for a batch of a rolling step. */
+  const tag = (step: string, batch?: number) =>
+    batch === undefined ? `[${step}]` : `[${step} batch ${batch}/${batched.get(step) ?? batch}]`;
+  /** One write for many hosts: thousands of hosts must not mean thousands of writes. */
+  const writeHosts = (step: string, hosts: HostResult[]) => {
+    const t = p.dim(stamp());
+    const lines: string[] = [];
+    for (const h of hosts) {
+      const host = h.invalid ? `host named unusably by JOB (${h.invalid})` : `${h.cloud}:${h.ip}`;
+      const exit = h.exitCode === null ? 'no exit code (did not run)' : `exit ${h.exitCode}`;
+      lines.push(`${t} [${step}] ${host} status ${h.status} ${exit}${h.tag ? ` tag ${h.tag}` : ''}\n`);
+      for (const line of h.log.replace(/\n$/, '').split('\n')) {
+        if (line !== '') lines.push(`    ${line}\n`);
+      }
+    }
+    if (lines.length > 0) write(lines.join(''));
+  };
   let local = false;
   return (raw) => {
     const event = escapeEvent(raw);
@@ -59,49 +79,61 @@ export function createStreamRenderer(write: (text: string) => void, options: Str
         out(`[${event.step}] skipped: ${event.reason}`);
         break;
       case 'step.submitting':
-        out(`[${event.step}] submitting`);
+        out(`${tag(event.step, event.batch)} submitting`);
         break;
       case 'step.waiting':
         out(
-          `[${event.step}] ${p.bad('waiting')} ${seconds(event.waitMs)}: JOB's running-job quota is full (code ${event.code}: ${event.message}); nothing was started, submitting again after the wait (waited ${seconds(event.waitedMs)} of at most ${seconds(event.limitMs)}, --quota-wait)`,
+          `${tag(event.step, event.batch)} ${p.bad('waiting')} ${seconds(event.waitMs)}: JOB's running-job quota is full (code ${event.code}: ${event.message}); nothing was started, submitting again after the wait (waited ${seconds(event.waitedMs)} of at most ${seconds(event.limitMs)}, --quota-wait)`,
         );
         break;
       case 'step.submitted':
         out(
-          `[${event.step}] ${event.reattached ? 're-attached to' : 'submitted:'} job ${event.jobInstanceId} (${event.jobInstanceName})`,
+          `${tag(event.step, event.batch)} ${event.reattached ? 're-attached to' : 'submitted:'} job ${event.jobInstanceId} (${event.jobInstanceName})`,
         );
         break;
       case 'step.progress': {
         const text = `status ${event.status}: ${countsText(event.counts)}`;
         if (lastProgress.get(event.step) === text) break;
         lastProgress.set(event.step, text);
-        out(`[${event.step}] ${text}`);
+        out(`${tag(event.step, event.batch)} ${text}`);
         break;
       }
-      case 'step.finished': {
+      case 'batch.started':
+        batched.set(event.step, event.batches);
+        out(
+          `${tag(event.step, event.batch)} starting on ${event.hosts} host${event.hosts === 1 ? '' : 's'} (${budgetText(event.failed, event.maxFail)})`,
+        );
+        break;
+      case 'batch.finished': {
         const verdict = event.ok ? p.ok('succeeded') : p.bad('FAILED');
         out(
-          `[${event.step}] ${verdict} (status ${event.status}, ${countsText(event.counts)}, ${(event.elapsedMs / 1000).toFixed(1)} s)`,
+          `${tag(event.step, event.batch)} ${verdict} (${countsText(event.counts)}; ${budgetText(event.failed, event.maxFail)})`,
         );
-        // One write for the whole step: thousands of hosts must not mean thousands of writes.
-        const t = p.dim(stamp());
-        const lines: string[] = [];
-        for (const h of event.hosts) {
-          const host = h.invalid ? `host named unusably by JOB (${h.invalid})` : `${h.cloud}:${h.ip}`;
-          const exit = h.exitCode === null ? 'no exit code (did not run)' : `exit ${h.exitCode}`;
-          lines.push(
-            `${t} [${event.step}] ${host} status ${h.status} ${exit}${h.tag ? ` tag ${h.tag}` : ''}\n`,
-          );
-          for (const line of h.log.replace(/\n$/, '').split('\n')) {
-            if (line !== '') lines.push(`    ${line}\n`);
-          }
-        }
-        if (lines.length > 0) write(lines.join(''));
+        writeHosts(event.step, event.hosts);
+        break;
+      }
+      case 'batch.waiting':
+        out(
+          `${tag(event.step, event.batch - 1)} pausing ${seconds(event.pauseMs)} before batch ${event.batch}/${event.batches}`,
+        );
+        break;
+      case 'step.finished': {
+        const verdict =
+          event.result === 'partial'
+            ? p.bad('PARTLY FAILED')
+            : event.ok
+              ? p.ok('succeeded')
+              : p.bad('FAILED');
+        out(
+          `[${event.step}] ${verdict}${event.ignored ? ' (ignored: on_failure: ignore)' : ''} (status ${event.status}, ${countsText(event.counts)}, ${(event.elapsedMs / 1000).toFixed(1)} s)`,
+        );
+        // A rolling step's hosts were written batch by batch.
+        if (!batched.has(event.step)) writeHosts(event.step, event.hosts);
         break;
       }
       case 'step.error':
         out(
-          `[${event.step}] ${p.bad('error')}: ${event.error.message}${event.mayHaveStarted ? ' (the job MAY HAVE STARTED)' : ''}`,
+          `${tag(event.step, event.batch)} ${p.bad('error')}: ${event.error.message}${event.mayHaveStarted ? ' (the job MAY HAVE STARTED)' : ''}`,
         );
         if (event.error.hint && !event.error.message.includes(event.error.hint)) {
           out(`[${event.step}] hint: ${event.error.hint}`);
@@ -113,6 +145,11 @@ export function createStreamRenderer(write: (text: string) => void, options: Str
         );
         break;
       case 'run.finished':
+        for (const f of event.failedHosts ?? []) {
+          out(
+            `[${f.step}] ${f.ignored ? 'failed hosts (ignored)' : 'failed hosts'} (${f.hosts.length}): ${foldHosts(f.hosts)}`,
+          );
+        }
         out(`${verdictOf(event.exitCode, p)}: ${event.reason} (exit ${event.exitCode})`);
         break;
       default:
@@ -120,6 +157,8 @@ export function createStreamRenderer(write: (text: string) => void, options: Str
     }
   };
 }
+
+const budgetText = (failed: number, maxFail: number) => `failed ${failed}/${maxFail} allowed`;
 
 const seconds = (ms: number) => (ms < 1000 ? `${ms} ms` : `${(ms / 1000).toFixed(ms < 10_000 ? 1 : 0)} s`);
 

@@ -1,4 +1,4 @@
-import type { ConfirmRequest, RunEvent } from '../engine/events.js';
+import type { ConfirmRequest, HostResult, RunEvent } from '../engine/events.js';
 import type { Mask } from './mask.js';
 
 /**
@@ -25,15 +25,8 @@ export function maskEventText(event: RunEvent, mask: Mask): RunEvent {
     case 'step.submitted':
       return { ...event, jobInstanceName: mask(event.jobInstanceName) };
     case 'step.finished':
-      return {
-        ...event,
-        hosts: event.hosts.map((h) => ({
-          ...h,
-          log: mask(h.log),
-          tag: mask(h.tag),
-          ...(h.invalid === undefined ? {} : { invalid: mask(h.invalid) }),
-        })),
-      };
+    case 'batch.finished':
+      return { ...event, hosts: maskHosts(event.hosts, mask) };
     case 'step.waiting':
       return { ...event, message: mask(event.message) };
     case 'step.error':
@@ -51,8 +44,19 @@ export function maskEventText(event: RunEvent, mask: Mask): RunEvent {
     case 'step.submitting':
     case 'step.progress':
     case 'run.interrupted':
+    case 'batch.started':
+    case 'batch.waiting':
       return event;
   }
+}
+
+function maskHosts(hosts: HostResult[], mask: Mask): HostResult[] {
+  return hosts.map((h) => ({
+    ...h,
+    log: mask(h.log),
+    tag: mask(h.tag),
+    ...(h.invalid === undefined ? {} : { invalid: mask(h.invalid) }),
+  }));
 }
 
 /** A question with its text masked (the step name and the name to type are identities). */

@@ -126,7 +126,8 @@ export function snapshot(dir: string, root: string): Set<string> {
 }
 
 /** A run folder's files: top-level files other than logs, and logs named by a checked host or a position. */
-const RUN_FILE = /^(?:[^/]+(?<!\.log)|logs|logs\/s\d|logs\/s\d\/(?:invalid-\d+|\d+-[0-9.]+)\.log)$/;
+const RUN_FILE =
+  /^(?:[^/]+(?<!\.log)|logs|logs\/s\d|logs\/s\d\/(?:invalid-\d+|\d+-[0-9.]+)\.log|steps\/[0-9a-f]{16}\.json)$/;
 
 export interface PathFacts {
   /** The campaign folder, and the state folder inside it. */

@@ -3,7 +3,7 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createClient, type DebugEvent } from '@runbook/core';
-import type { EmulatedJobView } from '@runbook/emulator';
+import type { EmulatedJobView, FaultRule } from '@runbook/emulator';
 import { loadRunbook } from '@runbook/schema';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resumeDirectives } from '../../src/engine/directives.js';
@@ -15,6 +15,7 @@ import { createRecorder, newRecord } from '../../src/record/recorder.js';
 import type { RunRecord } from '../../src/record/types.js';
 import type { Transport } from '../../src/transport.js';
 import { runCli } from '../helpers.js';
+import { callbackRules, drawCallbackCase, filesUnder } from './callback-faults.js';
 import {
   bounded,
   type Counts,
@@ -147,7 +148,10 @@ async function faultRun(i: number, counts: Counts): Promise<string[]> {
   const name = `fc-${SEED}-${i}`;
   const file = join(dir, `${name}.yaml`);
   await writeFile(file, faultRunbook(name, rng));
-  const rules = faultRules(rng, transport);
+  // Callbacks (a listener, callback faults, forgers) from a generator of their own: the other draws stay.
+  const callback = await drawCallbackCase(createRng(caseSeed('fault-callback', i)));
+  const rules = [...faultRules(rng, transport), ...(callback?.rules ?? [])];
+  if (callback) tick(covered, 'runs followed by callback');
   const loaded = await loadRunbook(file);
   if (!loaded.ok) return [`runbook does not load: ${loaded.issues[0]?.message}`];
   const resolved = resolvePlan(loaded.runbook, { runId: name, requireSecrets: true, transport });
@@ -168,7 +172,10 @@ async function faultRun(i: number, counts: Counts): Promise<string[]> {
   const before = snapshot(dir, root);
   const endpoint = { url: emu.url, local: false, transport };
   const recorder = createRecorder(root, newRecord(resolved.plan, endpoint, file));
-  const { events, at, emit } = eventLog((e) => recorder.onEvent(e));
+  const { events, at, emit } = eventLog((e) => {
+    recorder.onEvent(e);
+    callback?.onEvent(e);
+  });
   const injectedBefore = await emu.faultsInjected();
   await emu.setFaults(rules);
   let exitCode: number;
@@ -187,11 +194,15 @@ async function faultRun(i: number, counts: Counts): Promise<string[]> {
         pollMaxMs: 20,
         followGraceMs: 20_000,
         quotaWait: QUOTA_WAIT,
+        ...(callback ? { callbacks: callback.hub } : {}),
       }).result,
     );
   } finally {
     await client.close();
   }
+  const callbackViolations = callback
+    ? await callback.finish([JSON.stringify(events)], join(root, name))
+    : [];
   await emu.setFaults([]);
   const injected = faultDelta(injectedBefore, await emu.faultsInjected());
   counts.runs++;
@@ -210,6 +221,7 @@ async function faultRun(i: number, counts: Counts): Promise<string[]> {
   const v = runChecks(base, rec, jobs, name, injected, events, at);
   if (rec) v.push(...pathChecks({ dir, root, before, runId: name, rec, own: [`${name}.yaml`] }));
   if (text.includes(APP_SECRET)) v.push('the app secret appears in an event');
+  v.push(...callbackViolations);
   // A run that could not finish is resumed, faults off, the way `apply --resume` does it; a person
   // declines to resubmit a step that may have started.
   if (exitCode === 3 && v.length === 0)
@@ -305,6 +317,9 @@ async function resumeRun(
   return v.map((x) => `after resume: ${x}`);
 }
 
+const jobsOfRun = (jobs: EmulatedJobView[], name: string) =>
+  jobs.filter((j) => j.name.startsWith(`${name}/`));
+
 /** The CLI's quota wait in this campaign (`--quota-wait 1s`): one wait of 1 s at most, then it gives up. */
 const CLI_QUOTA_WAIT = { limitMs: 1_000, firstMs: 2_000, maxMs: 30_000 };
 
@@ -319,12 +334,19 @@ async function cliRun(i: number, counts: Counts): Promise<string[]> {
   const file = join(dir, `${name}.yaml`);
   await writeFile(file, faultRunbook(name, rng));
   // Submits and reads fail at most twice each, so the default retry delays keep a run short.
-  const rules = faultRules(rng, transport).map((r) => ({ ...r, times: Math.min(r.times ?? 2, 2) }));
+  const rules: FaultRule[] = faultRules(rng, transport).map((r) => ({
+    ...r,
+    times: Math.min(r.times ?? 2, 2),
+  }));
+  // Every other CLI case listens for callbacks, which the emulator loses, delays or duplicates.
+  const listen = i % 2 === 0;
+  if (listen) rules.push(...callbackRules(createRng(caseSeed('fault-cli-callback', i))));
   const root = join(dir, 'cli-runs');
   const before = snapshot(dir, root);
   const injectedBefore = await emu.faultsInjected();
   await emu.setFaults(rules);
   const args = ['apply', file, '--yes', '--ui', 'json', '--poll-initial', '10', '--poll-max', '50'];
+  if (listen) args.push('--callback-listen', '127.0.0.1:0');
   const out = await runCli([...args, '--quota-wait', '1s', '--state-dir', root], {
     cwd: dir,
     timeoutMs: 60_000,
@@ -358,6 +380,15 @@ async function cliRun(i: number, counts: Counts): Promise<string[]> {
   if (started?.type === 'run.started' && started.endpoint.transport !== transport)
     v.push(`the run went over ${started.endpoint.transport}, not ${transport}`);
   if (runId) v.push(...(await credentialChecks(emu.credentials, join(root, runId), APP_SECRET)));
+  for (const j of jobsOfRun(jobs, name)) {
+    const token = j.callbackUrl ? new URL(j.callbackUrl).pathname.slice(1) : undefined;
+    if (!listen && token) v.push(`a run without --callback-listen gave JOB a callback URL`);
+    if (listen && !token)
+      v.push(`job ${j.jobInstanceId} of a run with --callback-listen has no callback URL`);
+    if (token && `${out.stdout}${out.stderr}`.includes(token)) v.push('the callback token was printed');
+    if (token && runId && filesUnder(join(root, runId)).some((t) => t.includes(token)))
+      v.push('the callback token is in the record or a log');
+  }
   return v.map((x) => `${x} (${mode}, ${transport}, faults ${JSON.stringify(rules)})`);
 }
 
@@ -382,7 +413,7 @@ describe('fault campaign: a multi-step runbook against runbook-emulator (JOB 2.x
       expect(mtimes()).toEqual(systemBefore);
       expect(counts.runs).toBeGreaterThan(0);
     },
-    size(120_000, 1_800_000),
+    size(180_000, 1_800_000),
   );
 
   it(

@@ -25,6 +25,7 @@ const STEP_STATES = new Set([
   'detached',
   'succeeded',
   'failed',
+  'partial',
   'may-have-started',
   'error',
 ]);
@@ -115,12 +116,18 @@ export function checkRun(f: RunFacts): string[] {
         v.push(`step ${s.name} is ${s.state} but the emulator has no job for it`);
         continue;
       }
-      if ((s.state === 'succeeded') !== jobOk(job))
+      // A resumed step runs again only on the hosts that did not succeed: each host's latest result,
+      // over the step's jobs in order, is what the record holds.
+      const latest = new Map<string, EmulatedJobView['hosts'][number]>();
+      for (const j of js.slice(0, js.indexOf(job) + 1))
+        for (const h of j.hosts) latest.set(`${h.bk_cloud_id}:${h.ip}`, h);
+      const allOk = jobOk(job) && [...latest.values()].every((h) => h.status === 9);
+      if ((s.state === 'succeeded') !== allOk)
         v.push(`step ${s.name} recorded ${s.state}, emulator job status ${job.status}`);
       const hosts = new Map((s.hosts ?? []).map((h) => [`${h.cloud}:${h.ip}`, h]));
-      if (hosts.size !== job.hosts.length)
-        v.push(`step ${s.name}: ${hosts.size} hosts recorded, ${job.hosts.length} in JOB`);
-      for (const h of job.hosts) {
+      if (hosts.size !== latest.size)
+        v.push(`step ${s.name}: ${hosts.size} hosts recorded, ${latest.size} in JOB`);
+      for (const h of latest.values()) {
         const r = hosts.get(`${h.bk_cloud_id}:${h.ip}`);
         if (!r) v.push(`step ${s.name}: host ${h.ip} missing from the record`);
         else if (r.status !== h.status)

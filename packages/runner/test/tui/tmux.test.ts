@@ -200,8 +200,17 @@ describe('the TUI in a real terminal (tmux)', () => {
       expect(end).toMatch(/ ✖ deploy +\d+s +failed on 3\/4 hosts/);
       expect(end).toContain('exit 1: a step failed on JOB');
       expect(end).toMatch(/run id \d{8}-\d{6}-[0-9a-f]+/);
-      // Nothing wrapped: a line cut at the edge ends with an ellipsis instead of running onto the next.
-      for (const line of shown.filter((l) => l.length === width))
+      // The command to continue: whole in the recap when it fits, else pointed to below it.
+      expect(end).toContain('next: the command to continue this run is printed below');
+      const runId = /run id (\d{8}-\d{6}-[0-9a-f]+)/.exec(end)?.[1];
+      expect(end.replace(/\s/g, '')).toContain(
+        `runbookapplyrb.yaml--resume${runId}--local--emulator-configemu.yaml--state-dirstate`,
+      );
+      // Below the last frame, apply's own lines (the command, which the terminal may wrap).
+      const after = shown.findIndex((l) => l.startsWith('runbook: run '));
+      expect(after).toBeGreaterThan(0);
+      // Nothing of the frame wrapped: a line cut at the edge ends with an ellipsis instead of running onto the next.
+      for (const line of shown.slice(0, after).filter((l) => l.length === width))
         expect(line.endsWith('…') || line.endsWith('─'), line).toBe(true);
     });
   }

@@ -59,10 +59,31 @@ export function reduce(state: ViewState, action: Action): ViewState {
         startedAt: step?.startedAt ?? Date.parse(action.ts) - action.elapsedMs,
       });
     }
+    case 'batch.started':
+      return updateStep(state, action.step, {
+        batch: { index: action.batch, of: action.batches, failed: action.failed, maxFail: action.maxFail },
+        jobInstanceId: undefined,
+        counts: undefined,
+      });
+    case 'batch.finished':
+      return updateStep(state, action.step, {
+        batch: {
+          index: action.batch,
+          of: action.batches,
+          failed: action.failed,
+          maxFail: action.maxFail,
+        },
+      });
+    case 'batch.waiting': {
+      const batch = findStep(state, action.step)?.batch;
+      return batch ? updateStep(state, action.step, { batch: { ...batch, pauseMs: action.pauseMs } }) : state;
+    }
     case 'step.finished':
       return finish(
         updateStep(state, action.step, {
           phase: action.ok ? 'succeeded' : 'failed',
+          ...(action.result === 'partial' ? { partial: true } : {}),
+          ...(action.ignored ? { ignored: true } : {}),
           status: action.status,
           counts: action.counts,
           elapsedMs: action.elapsedMs,

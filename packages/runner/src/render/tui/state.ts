@@ -45,6 +45,12 @@ export interface StepView {
   skipReason?: string;
   /** JOB's quota refused the submit: the step waits this long before submitting again. */
   waiting?: { code: number | string; message: string; waitMs: number };
+  /** A rolling step: the batch shown (1-based) of how many, and its failure budget used. */
+  batch?: { index: number; of: number; failed: number; maxFail: number; pauseMs?: number };
+  /** Every batch ran and some hosts failed within the budget. */
+  partial?: boolean;
+  /** The step failed and `on_failure: ignore` keeps that from failing the run. */
+  ignored?: boolean;
 }
 
 export interface RunInfo {
@@ -79,7 +85,14 @@ export interface ViewState {
   /** The Ctrl-C bar: open with a selected choice, or the choice made. */
   interrupt?: { selected: number; chosen?: 'detach' | 'terminate' };
   interrupted?: { signal: string; action: 'detach' | 'terminate' };
-  finished?: { ok: boolean; exitCode: number; reason: string; runId: string; resumeCommand?: string };
+  finished?: {
+    ok: boolean;
+    exitCode: number;
+    reason: string;
+    runId: string;
+    resumeCommand?: string;
+    next?: string;
+  };
   /** The step the person moved to; absent: follow the run. */
   focus?: string;
   /** The selected failure group of the focused step. */

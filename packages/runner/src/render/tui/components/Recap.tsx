@@ -8,8 +8,10 @@ function resultText(s: StepView, terminated: boolean): string {
   switch (s.phase) {
     case 'succeeded':
       return c ? `ok on ${formatCount(c.total)}/${formatCount(c.total)} hosts` : 'ok';
-    case 'failed':
-      return c ? `failed on ${formatCount(c.total - c.succeeded)}/${formatCount(c.total)} hosts` : 'failed';
+    case 'failed': {
+      const how = `${s.partial ? ' (partial, within its failure budget)' : ''}${s.ignored ? ' (ignored)' : ''}`;
+      return `${c ? `failed on ${formatCount(c.total - c.succeeded)}/${formatCount(c.total)} hosts` : 'failed'}${how}`;
+    }
     case 'error':
       return s.error?.mayHaveStarted ? 'may have started (check JOB)' : `error ${s.error?.code ?? ''}`.trim();
     case 'skipped':
@@ -51,6 +53,18 @@ export function recapLines(view: ViewState, width: number, budget: number, theme
     ...(f && !exitMeaning(exitCode).includes(f.reason) ? [{ text: ` (${f.reason})`, dim: theme.dim }] : []),
   ]);
   tail.push([{ text: 'run id ', dim: theme.dim }, { text: runId }]);
+  if (f?.next) {
+    // Whole or not at all: a cut command pasted would do something else. Apply prints it below too.
+    const label = 'next: ';
+    tail.push(
+      label.length + f.next.length <= width
+        ? [
+            { text: label, dim: theme.dim },
+            { text: f.next, bold: true },
+          ]
+        : [{ text: 'next: the command to continue this run is printed below', dim: theme.dim }],
+    );
+  }
   const nameWidth = Math.min(24, Math.max(0, ...view.steps.map((s) => s.name.length)));
   const row = (s: StepView): LineSpec => [
     { text: ' ' },

@@ -68,10 +68,15 @@ function outcome(step: StepView, theme: Theme): Seg[] {
     case 'succeeded':
       return [{ text: c ? `ok ${formatCount(c.succeeded)}/${formatCount(c.total)}` : 'ok', color: theme.ok }];
     case 'failed': {
-      if (!c) return [{ text: 'failed', color: theme.fail }];
+      const how = `${step.partial ? ' (partial)' : ''}${step.ignored ? ' (ignored)' : ''}`;
+      if (!c) return [{ text: `failed${how}`, color: theme.fail }];
       const bad = c.total - c.succeeded;
       const segs: Seg[] = [
-        { text: `${formatCount(bad)} of ${formatCount(c.total)} failed`, color: theme.fail, bold: true },
+        {
+          text: `${formatCount(bad)} of ${formatCount(c.total)} failed${how}`,
+          color: theme.fail,
+          bold: true,
+        },
       ];
       if (c.agentError > 0)
         segs.push({ text: ` (${plural(c.agentError, 'agent error')})`, color: theme.warn });
@@ -98,6 +103,12 @@ function outcome(step: StepView, theme: Theme): Seg[] {
   }
 }
 
+/** `batch 2/5 · failed 1/2 allowed` (and the pause before the next batch). */
+export function batchText(b: NonNullable<StepView['batch']>): string {
+  const pause = b.pauseMs ? ` · pausing ${formatDuration(b.pauseMs)} before the next` : '';
+  return `batch ${b.index}/${b.of} · failed ${b.failed}/${b.maxFail} allowed${pause}`;
+}
+
 /** The step's row: glyph, name, elapsed, job id, then counters (running: on a second line). */
 export function stepLines(step: StepView, o: StepRowOptions): LineSpec[] {
   const elapsed = elapsedOf(step, o.now);
@@ -108,6 +119,7 @@ export function stepLines(step: StepView, o: StepRowOptions): LineSpec[] {
     { text: (elapsed === undefined ? '' : formatDuration(elapsed)).padStart(6), dim: o.theme.dim },
     { text: step.jobInstanceId === undefined ? '' : `  job ${step.jobInstanceId}` },
     ...(step.reattached ? [{ text: ' (re-attached)', dim: o.theme.dim }] : []),
+    ...(step.batch ? [{ text: `  ${batchText(step.batch)}`, dim: o.theme.dim }] : []),
   ];
   if (!isActive(step)) return [[...head, { text: '  ' }, ...outcome(step, o.theme)]];
   const indent = ' '.repeat(4);
