@@ -2,9 +2,9 @@ import type { HostCounts } from '../../src/engine/events.js';
 import type { BatchView, ReportHost, ReportRecord, ReportStep } from '../../src/report/record-view.js';
 
 /**
- * Records written by hand in the shape contracts.md gives for rolling steps (batches, rolling,
- * ignored, host outputs, resumes), for the parts of the engine not merged yet, and a synthesized
- * 50,000-host run for the size bound. Logs come from `logs` (by path in the run folder).
+ * Records written by hand in the shape contracts.md gives (batches, rolling, ignored, host outputs,
+ * resumes with changes), for what the end-to-end runs do not make (outputs set, a partial step, a
+ * changed script), and a synthesized 50,000-host run for the size bound. Logs come from `logs`.
  */
 
 const T0 = Date.parse('2026-12-01T03:00:00.000Z');

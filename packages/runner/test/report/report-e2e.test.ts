@@ -14,8 +14,9 @@ import { rollingResumed } from './fixtures.js';
 import { normalise } from './normalise.js';
 
 // Issue 19: `runbook report RUN` from the record alone. The records come from real runs through the
-// emulator where the engine makes them (a run that succeeded; one that failed, was fixed and resumed;
-// one interrupted), from a fixture in the contract's shape for rolling batches (not merged yet).
+// emulator (a run that succeeded; one that failed, was fixed and resumed; one interrupted; a rolling
+// one in report-rolling.test.ts), and from a fixture in the contract's shape for what no engine
+// run makes yet here (host outputs, a partial step, a resume that changed a script).
 
 const hosts = '["127.0.0.1", "127.0.0.2", "127.0.0.3"]';
 const runbook = (fixed: string) => `version: 1
@@ -185,7 +186,7 @@ describe('report snapshots (both formats)', () => {
     await expect(html).toMatchFileSnapshot(`${SNAP}/interrupted.html`);
   });
 
-  it('a rolling run that failed in its second batch, resumed after a fix (fixture in the contract shape)', async () => {
+  it('a rolling run that failed in its second batch, resumed after a changed script, with outputs (fixture)', async () => {
     const { record, logs } = rollingResumed();
     const { md, html } = renderBoth(record, (rel) => logs[rel] ?? '');
     await expect(md).toMatchFileSnapshot(`${SNAP}/rolling-resumed.fixture.md`);
