@@ -1,22 +1,18 @@
-import { execFile } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { delimiter, join } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { renderHtml } from '../../src/report/html.js';
 import { buildModel, type ReportModel } from '../../src/report/model.js';
+import { barsInDom, renderedDom } from './chromium.js';
 import { bigRun, rollingResumed } from './fixtures.js';
 
 // Issue 19: the HTML report as a browser renders it. Debian's `chromium` (.ci/run installs it when
 // missing) loads the file offline and dumps the DOM it built: the timeline must have one bar per
 // step attempt or batch, and nothing from the record may have become markup.
 
-const BROWSERS = ['chromium', 'chromium-browser'];
-const browser = BROWSERS.flatMap((b) =>
-  (process.env.PATH ?? '').split(delimiter).map((d) => join(d, b)),
-).find((p) => existsSync(p));
+/** Bars the model says the timeline holds, by step: one per attempt or batch that started. */
+const expectedBars = (m: ReportModel) => m.timeline.rows.map((r) => [r.step, r.bars.length] as const);
 
 let dir: string;
 beforeAll(async () => {
@@ -26,47 +22,6 @@ afterAll(async () => {
   if (dir) await rm(dir, { recursive: true, force: true });
 });
 
-/** The DOM Chromium built from a file, after loading it with the network off. */
-function renderedDom(file: string): Promise<string> {
-  if (!browser)
-    throw new Error(`no ${BROWSERS.join(' or ')} on PATH: install Debian's chromium (.ci/run does)`);
-  const args = [
-    '--headless',
-    '--no-sandbox',
-    '--disable-gpu',
-    '--no-first-run',
-    '--disable-extensions',
-    '--proxy-server=127.0.0.1:9', // nothing may come from the network
-    `--user-data-dir=${join(dir, 'profile')}`,
-    '--dump-dom',
-    pathToFileURL(file).href,
-  ];
-  return new Promise((resolve, reject) => {
-    execFile(browser, args, { timeout: 90_000, maxBuffer: 64 * 1024 * 1024 }, (err, stdout, stderr) => {
-      if (err) reject(new Error(`${browser} failed: ${err.message}\n${stderr}`));
-      else resolve(stdout);
-    });
-  });
-}
-
-/** Bars the model says the timeline holds, by step: one per attempt or batch that started. */
-const expectedBars = (m: ReportModel) => m.timeline.rows.map((r) => [r.step, r.bars.length] as const);
-
-/** `data-bar` elements of the rendered DOM, counted by their step (attributes as Chromium serialises them). */
-function barsInDom(dom: string): Map<string, number> {
-  const out = new Map<string, number>();
-  for (const m of dom.matchAll(/<rect\b[^>]*\bdata-bar=""[^>]*>/g)) {
-    const step = /\bdata-step="([^"]*)"/.exec(m[0])?.[1] ?? '';
-    const name = step
-      .replace(/&quot;/g, '"')
-      .replace(/&lt;/g, '<')
-      .replace(/&gt;/g, '>')
-      .replace(/&amp;/g, '&');
-    out.set(name, (out.get(name) ?? 0) + 1);
-  }
-  return out;
-}
-
 describe('the HTML report in headless Chromium', () => {
   it('the timeline has one bar per step or batch; a hostile step name and log stay text', async () => {
     const { record, logs } = rollingResumed();
@@ -74,7 +29,7 @@ describe('the HTML report in headless Chromium', () => {
     const model = buildModel(record, { readLog: (rel) => logs[rel] ?? '' });
     const file = join(dir, 'rolling.html');
     await writeFile(file, renderHtml(model));
-    const dom = await renderedDom(file);
+    const dom = await renderedDom(file, join(dir, 'profile'));
     expect(dom).toContain('<svg class="timeline"');
     // drain: 1 attempt; restart: 4 batches that started (batch 3 never did); notify and verify: 1 each.
     expect(expectedBars(model)).toEqual([
@@ -100,7 +55,7 @@ describe('the HTML report in headless Chromium', () => {
     expect(Buffer.byteLength(html)).toBeLessThan(300_000);
     const file = join(dir, 'big.html');
     await writeFile(file, html);
-    const bars = barsInDom(await renderedDom(file));
+    const bars = barsInDom(await renderedDom(file, join(dir, 'profile')));
     expect(Object.fromEntries(bars)).toEqual({ check: 1, restart: 20 });
   }, 120_000);
 });

@@ -9,6 +9,7 @@ import { buildModel } from '../../src/report/model.js';
 import type { ReportRecord } from '../../src/report/record-view.js';
 import { startEsb } from '../esb.js';
 import { block, onlyRecord, runCli, tempFiles } from '../helpers.js';
+import { barsInDom, renderedDom } from './chromium.js';
 import { normalise } from './normalise.js';
 
 // Issue 19 with the engine's rolling steps: a rolling step that failed in a batch (over its failure
@@ -82,6 +83,12 @@ describe('report of a rolling run resumed after a fix (through the emulator)', (
     const md = renderMarkdown(model);
     expect(md).toContain('failed, ignored (on_failure: ignore)');
     await expect(md).toMatchFileSnapshot('./__snapshots__/rolling-resumed.md');
-    await expect(renderHtml(model)).toMatchFileSnapshot('./__snapshots__/rolling-resumed.html');
-  });
+    const html = renderHtml(model);
+    await expect(html).toMatchFileSnapshot('./__snapshots__/rolling-resumed.html');
+    // As a browser renders it: one bar per started batch of restart, one for each other step.
+    const file = join(dir, 'report.html');
+    await writeFile(file, html);
+    const bars = barsInDom(await renderedDom(file, join(dir, 'profile')));
+    expect(Object.fromEntries(bars)).toEqual({ restart: started, notify: 1, verify: 1 });
+  }, 120_000);
 });
