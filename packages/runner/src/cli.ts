@@ -13,6 +13,7 @@ Usage:
   runbook apply FILE --resume RUN         continue an interrupted or failed run
   runbook runs                            list recorded runs
   runbook logs RUN [--step S] [--host IP] print the saved logs of a run
+  runbook report RUN [--format md|html]   a report of a run for the postmortem (RUN may be last)
   runbook COMMAND --help                  the options of a command
   runbook --version                       print the version
 
@@ -32,6 +33,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   plan: async () => (await import('./commands/plan.js')).plan,
   runs: async () => (await import('./commands/runs.js')).runs,
   logs: async () => (await import('./commands/logs.js')).logs,
+  report: async () => (await import('./commands/report.js')).report,
 };
 
 async function main(argv: string[]): Promise<number> {

@@ -1,4 +1,3 @@
-import { userInfo } from 'node:os';
 import { resolve } from 'node:path';
 import { colorEnv, onePositional, parseCommand, parseMs, pollOptions, RUNBOOK_OPTIONS } from '../cli/args.js';
 import { createPrompt } from '../cli/confirm.js';
@@ -13,6 +12,7 @@ import { CliError, EXIT } from '../exit.js';
 import { resumeLimitProblem } from '../plan/limit.js';
 import { openRecorder, unsavedReport } from '../record/durable.js';
 import { localError } from '../record/local.js';
+import { jobWebUrlOf, operatorOf } from '../record/operator.js';
 import { newRecord } from '../record/recorder.js';
 import { applyLockPath, endpointKey, runLockPath, takeLock } from '../record/run-locks.js';
 import { prepareSnapshots, writeSnapshots } from '../record/step-snapshots.js';
@@ -134,6 +134,8 @@ async function applyWithLocks(ctx: Context): Promise<number> {
     }),
   );
   const previous: RunRecord | undefined = values.resume ? readRecord(root, values.resume) : undefined;
+  // Entries of `resumes` before this resume: its checks add one when it takes a changed runbook.
+  const resumesBefore = previous?.resumes?.length ?? 0;
   const { plan, secretValues, context } = await preparePlan({
     file,
     runId,
@@ -264,7 +266,7 @@ hint: review it with runbook plan ${file}, then run again with --yes:
   }
   if (previous && review) {
     const at = new Date().toISOString();
-    adoptRunbook(previous, plan, review, snapshots, at, operatorOf(env));
+    adoptRunbook(previous, plan, review, snapshots, at, maybe(operatorOf(env), mask));
   }
   if (life.interruptedBy()) return stoppedBeforeStart(life, stderr);
   const callbacks = listen ? await openCallbacks({ ...listen, token: callbackToken! }) : undefined;
@@ -303,7 +305,22 @@ hint: review it with runbook plan ${file}, then run again with --yes:
       local: endpoint.info.local,
       transport: endpoint.info.transport,
     };
-    if (previous) record.resumedAt = [...(previous.resumedAt ?? []), new Date().toISOString()];
+    // Masked like everything the record keeps: a user name that is also a secret stays hidden.
+    const operator = maybe(operatorOf(env), mask);
+    const jobWebUrl = maybe(jobWebUrlOf(env), mask);
+    if (jobWebUrl !== undefined) record.jobWebUrl = jobWebUrl;
+    if (previous) {
+      const at = new Date().toISOString();
+      record.resumedAt = [...(previous.resumedAt ?? []), at];
+      // One entry per resume, for the report: who and when, even when the runbook did not change.
+      if ((record.resumes?.length ?? 0) === resumesBefore) {
+        record.resumes = [
+          ...(record.resumes ?? []),
+          { at, ...(operator ? { operator } : {}), runbookHash: plan.contentHash, changes: [] },
+        ];
+      }
+      delete record.finishedAt;
+    } else if (operator !== undefined) record.operator = operator;
     // A state folder that cannot take the record stops the run here, before anything is sent (exit 5).
     const recorder = openRecorder(root, record);
     try {
@@ -391,6 +408,9 @@ function stoppedBeforeStart(life: Lifecycle, stderr: (text: string) => void): nu
   return EXIT.interrupted;
 }
 
+const maybe = (text: string | undefined, mask: (t: string) => string) =>
+  text === undefined ? undefined : mask(text);
+
 /** `--json` is `--ui json`; with another `--ui` it is a contradiction (exit 2). */
 function uiFlag(values: Values): string | undefined {
   if (!values.json) return values.ui;
@@ -403,14 +423,4 @@ function uiFlag(values: Values): string | undefined {
 function quotaWaitOf(text: string | undefined): number | undefined {
   if (text === undefined) return undefined;
   return /^0+(ms|s|m|h)?$/.test(text.trim()) ? 0 : parseMs('--quota-wait', text);
-}
-
-/** Who resumed the run, for its record: BK_USERNAME, else the local user. */
-function operatorOf(env: NodeJS.ProcessEnv): string | undefined {
-  if (env.BK_USERNAME) return env.BK_USERNAME;
-  try {
-    return userInfo().username;
-  } catch {
-    return undefined;
-  }
 }

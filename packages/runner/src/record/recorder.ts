@@ -41,6 +41,7 @@ export function newRecord(
     vars: plan.vars,
     endpoint: { url: endpoint.url, local: endpoint.local, transport: endpoint.transport ?? plan.transport },
     biz: plan.biz,
+    scope: { type: plan.scope.type, id: plan.scope.id },
     ...(plan.limit ? { limit: plan.limit } : {}),
     steps: plan.steps.map(
       (s): StepRecord => ({
@@ -131,6 +132,10 @@ export function createRecorder(root: string, record: RunRecord): Recorder {
       case 'step.submitting': {
         const s = step(e.step);
         if (!s) return;
+        // A new attempt (a first submit, or one after the step ended) starts its time; a submit
+        // again after a quota wait is the same attempt.
+        if (s.startedAt === undefined || (s.finishedAt !== undefined && s.finishedAt >= s.startedAt))
+          s.startedAt = e.ts;
         s.state = 'submitting';
         delete s.error;
         delete s.note;
@@ -237,6 +242,7 @@ export function createRecorder(root: string, record: RunRecord): Recorder {
       case 'run.finished':
         record.exitCode = e.exitCode;
         record.reason = e.reason;
+        record.finishedAt = e.ts;
         record.state =
           e.exitCode === 0
             ? 'succeeded'

@@ -92,6 +92,8 @@ export interface StepRecord {
   /** Last JOB status seen for the job. */
   status?: number;
   counts?: HostCounts;
+  /** When the step's latest attempt began (its first submit, quota waits included). */
+  startedAt?: string;
   submittedAt?: string;
   finishedAt?: string;
   hosts?: HostRecord[];
@@ -103,7 +105,6 @@ export interface StepRecord {
   rolling?: PlannedStep['rolling'];
   /** The step did not succeed and `on_failure: ignore` kept that from failing the run. */
   ignored?: boolean;
-  startedAt?: string;
   /** The id of the step's version in the run folder (`steps/<id>.json`): what a resume compares with. */
   snapshot?: string;
 }
@@ -138,6 +139,14 @@ export interface RunRecord {
   reason?: string;
   createdAt: string;
   updatedAt: string;
+  /** When the run last ended (absent while it runs, and in records older than it). */
+  finishedAt?: string;
+  /** Who started the run: `BK_USERNAME`, else the local user (absent in records older than it). */
+  operator?: string;
+  /** `BK_JOB_WEB_URL` when the run started: the base of links to JOB's pages for its jobs. */
+  jobWebUrl?: string;
+  /** The JOB resource scope of the run (absent in older records: `biz` alone then, its type implied). */
+  scope?: { type: 'biz' | 'biz_set'; id: number };
   /** The runbook as the run saw it; `path` is absolute so `--resume` works from any folder. */
   runbook: {
     path: string;
@@ -157,7 +166,10 @@ export interface RunRecord {
   resumedAt?: string[];
   /** The host keys of `--limit` (`CLOUD:IP`, `id:N`) when the run was limited; `--resume` keeps it. */
   limit?: string[];
-  /** One entry per resume that accepted a changed runbook, oldest first. */
+  /**
+   * One entry per resume, oldest first: when, by whom (`operator`), and the changes it accepted
+   * (none when the runbook had not changed).
+   */
   resumes?: ResumeEntry[];
   steps: StepRecord[];
 }

@@ -46,6 +46,32 @@ describe('record validation', () => {
     expect(recordProblem({ ...good(), limit: ['0:10.0.0.1', 'id:7'] })).toBeUndefined();
   });
 
+  it('accepts the report fields (operator, finishedAt, scope, resumes, step startedAt), and old records without them', () => {
+    const r: any = {
+      ...good(),
+      operator: 'alice',
+      finishedAt: '2026-11-27T17:52:03.000Z',
+      jobWebUrl: 'https://job.example',
+      scope: { type: 'biz_set', id: 9991001 },
+      resumes: [{ at: '2026-11-27T18:00:00.000Z', operator: 'bob', runbookHash: 'h', changes: [] }],
+    };
+    r.steps[0].startedAt = '2026-11-27T17:52:01.000Z';
+    expect(recordProblem(r)).toBeUndefined();
+    expect(recordProblem(good())).toBeUndefined();
+    const cases: Array<[(r: any) => void, string]> = [
+      [(r) => (r.operator = 7), 'operator: should be a string, is 7'],
+      [(r) => (r.finishedAt = 'soon'), 'finishedAt: should be an ISO 8601 time'],
+      [(r) => (r.scope = { type: 'team', id: 1 }), 'scope.type: should be one of "biz", "biz_set"'],
+      [(r) => (r.resumes[0].changes = [{ step: 's' }]), 'resumes[0].changes[0].fields: missing'],
+      [(r) => (r.steps[0].startedAt = ''), 'steps[0].startedAt: should be an ISO 8601 time'],
+    ];
+    for (const [breakIt, reason] of cases) {
+      const copy = structuredClone(r);
+      breakIt(copy);
+      expect(recordProblem(copy)).toContain(reason);
+    }
+  });
+
   it('names the first wrong field by its path', () => {
     const cases: Array<[(r: any) => void, string]> = [
       [(r) => delete r.steps, 'steps: missing'],

@@ -163,6 +163,7 @@ const step = shape({
   'jobInstanceName?': str,
   'status?': int,
   'counts?': counts,
+  'startedAt?': time,
   'submittedAt?': time,
   'finishedAt?': time,
   'hosts?': list(host),
@@ -171,7 +172,6 @@ const step = shape({
   'batches?': list(batch),
   'rolling?': shape({ expr: str, maxFail: count, maxFailText: str, pauseMs: count, confirm: bool }),
   'ignored?': bool,
-  'startedAt?': time,
   'snapshot?': str,
 });
 
@@ -191,6 +191,10 @@ const record = shape({
   'reason?': str,
   createdAt: time,
   updatedAt: time,
+  'finishedAt?': time,
+  'operator?': str,
+  'jobWebUrl?': str,
+  'scope?': shape({ type: oneOf(['biz', 'biz_set']), id: int }),
   runbook: shape({
     path: str,
     name: str,

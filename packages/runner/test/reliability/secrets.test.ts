@@ -122,7 +122,7 @@ describe('secrets: canary bk_app_secret, bk_token and a runbook secret through e
   const counts = tally();
   afterAll(() => report('secrets', counts));
 
-  it('found in no byte of stdout, stderr or .runbook/ (success, failure, interrupt, --debug, every UI, plan, runs, logs, errors)', async () => {
+  it('found in no byte of stdout, stderr or .runbook/ (success, failure, interrupt, --debug, every UI, plan, runs, logs, report, errors)', async () => {
     const violations = new Violations('secrets');
     const outputs: Array<[string, CliResult]> = [];
     const run = async (what: string, args: string[], e: NodeJS.ProcessEnv, timeoutMs = 60_000) => {
@@ -210,6 +210,19 @@ describe('secrets: canary bk_app_secret, bk_token and a runbook secret through e
       const id = (JSON.parse(line) as { runId: string }).runId;
       await run(`logs ${id}`, ['logs', id], env(emu));
     }
+    // The report gathers the failed hosts' output from the same logs, and the record's texts: the
+    // first runs (one that succeeded, one that failed), and the newest in HTML, printed and written.
+    for (const line of list.stdout
+      .split('\n')
+      .filter((l) => l.startsWith('{'))
+      .slice(0, 2)) {
+      const id = (JSON.parse(line) as { runId: string }).runId;
+      await run(`report ${id}`, ['report', id], env(emu));
+    }
+    await run('report --format html', ['report', 'last', '--format', 'html'], env(emu));
+    const reportFile = join('.runbook', 'report.html');
+    const written = await run('report -o', ['report', 'last', '-o', reportFile], env(emu));
+    if (written.code !== 0) violations.add(0, `report -o exited ${written.code}: ${written.stderr}`);
     const ids = list.stdout.split('\n').filter((l) => l.startsWith('{'));
     const interrupted = ids
       .map((l) => JSON.parse(l) as { runId: string; state: string })
@@ -272,7 +285,7 @@ describe('secrets: canary bk_app_secret, bk_token and a runbook secret through e
     if (!echoed) violations.add(0, 'the echo step never ran');
     counts.violations += violations.list.length;
     expect(violations.list, violations.summary()).toEqual([]);
-  }, 240_000);
+  }, 300_000);
 });
 
 describe('secrets: the run’s own words as secrets never rewrite the run', () => {
