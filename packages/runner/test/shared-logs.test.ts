@@ -47,7 +47,7 @@ describe('the logs of a step of many hosts', () => {
     const last = saved[n - 1]!;
     const one = await runCli(['logs', record.runId, '--host', last.ip], { cwd: dir });
     expect(one.code).toBe(0);
-    expect(one.stdout).toContain(`==> wide 0:${last.ip} (status 9, exit 0) <==`);
+    expect(one.stdout).toContain(`==> wide 0:${last.ip} (ok, exit 0) <==`);
     expect(one.stdout.split('\n').filter((l) => l.startsWith('==>'))).toHaveLength(1);
     const all = await runCli(['logs', record.runId], { cwd: dir });
     expect(all.stdout.split('\n').filter((l) => l.startsWith('==>'))).toHaveLength(n);

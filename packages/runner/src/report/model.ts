@@ -69,7 +69,7 @@ export interface StepModel {
 
 export interface ModelOptions {
   /** A saved host log by its path in the run folder; '' when it cannot be read. */
-  readLog: (rel: string) => string;
+  readLog: (rel: string, range?: [number, number]) => string;
   /** JOB's web address when the record has none (`BK_JOB_WEB_URL` of the report's environment). */
   jobWebUrl?: string;
 }
@@ -118,7 +118,7 @@ function stepModel(
   s: ReportStep,
   i: number,
   link: (id: number) => string | undefined,
-  readLog: (rel: string) => string,
+  readLog: (rel: string, range?: [number, number]) => string,
 ): StepModel {
   const { words, tone } = stepWords(s.state, s.ignored === true);
   const startedAt = s.startedAt ?? s.submittedAt;

@@ -54,7 +54,7 @@ export interface FailedGroup {
  */
 export function failedGroups(
   step: ReportStep,
-  readLog: (rel: string) => string,
+  readLog: (rel: string, range?: [number, number]) => string,
 ): { groups: FailedGroup[]; left: { groups: number; hosts: number } } {
   const failed = (step.hosts ?? []).filter((h) => !hostSucceeded(h.status));
   const gathered = gatherOutput(
@@ -63,7 +63,7 @@ export function failedGroups(
       cloud: h.cloud,
       status: h.status,
       exitCode: h.exitCode,
-      log: readLog(h.log),
+      log: readLog(h.log, h.logRange),
       ...(h.invalid ? { invalid: h.invalid } : {}),
     })),
     { maxHostsLength: MAX_HOST_LIST },
