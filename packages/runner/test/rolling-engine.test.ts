@@ -470,6 +470,8 @@ describe('resume by host', () => {
     });
     const second = await run(s, { directives });
     expect(second.code).toBe(0);
+    // The question counts the hosts that run again: 3 to 6 of roll, and host 1 of after.
+    expect(byType(second.events, 'confirm.asked')[0]!.question).toContain('Run 2 steps of rl on 5 hosts?');
     expect(jobHosts()).toEqual([
       [key(1), key(2)],
       [key(3), key(4)],

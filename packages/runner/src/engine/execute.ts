@@ -153,7 +153,7 @@ async function run(
     }
     return finish(0, 'nothing to run: every step is skipped');
   }
-  const go = await ask(runQuestion(plan, toRun), true);
+  const go = await ask(runQuestion(plan, toRun, directiveOf), true);
   if (go === undefined) return interruptedExit();
   if (!go) return finish(4, 'the run was declined; nothing was sent');
 
@@ -237,8 +237,17 @@ function runStarted(options: ExecuteOptions): EventBody {
 }
 
 /** The run's first question: how many steps on how many distinct hosts. */
-function runQuestion(plan: Plan, toRun: PlannedStep[]): ConfirmRequest {
-  const hostTotal = new Set(toRun.flatMap((s) => [...s.hosts, ...s.hostIds.map((id) => `id:${id}`)])).size;
+function runQuestion(
+  plan: Plan,
+  toRun: PlannedStep[],
+  directiveOf: (s: PlannedStep) => StepDirective,
+): ConfirmRequest {
+  // A resumed step runs again only on the hosts its directive names: the question counts those.
+  const keysOf = (s: PlannedStep) => {
+    const d = directiveOf(s);
+    return d.action !== 'skip' && d.hosts ? d.hosts : [...s.hosts, ...s.hostIds.map((id) => `id:${id}`)];
+  };
+  const hostTotal = new Set(toRun.flatMap(keysOf)).size;
   const queries = new Set(toRun.flatMap((s) => s.customQueries)).size;
   const nodes = new Set(toRun.flatMap((s) => s.topoNodes)).size;
   const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
