@@ -83,7 +83,10 @@ describe('startTui', () => {
       E.host('10.0.0.2', 7, -1, '[x][PID:2] job_start\nhalf way there\n'),
     ]);
     await until('the partial output drawn', () => draws.at(-1)?.steps[0]?.partial !== undefined);
-    expect(stripAnsi(output())).toContain('10.0.0.[1-2] (2 hosts): running');
+    // The frame reaches the terminal a moment after the state that made it.
+    await until('the partial output on the terminal', () =>
+      stripAnsi(output()).includes('10.0.0.[1-2] (2 hosts): running'),
+    );
     expect(stripAnsi(output())).toContain('│ half way there');
     // One read per refreshMs (a minute here): no second read follows the first answer at once.
     await settle();
