@@ -11,7 +11,7 @@ export function charWidth(cp: number): number {
     return 0;
   if (
     (cp >= 0x1100 && cp <= 0x115f) ||
-    (cp >= 0x2e80 && cp <= 0xa4cf) ||
+    (cp >= 0x2e80 && cp <= 0xa4cf && cp !== 0x303f) ||
     (cp >= 0xac00 && cp <= 0xd7a3) ||
     (cp >= 0xf900 && cp <= 0xfaff) ||
     (cp >= 0xfe30 && cp <= 0xfe4f) ||
