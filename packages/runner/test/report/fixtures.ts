@@ -64,7 +64,7 @@ export function rollingResumed(): { record: ReportRecord; logs: Record<string, s
   const batch = (
     index: number,
     list: string[],
-    state: string,
+    state: BatchView['state'],
     from?: number,
     to?: number,
     job?: number,
