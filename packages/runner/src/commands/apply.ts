@@ -29,6 +29,7 @@ import { callbackListen, openCallbacks } from './apply-callbacks.js';
 import { APPLY_HELP } from './apply-help.js';
 import { type Lifecycle, startLifecycle } from './apply-lifecycle.js';
 import { continuable, nextText, resumeCommandOf, shellWord } from './next-command.js';
+import { refuseWithoutPerson } from './no-person.js';
 import { partialLogReader } from './partial-log.js';
 import { preparePlan } from './prepare.js';
 import { createRecordGuard } from './record-guard.js';
@@ -222,33 +223,16 @@ async function applyWithLocks(ctx: Context): Promise<number> {
   const changed = (review?.changes.length ?? 0) > 0;
   const needsPerson = !values.yes || Object.values(directives).some((d) => d.action === 'ask');
   if (needsPerson && ui !== 'tui' && !process.stdin.isTTY) {
-    const asks = Object.entries(directives).filter(([, d]) => d.action === 'ask');
-    stderr(
-      values.yes
-        ? `runbook: ${asks.map(([, d]) => (d.action === 'ask' ? d.reason : '')).join(' ')}
-runbook: --yes does not answer that, and there is no terminal to ask; nothing was sent.
-hint: resume in a terminal to decide, or skip the step with --from-step or --only
-`
-        : `runbook: apply asks for confirmation before sending anything${changed ? ' (and before taking the changed runbook)' : ''}, and there is no terminal to answer; nothing was sent.
-hint: review it with runbook plan ${file}, then run again with --yes:
-  ${previous ? resumeCommand : ctx.command} --yes
-`,
-    );
-    // The record tells what happened last to this run: nobody could decide, nothing was sent.
-    if (previous) {
-      const recorder = openRecorder(root, previous);
-      recorder.onEvent({
-        type: 'run.finished',
-        ts: new Date().toISOString(),
-        ok: false,
-        exitCode: EXIT.declined,
-        reason: 'resume needed a person to answer and there was no terminal; nothing was sent',
-        runId: previous.runId,
-      });
-      if (recorder.problem() !== undefined)
-        throw localError(recorder.problem(), `cannot save the record of run ${runId} in ${root}`);
-    }
-    return EXIT.declined;
+    return refuseWithoutPerson({
+      directives,
+      yes: values.yes,
+      changed,
+      file,
+      next: previous ? resumeCommand : ctx.command,
+      ...(previous ? { previous } : {}),
+      root,
+      stderr,
+    });
   }
   if (previous && review && changed && !values.yes) {
     const accepted = await createPrompt({
