@@ -166,12 +166,18 @@ export class LocalExecutor {
         RUNBOOK_EMU_JOB_ID: String(job.id),
       };
       if (job.script.type === 1) env.BASH_ENV = join(dir, '.job_helpers.sh');
-      // sh merges stderr into stdout at the descriptor, so the two keep their order.
-      const child = spawn(
-        '/bin/sh',
-        ['-c', 'exec "$@" 2>&1', 'sh', interp.command, ...interp.args(file, dir), ...job.args],
-        { cwd: dir, env, detached: true, stdio: ['ignore', 'pipe', 'ignore'] },
-      );
+      // stderr goes onto stdout at the descriptor, so the two keep their order: the interpreter does
+      // it at its start (mergesStderr), or a /bin/sh in front of it does. What an interpreter writes
+      // to stderr before that (it cannot read the script) is kept too.
+      const argv = [...interp.args(file, dir), ...job.args];
+      const child = interp.mergesStderr
+        ? spawn(interp.command, argv, { cwd: dir, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] })
+        : spawn('/bin/sh', ['-c', 'exec "$@" 2>&1', 'sh', interp.command, ...argv], {
+            cwd: dir,
+            env,
+            detached: true,
+            stdio: ['ignore', 'pipe', 'ignore'],
+          });
       run.children.add(child);
       const untrackChild = this.reaper.trackChild(child);
       h.status = HOST.running;
@@ -181,6 +187,7 @@ export class LocalExecutor {
       this.opts.touch(job);
       const sink = new LogSink(h, this.opts.logLimitBytes);
       child.stdout?.on('data', (b: Buffer) => sink.write(b));
+      child.stderr?.on('data', (b: Buffer) => sink.write(b));
       let timedOut = false;
       const ms = Math.max(1, Math.round(job.timeoutSeconds * 1000 * this.opts.timeoutScale));
       const timer = setTimeout(() => {
@@ -188,8 +195,9 @@ export class LocalExecutor {
         killGroup(child);
       }, ms);
       const result = await new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
-        child.once('error', (err) => {
-          sink.write(Buffer.from(`[emulator] ${err.message}\n`));
+        child.once('error', (err: NodeJS.ErrnoException) => {
+          // Not found: said once below, as the wrapper's exit code 127 was.
+          if (err.code !== 'ENOENT') sink.write(Buffer.from(`[emulator] ${err.message}\n`));
           resolve({ code: 127, signal: null });
         });
         child.once('exit', () => killGroup(child));
