@@ -77,7 +77,9 @@ export class LocalExecutor {
       }
     };
     const n = Math.max(1, Math.min(this.opts.parallelism, job.hosts.length));
-    run.done = Promise.all(Array.from({ length: n }, worker)).then(async () => {
+    // The hosts start after the submit is answered, as on JOB: starting a process blocks this thread.
+    const started = new Promise<void>((resolve) => setImmediate(resolve));
+    run.done = Promise.all(Array.from({ length: n }, () => started.then(worker))).then(async () => {
       this.runs.delete(job.id);
       if (run.dir) await rm(run.dir, { recursive: true, force: true });
       run.untrackDir?.();
