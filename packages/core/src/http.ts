@@ -4,9 +4,10 @@
  */
 
 import { rootCertificates } from 'node:tls';
-import { Agent, type Dispatcher, EnvHttpProxyAgent } from 'undici';
+import type { Dispatcher } from 'undici';
 import type { ResolvedOptions } from './config.js';
 import { AbortedError, ConnectionError, type CoreError, TimeoutError } from './errors.js';
+import { agentClass, undiciIndex } from './undici-parts.js';
 
 /** Errors that can only happen before a connection exists: the request was provably never sent. */
 export const PRE_SEND_CODES: ReadonlySet<string> = new Set([
@@ -54,6 +55,7 @@ export function createDispatchers(o: ResolvedOptions): Dispatchers {
     };
     if (o.proxy && (o.proxy.httpsProxy || o.proxy.httpProxy)) {
       // Empty strings, not undefined: EnvHttpProxyAgent would otherwise read process.env itself.
+      const { EnvHttpProxyAgent } = undiciIndex();
       return new EnvHttpProxyAgent({
         ...base,
         httpProxy: o.proxy.httpProxy ?? '',
@@ -64,6 +66,7 @@ export function createDispatchers(o: ResolvedOptions): Dispatchers {
         proxyTls: tls,
       });
     }
+    const Agent = agentClass();
     return new Agent({ ...base, connect: tls });
   };
   const read = make(1);

@@ -9,6 +9,12 @@ export interface Interpreter {
   args(file: string, dir: string): string[];
   /** Extension of the script file. */
   ext: string;
+  /**
+   * The interpreter puts stderr onto stdout itself, at the descriptor, before the script's first
+   * line (bash through BASH_ENV, perl through its autoflush module): no `/bin/sh` wrapper to exec
+   * first, which costs every host a process image.
+   */
+  mergesStderr?: boolean;
 }
 
 const found = new Map<string, boolean>();
@@ -38,10 +44,15 @@ const PWSH_ARGS = (file: string) => ['-NoLogo', '-NoProfile', '-NonInteractive',
 export function interpreterFor(type: ScriptType): Interpreter | { reason: string } {
   switch (type) {
     case 1:
-      return { command: 'bash', args: (file) => [file], ext: '.sh' };
+      return { command: 'bash', args: (file) => [file], ext: '.sh', mergesStderr: true };
     case 3:
-      // -I dir -MRunbookAutoflush: unbuffered STDOUT, so stdout and stderr keep their order.
-      return { command: 'perl', args: (file, dir) => ['-I', dir, '-MRunbookAutoflush', file], ext: '.pl' };
+      // -I dir -MRunbookAutoflush: STDERR onto STDOUT and STDOUT unbuffered, so the two keep their order.
+      return {
+        command: 'perl',
+        args: (file, dir) => ['-I', dir, '-MRunbookAutoflush', file],
+        ext: '.pl',
+        mergesStderr: true,
+      };
     case 4:
       return { command: 'python3', args: (file) => ['-u', file], ext: '.py' };
     case 2:
@@ -56,6 +67,7 @@ export function interpreterFor(type: ScriptType): Interpreter | { reason: string
 
 /** Bash helpers JOB provides to shell scripts; loaded through BASH_ENV so line numbers stay intact. */
 export const SHELL_HELPERS = `unset BASH_ENV
+exec 2>&1
 job_success() {
   printf '%s' "$*" > "$RUNBOOK_EMU_TAG_FILE"
   echo "[$(date '+%Y-%m-%d %H:%M:%S')][SUCC]:$*"
@@ -68,4 +80,11 @@ job_fail() {
 }
 `;
 
-export const PERL_AUTOFLUSH = '$| = 1;\n1;\n';
+/** Perl: STDERR onto STDOUT at the descriptor, both unbuffered, before the script's first line. */
+export const PERL_AUTOFLUSH = [
+  'open(STDERR, \'>&\', \\*STDOUT) or die "stderr: $!";',
+  'select(STDERR); $| = 1;',
+  'select(STDOUT); $| = 1;',
+  '1;',
+  '',
+].join('\n');

@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import { constants, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { StringDecoder } from 'node:string_decoder';
@@ -24,6 +25,9 @@ interface JobRun {
   terminated: boolean;
   children: Set<ChildProcess>;
   done: Promise<void>;
+  /** The job's folder: its script (written once, read by every host) and one folder per host. */
+  dir?: string;
+  untrackDir?: () => void;
 }
 
 /** Caps a host's output: decodes UTF-8 across chunk borders and stops at the byte limit. */
@@ -73,8 +77,12 @@ export class LocalExecutor {
       }
     };
     const n = Math.max(1, Math.min(this.opts.parallelism, job.hosts.length));
-    run.done = Promise.all(Array.from({ length: n }, worker)).then(() => {
+    // The hosts start after the submit is answered, as on JOB: starting a process blocks this thread.
+    const started = new Promise<void>((resolve) => setImmediate(resolve));
+    run.done = Promise.all(Array.from({ length: n }, () => started.then(worker))).then(async () => {
       this.runs.delete(job.id);
+      if (run.dir) await rm(run.dir, { recursive: true, force: true });
+      run.untrackDir?.();
     });
   }
 
@@ -142,14 +150,13 @@ export class LocalExecutor {
     if ('reason' in interp)
       return this.finishHost(job, h, HOST.dispatchFailed, null, -1, `[emulator] ${interp.reason}\n`);
 
-    const dir = await mkdtemp(join(tmpdir(), `runbook-emu-${job.id}-`));
-    const untrackDir = this.reaper.trackDir(dir);
+    const jobDir = this.jobDir(job, run, interp.ext);
+    // Each host its own working folder (HOME, TMPDIR, its tag), as each host of JOB is its own machine.
+    const dir = join(jobDir, `host-${job.hosts.indexOf(h)}`);
+    mkdirSync(dir, { mode: 0o700 });
     try {
-      const file = join(dir, `script${interp.ext}`);
+      const file = join(jobDir, `script${interp.ext}`);
       const tagFile = join(dir, '.job_tag');
-      await writeFile(file, job.script.content, { mode: 0o700 });
-      if (job.script.type === 1) await writeFile(join(dir, '.job_helpers.sh'), SHELL_HELPERS);
-      if (job.script.type === 3) await writeFile(join(dir, 'RunbookAutoflush.pm'), PERL_AUTOFLUSH);
       if (run.terminated) return this.finishHost(job, h, HOST.terminated, null, 126);
       const env: NodeJS.ProcessEnv = {
         PATH: process.env.PATH ?? '/usr/bin:/bin',
@@ -165,13 +172,19 @@ export class LocalExecutor {
         RUNBOOK_EMU_HOST_ID: String(h.hostId),
         RUNBOOK_EMU_JOB_ID: String(job.id),
       };
-      if (job.script.type === 1) env.BASH_ENV = join(dir, '.job_helpers.sh');
-      // sh merges stderr into stdout at the descriptor, so the two keep their order.
-      const child = spawn(
-        '/bin/sh',
-        ['-c', 'exec "$@" 2>&1', 'sh', interp.command, ...interp.args(file, dir), ...job.args],
-        { cwd: dir, env, detached: true, stdio: ['ignore', 'pipe', 'ignore'] },
-      );
+      if (job.script.type === 1) env.BASH_ENV = join(jobDir, '.job_helpers.sh');
+      // stderr goes onto stdout at the descriptor, so the two keep their order: the interpreter does
+      // it at its start (mergesStderr), or a /bin/sh in front of it does. What an interpreter writes
+      // to stderr before that (it cannot read the script) is kept too.
+      const argv = [...interp.args(file, jobDir), ...job.args];
+      const child = interp.mergesStderr
+        ? spawn(interp.command, argv, { cwd: dir, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] })
+        : spawn('/bin/sh', ['-c', 'exec "$@" 2>&1', 'sh', interp.command, ...argv], {
+            cwd: dir,
+            env,
+            detached: true,
+            stdio: ['ignore', 'pipe', 'ignore'],
+          });
       run.children.add(child);
       const untrackChild = this.reaper.trackChild(child);
       h.status = HOST.running;
@@ -181,6 +194,7 @@ export class LocalExecutor {
       this.opts.touch(job);
       const sink = new LogSink(h, this.opts.logLimitBytes);
       child.stdout?.on('data', (b: Buffer) => sink.write(b));
+      child.stderr?.on('data', (b: Buffer) => sink.write(b));
       let timedOut = false;
       const ms = Math.max(1, Math.round(job.timeoutSeconds * 1000 * this.opts.timeoutScale));
       const timer = setTimeout(() => {
@@ -188,8 +202,9 @@ export class LocalExecutor {
         killGroup(child);
       }, ms);
       const result = await new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
-        child.once('error', (err) => {
-          sink.write(Buffer.from(`[emulator] ${err.message}\n`));
+        child.once('error', (err: NodeJS.ErrnoException) => {
+          // Not found: said once below, as the wrapper's exit code 127 was.
+          if (err.code !== 'ENOENT') sink.write(Buffer.from(`[emulator] ${err.message}\n`));
           resolve({ code: 127, signal: null });
         });
         child.once('exit', () => killGroup(child));
@@ -199,7 +214,7 @@ export class LocalExecutor {
       run.children.delete(child);
       untrackChild();
       sink.end();
-      h.tag = await readFile(tagFile, 'utf8').catch(() => '');
+      h.tag = readTag(tagFile);
       if (run.terminated) return this.finishHost(job, h, HOST.terminated, result.code, 126);
       if (timedOut) {
         const note = `[emulator] script timed out after ${job.timeoutSeconds}s: process group killed\n`;
@@ -218,8 +233,31 @@ export class LocalExecutor {
       this.finishHost(job, h, exit === 0 ? HOST.success : HOST.nonZero, exit, 0);
     } finally {
       await rm(dir, { recursive: true, force: true });
-      untrackDir();
     }
+  }
+
+  /**
+   * The job's folder with its script and the interpreter's helpers, made by the first host that
+   * runs: one write per job instead of three per host, before any host can start.
+   */
+  private jobDir(job: Job, run: JobRun, ext: string): string {
+    if (run.dir) return run.dir;
+    const dir = mkdtempSync(join(tmpdir(), `runbook-emu-${job.id}-`));
+    run.dir = dir;
+    run.untrackDir = this.reaper.trackDir(dir);
+    writeFileSync(join(dir, `script${ext}`), job.script.content, { mode: 0o700 });
+    if (job.script.type === 1) writeFileSync(join(dir, '.job_helpers.sh'), SHELL_HELPERS);
+    if (job.script.type === 3) writeFileSync(join(dir, 'RunbookAutoflush.pm'), PERL_AUTOFLUSH);
+    return dir;
+  }
+}
+
+/** What the script left with job_success / job_fail: a few bytes, read at once. */
+function readTag(file: string): string {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch {
+    return '';
   }
 }
 

@@ -1,9 +1,8 @@
 import { resolve } from 'node:path';
 import { colorEnv, onePositional, parseCommand, parseMs, pollOptions, RUNBOOK_OPTIONS } from '../cli/args.js';
 import { createPrompt } from '../cli/confirm.js';
-import { openEndpoint } from '../endpoint.js';
 import { newCallbackToken } from '../engine/callbacks.js';
-import { resumeDirectives, selectSteps } from '../engine/directives.js';
+import { selectSteps } from '../engine/directives.js';
 import type { ConfirmFn, RunEvent } from '../engine/events.js';
 import { type StepDirective, startRun } from '../engine/execute.js';
 import { LateSteps, outcomesFromRecord } from '../engine/late-steps.js';
@@ -12,8 +11,6 @@ import { CliError, EXIT } from '../exit.js';
 import { resumeLimitProblem } from '../plan/limit.js';
 import { openRecorder, unsavedReport } from '../record/durable.js';
 import { localError } from '../record/local.js';
-import { jobWebUrlOf, operatorOf } from '../record/operator.js';
-import { newRecord } from '../record/recorder.js';
 import { applyLockPath, endpointKey, runLockPath, takeLock } from '../record/run-locks.js';
 import { prepareSnapshots, writeSnapshots } from '../record/step-snapshots.js';
 import { checkRunId, newRunId, readRecord, runDir, runsDir } from '../record/store.js';
@@ -25,18 +22,17 @@ import { maskConfirmText, maskEventText } from '../secrets/event-text.js';
 import { planIdentities } from '../secrets/identities.js';
 import { createMask, credentialValues, rememberIdentities, rememberSecrets } from '../secrets/mask.js';
 import { chooseTransport } from '../transport.js';
-import { callbackListen, openCallbacks } from './apply-callbacks.js';
+import { callbackListen } from './apply-callbacks.js';
+import { openRunEndpoint } from './apply-endpoint.js';
 import { APPLY_HELP } from './apply-help.js';
 import { type Lifecycle, startLifecycle } from './apply-lifecycle.js';
+import { startingRecord } from './apply-record.js';
+import { reviewResumeRun, takeResumedRunbook } from './apply-resume.js';
 import { continuable, nextText, resumeCommandOf, shellWord } from './next-command.js';
 import { refuseWithoutPerson } from './no-person.js';
 import { partialLogReader } from './partial-log.js';
 import { preparePlan } from './prepare.js';
 import { createRecordGuard } from './record-guard.js';
-import { adoptRunbook } from './resume-adopt.js';
-import type { ResumeReview } from './resume-changes.js';
-import { checkResumable } from './resume-checks.js';
-import { changesText } from './resume-text.js';
 
 const OPTIONS = {
   ...RUNBOOK_OPTIONS,
@@ -195,28 +191,21 @@ async function applyWithLocks(ctx: Context): Promise<number> {
   rememberIdentities(identities);
   const mask = createMask(secrets, identities);
   const snapshots = prepareSnapshots(plan.steps, mask);
-  let review: ResumeReview | undefined;
-  if (previous) {
-    review = checkResumable({
-      previous,
-      plan,
-      choice,
-      file,
-      flags: values,
-      runDir: runDir(root, runId),
-      snapshot: (s) => JSON.parse(snapshots.get(s.name)!.text),
-      resumeCommand,
-    });
-    Object.assign(
-      directives,
-      resumeDirectives(previous, !previous.endpoint.local, plan, {
-        rerunAllHosts: values['rerun-all-hosts'],
-      }),
-    );
-    // What is shown and recorded of the changes is masked: a script line could hold a secret's value.
-    review.changes = review.changes.map((c) => ({ ...c, detail: c.detail.map((d) => mask(d)) }));
-    if (review.changes.length > 0) stderr(escapeControls(mask(changesText(runId, review.changes))));
-  }
+  const review = previous
+    ? reviewResumeRun({
+        previous,
+        plan,
+        choice,
+        file,
+        flags: values,
+        runDir: runDir(root, runId),
+        snapshots,
+        resumeCommand,
+        directives,
+        mask,
+        stderr,
+      })
+    : undefined;
   // A step --limit left with no host is never sent (its request has no host left either).
   for (const s of plan.steps)
     if (s.skipReason) directives[s.name] ??= { action: 'skip', reason: s.skipReason };
@@ -234,77 +223,50 @@ async function applyWithLocks(ctx: Context): Promise<number> {
       stderr,
     });
   }
-  if (previous && review && changed && !values.yes) {
-    const accepted = await createPrompt({
-      input: process.stdin,
-      output: process.stderr,
-      onInterrupt: () => life.interrupt('SIGINT'),
-    })({ question: `Resume run ${runId} with these changes?`, hostCount: 0 });
-    if (life.interruptedBy()) return stoppedBeforeStart(life, stderr);
-    if (!accepted) {
-      stderr(
-        `runbook: the changed runbook was not taken; nothing was sent and the record is as it was.\nhint: to take it later: ${resumeCommand}\n`,
-      );
-      return EXIT.declined;
-    }
-  }
   if (previous && review) {
-    const at = new Date().toISOString();
-    adoptRunbook(previous, plan, review, snapshots, at, maybe(operatorOf(env), mask));
+    const taken = await takeResumedRunbook({
+      previous,
+      plan,
+      review,
+      snapshots,
+      yes: values.yes,
+      resumeCommand,
+      env,
+      mask,
+      stderr,
+      onInterrupt: () => life.interrupt('SIGINT'),
+      interrupted: () => life.interruptedBy() !== '',
+    });
+    if (taken === 'interrupted') return stoppedBeforeStart(life, stderr);
+    if (taken === 'declined') return EXIT.declined;
   }
   if (life.interruptedBy()) return stoppedBeforeStart(life, stderr);
-  const callbacks = listen ? await openCallbacks({ ...listen, token: callbackToken! }) : undefined;
-  const endpoint = await openEndpoint({
-    local: values.local,
-    ...(values['emulator-config'] ? { emulatorConfig: values['emulator-config'] } : {}),
-    choice,
-    runbookPath: file,
-    env,
-    ...(values.debug ? { onDebug: (line: string) => stderr(`${escapeControls(mask(line))}\n`) } : {}),
-  }).catch(async (err) => {
-    await callbacks?.close();
-    throw err;
+  const opened = await openRunEndpoint({
+    ...(listen ? { listen } : {}),
+    ...(callbackToken ? { token: callbackToken } : {}),
+    endpoint: {
+      local: values.local,
+      ...(values['emulator-config'] ? { emulatorConfig: values['emulator-config'] } : {}),
+      choice,
+      runbookPath: file,
+      env,
+      ...(values.debug ? { onDebug: (line: string) => stderr(`${escapeControls(mask(line))}\n`) } : {}),
+    },
+    ...(values.debug ? { debug: (line: string) => stderr(`${line}\n`) } : {}),
   });
-  // The embedded emulator's callback allow-list (job.callbackAllowList) may refuse loopback.
-  const hub = callbacks && endpoint.acceptsCallback?.(callbacks.url) !== false ? callbacks : undefined;
-  if (values.debug && callbacks)
-    stderr(
-      hub
-        ? `debug: JOB's callbacks are received on ${callbacks.listening}\n`
-        : `debug: the emulator's job.callbackAllowList refuses ${callbacks.listening}: jobs are followed by polling\n`,
-    );
-  if (callbacks && !hub) await callbacks.close();
+  const { endpoint, hub } = opened;
   try {
     if (life.interruptedBy()) return stoppedBeforeStart(life, stderr);
-    const record = previous ?? newRecord(plan, endpoint.info, resolve(file));
-    if (!previous)
-      for (const s of record.steps) {
-        const id = snapshots.get(s.name)?.id;
-        if (id) s.snapshot = id;
-      }
-    record.state = 'running';
-    record.pid = process.pid;
-    record.endpoint = {
-      url: endpoint.info.url,
-      local: endpoint.info.local,
-      transport: endpoint.info.transport,
-    };
-    // Masked like everything the record keeps: a user name that is also a secret stays hidden.
-    const operator = maybe(operatorOf(env), mask);
-    const jobWebUrl = maybe(jobWebUrlOf(env), mask);
-    if (jobWebUrl !== undefined) record.jobWebUrl = jobWebUrl;
-    if (previous) {
-      const at = new Date().toISOString();
-      record.resumedAt = [...(previous.resumedAt ?? []), at];
-      // One entry per resume, for the report: who and when, even when the runbook did not change.
-      if ((record.resumes?.length ?? 0) === resumesBefore) {
-        record.resumes = [
-          ...(record.resumes ?? []),
-          { at, ...(operator ? { operator } : {}), runbookHash: plan.contentHash, changes: [] },
-        ];
-      }
-      delete record.finishedAt;
-    } else if (operator !== undefined) record.operator = operator;
+    const record = startingRecord({
+      ...(previous ? { previous } : {}),
+      resumesBefore,
+      plan,
+      endpoint: endpoint.info,
+      file,
+      snapshots,
+      env,
+      mask,
+    });
     // A state folder that cannot take the record stops the run here, before anything is sent (exit 5).
     const recorder = openRecorder(root, record);
     try {
@@ -381,8 +343,7 @@ async function applyWithLocks(ctx: Context): Promise<number> {
     if (next !== undefined) stderr(next);
     return exitCode;
   } finally {
-    await callbacks?.close();
-    await endpoint.close();
+    await opened.close();
   }
 }
 
@@ -391,9 +352,6 @@ function stoppedBeforeStart(life: Lifecycle, stderr: (text: string) => void): nu
   stderr(`runbook: ${life.interruptedBy()} before the run started; nothing was sent\n`);
   return EXIT.interrupted;
 }
-
-const maybe = (text: string | undefined, mask: (t: string) => string) =>
-  text === undefined ? undefined : mask(text);
 
 /** `--json` is `--ui json`; with another `--ui` it is a contradiction (exit 2). */
 function uiFlag(values: Values): string | undefined {

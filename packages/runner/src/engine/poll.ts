@@ -89,6 +89,10 @@ export function readAnswer(st: JobInstanceStatus): {
  * answer. A contradictory answer is followed on to a consistent one or to the deadline; a job over
  * with a status nobody documented, and the deadline, end following with an error (the step is then
  * detached, re-attachable): never with a verdict on the step.
+ *
+ * Without a wake hook the delays follow `nextPollDelay`. With one, a status call comes on each wake
+ * (at least `WAKE_MIN_GAP_MS` apart), the first after `WAKE_FIRST_MS` at most, then one per `maxMs`,
+ * and soon again after a wake JOB's answer did not confirm yet.
  */
 export async function followJob(
   client: JobClient,
@@ -96,27 +100,110 @@ export async function followJob(
   options: PollOptions,
   onStatus: (status: JobInstanceStatus) => void,
 ): Promise<JobInstanceStatus> {
-  if (options.wake) return followWoken(client, ref, { ...options, wake: options.wake }, onStatus);
   const started = performance.now();
-  let delay: number | undefined;
-  let contradiction: string | undefined;
-  if (!options.immediate) {
-    delay = nextPollDelay(undefined, 0, options.initialMs, options.maxMs);
-    await sleep(delay, undefined, { signal: options.signal });
+  const cap = Math.max(1, options.maxMs);
+  const pauses = options.wake ? wokenPauses(options.wake, options.signal) : timedPauses(options.signal);
+  try {
+    let delay: number | undefined;
+    let byWake = false;
+    let contradiction: string | undefined;
+    if (!options.immediate) {
+      delay = options.wake
+        ? Math.min(Math.max(options.initialMs, WAKE_FIRST_MS), cap)
+        : nextPollDelay(undefined, 0, options.initialMs, options.maxMs);
+      byWake = await pauses.pause(delay);
+    }
+    for (;;) {
+      pauses.calling();
+      const st = await client.getJobInstanceStatus(ref, { signal: options.signal });
+      onStatus(st);
+      const read = readAnswer(st);
+      if (read.over) return st;
+      if (read.unknown !== undefined) throw unknownStatus(ref, read.unknown);
+      contradiction = read.contradiction;
+      const elapsed = performance.now() - started;
+      if (elapsed > options.deadlineMs) throw followTimeout(ref, options.deadlineMs, contradiction);
+      // With a wake hook: a callback said it ended and JOB does not say so yet (its answer may lag),
+      // so look again soon; otherwise the slow rate, the fallback for a lost callback.
+      delay = options.wake
+        ? byWake
+          ? Math.min(WAKE_RECHECK_MS, cap)
+          : cap
+        : nextPollDelay(delay, elapsed, options.initialMs, options.maxMs);
+      byWake = await pauses.pause(sizeFloor(delay, hostsListed(st), cap));
+    }
+  } finally {
+    pauses.dispose();
   }
-  for (;;) {
-    const st = await client.getJobInstanceStatus(ref, { signal: options.signal });
-    onStatus(st);
-    const read = readAnswer(st);
-    if (read.over) return st;
-    if (read.unknown !== undefined) throw unknownStatus(ref, read.unknown);
-    contradiction = read.contradiction;
-    const now = performance.now();
-    const elapsed = now - started;
-    if (elapsed > options.deadlineMs) throw followTimeout(ref, options.deadlineMs, contradiction);
-    delay = nextPollDelay(delay, elapsed, options.initialMs, options.maxMs);
-    await sleep(sizeFloor(delay, hostsListed(st), options.maxMs), undefined, { signal: options.signal });
-  }
+}
+
+/** The waits between status calls: `pause` resolves true when a wake ended it. */
+interface Pauses {
+  pause(ms: number): Promise<boolean>;
+  /** A status call is about to be made. */
+  calling(): void;
+  dispose(): void;
+}
+
+function timedPauses(signal: AbortSignal): Pauses {
+  return {
+    pause: async (ms) => {
+      await sleep(ms, undefined, { signal });
+      return false;
+    },
+    calling: () => {},
+    dispose: () => {},
+  };
+}
+
+/**
+ * Waits that a wake cuts short, though never sooner than `WAKE_MIN_GAP_MS` after the last status
+ * call. A wake that comes while a status call is in flight is kept for after it, so a callback is
+ * never lost between two calls.
+ */
+function wokenPauses(wake: Wake, signal: AbortSignal): Pauses {
+  let woken = false;
+  let interruptWait: (() => void) | undefined;
+  let lastCall = Number.NEGATIVE_INFINITY;
+  const unsubscribe = wake(() => {
+    woken = true;
+    interruptWait?.();
+  });
+  return {
+    async pause(ms) {
+      const until = performance.now() + ms;
+      while (!signal.aborted) {
+        const now = performance.now();
+        if (woken) {
+          const gapLeft = lastCall + WAKE_MIN_GAP_MS - now;
+          if (gapLeft <= 0) break;
+          await sleep(Math.min(gapLeft, until - now), undefined, { signal });
+          break;
+        }
+        if (now >= until) break;
+        const ac = new AbortController();
+        interruptWait = () => ac.abort();
+        const onAbort = () => ac.abort();
+        signal.addEventListener('abort', onAbort, { once: true });
+        try {
+          await sleep(until - now, undefined, { signal: ac.signal });
+        } catch {
+          // woken or aborted: the loop decides
+        } finally {
+          interruptWait = undefined;
+          signal.removeEventListener('abort', onAbort);
+        }
+      }
+      signal.throwIfAborted();
+      const was = woken;
+      woken = false;
+      return was;
+    },
+    calling: () => {
+      lastCall = performance.now();
+    },
+    dispose: unsubscribe,
+  };
 }
 
 /** The least gap after a status answer, per host it listed (50,000 hosts: 2.5 s). */
@@ -137,78 +224,6 @@ function hostsListed(st: JobInstanceStatus): number {
   let n = 0;
   for (const b of st.blocks) for (const s of b.step_instances) n += s.step_ip_status.length;
   return n;
-}
-
-/**
- * Following with a wake hook: one status call per wake (at least `WAKE_MIN_GAP_MS` apart), the
- * first call after `WAKE_FIRST_MS` at most, then one per `maxMs`. A wake that comes while a status
- * call is in flight is kept for after it, so a callback is never lost between two calls.
- */
-async function followWoken(
-  client: JobClient,
-  ref: JobRef,
-  options: PollOptions & { wake: Wake },
-  onStatus: (status: JobInstanceStatus) => void,
-): Promise<JobInstanceStatus> {
-  const started = performance.now();
-  const cap = Math.max(1, options.maxMs);
-  let woken = false;
-  let interruptWait: (() => void) | undefined;
-  const unsubscribe = options.wake(() => {
-    woken = true;
-    interruptWait?.();
-  });
-  let lastCall = Number.NEGATIVE_INFINITY;
-  /** Waits up to `ms`, less when woken (not sooner than the gap after the last call); true if woken. */
-  const pause = async (ms: number): Promise<boolean> => {
-    const until = performance.now() + ms;
-    while (!options.signal.aborted) {
-      const now = performance.now();
-      if (woken) {
-        const gapLeft = lastCall + WAKE_MIN_GAP_MS - now;
-        if (gapLeft <= 0) break;
-        await sleep(Math.min(gapLeft, until - now), undefined, { signal: options.signal });
-        break;
-      }
-      if (now >= until) break;
-      const ac = new AbortController();
-      interruptWait = () => ac.abort();
-      const onAbort = () => ac.abort();
-      options.signal.addEventListener('abort', onAbort, { once: true });
-      try {
-        await sleep(until - now, undefined, { signal: ac.signal });
-      } catch {
-        // woken or aborted: the loop decides
-      } finally {
-        interruptWait = undefined;
-        options.signal.removeEventListener('abort', onAbort);
-      }
-    }
-    options.signal.throwIfAborted();
-    const was = woken;
-    woken = false;
-    return was;
-  };
-  try {
-    let contradiction: string | undefined;
-    let byWake = false;
-    if (!options.immediate) byWake = await pause(Math.min(Math.max(options.initialMs, WAKE_FIRST_MS), cap));
-    for (;;) {
-      lastCall = performance.now();
-      const st = await client.getJobInstanceStatus(ref, { signal: options.signal });
-      onStatus(st);
-      const read = readAnswer(st);
-      if (read.over) return st;
-      if (read.unknown !== undefined) throw unknownStatus(ref, read.unknown);
-      contradiction = read.contradiction;
-      const elapsed = performance.now() - started;
-      if (elapsed > options.deadlineMs) throw followTimeout(ref, options.deadlineMs, contradiction);
-      // A callback said it ended and JOB does not say so yet (its answer may lag): look again soon.
-      byWake = await pause(sizeFloor(byWake ? Math.min(WAKE_RECHECK_MS, cap) : cap, hostsListed(st), cap));
-    }
-  } finally {
-    unsubscribe();
-  }
 }
 
 function followTimeout(ref: JobRef, deadlineMs: number, contradiction: string | undefined): RunnerError {
