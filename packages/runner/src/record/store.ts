@@ -209,6 +209,9 @@ export function logPath(step: string, cloud: number, ip: string): string {
   return join('logs', safePiece('step', step), `${safePiece('host', `${cloudText}-${ip}`)}.log`);
 }
 
+/** How many bytes of a shared log file are gathered before one write. */
+const LOG_CHUNK = 1 << 20;
+
 /** A step of more hosts than this keeps their logs in one file, each host's a byte range of it. */
 export const SHARED_LOG_HOSTS = 1000;
 
@@ -239,21 +242,34 @@ export function saveHostLogs(
   const n = place.sharedIndex ?? 0;
   const path = join('logs', safePiece('step', step), n === 0 ? 'all-hosts.log' : `all-hosts-${n}.log`);
   const full = insideDir(dir, path);
-  // One buffer of the exact size, each log encoded into its place: no buffer per host, no concat.
-  let at = 0;
-  const out = hosts.map((h) => {
-    const length = Buffer.byteLength(h.log, 'utf8');
-    const r = { log: path, logRange: [at, length] as [number, number] };
-    at += length;
-    return r;
-  });
-  const all = Buffer.allocUnsafe(at);
-  hosts.forEach((h, i) => {
-    all.write(h.log, out[i]!.logRange![0], 'utf8');
-  });
   mkdirSync(dirname(full), { recursive: true, mode: 0o700 });
-  writeFileSync(full, all, { mode: 0o600 });
-  return out;
+  // The logs go out through one buffer of about a megabyte: no buffer per host, and never the
+  // whole file (tens of MB for 50,000 hosts) in memory at once.
+  const buf = Buffer.allocUnsafe(LOG_CHUNK);
+  const fd = openSync(full, 'w', 0o600);
+  let at = 0;
+  let used = 0;
+  const flush = () => {
+    for (let done = 0; done < used; ) done += writeSync(fd, buf, done, used - done);
+    used = 0;
+  };
+  try {
+    const out = hosts.map((h) => {
+      const length = Buffer.byteLength(h.log, 'utf8');
+      const r = { log: path, logRange: [at, length] as [number, number] };
+      at += length;
+      if (used + length > buf.length) flush();
+      if (length > buf.length) {
+        const big = Buffer.from(h.log, 'utf8');
+        for (let done = 0; done < big.length; ) done += writeSync(fd, big, done, big.length - done);
+      } else used += buf.write(h.log, used, 'utf8');
+      return r;
+    });
+    flush();
+    return out;
+  } finally {
+    closeSync(fd);
+  }
 }
 
 /** File name of the log of a host whose identity JOB sent unusably: by its position, never its name. */
