@@ -54,16 +54,18 @@ export function hostResults(
         const key = logKey(l);
         const before = fromLog.get(key);
         const hostId = l.bk_host_id ?? (before ? before.hostId : statusOf.get(key)?.bk_host_id);
-        fromLog.set(key, {
+        const result: HostResult = {
           ip: l.ip,
           cloud: l.bk_cloud_id,
           status: r.ip_status,
           exitCode: l.exit_code,
           tag: typeof r.tag === 'string' ? r.tag : '',
           log: l.log_content ?? '',
-          ...(l.invalid ? { invalid: l.invalid } : {}),
-          ...(hostId !== undefined ? { hostId } : {}),
-        });
+        };
+        // Set after, not spread in: the same fields in the same order, without a slow copy per host.
+        if (l.invalid) result.invalid = l.invalid;
+        if (hostId !== undefined) result.hostId = hostId;
+        fromLog.set(key, result);
         if (!statusOf.has(key)) statusOf.set(key, undefined);
       }
     }
@@ -72,17 +74,19 @@ export function hostResults(
   for (const [key, h] of statusOf) {
     const logged = fromLog.get(key);
     if (logged) out.push(logged);
-    else if (h)
-      out.push({
+    else if (h) {
+      const result: HostResult = {
         ip: h.ip,
         cloud: h.bk_cloud_id,
         status: h.status,
         exitCode: null,
         tag: '',
         log: logError ? `(log unavailable: ${logError})\n` : '',
-        ...(h.invalid ? { invalid: h.invalid } : {}),
-        ...(h.bk_host_id !== undefined ? { hostId: h.bk_host_id } : {}),
-      });
+      };
+      if (h.invalid) result.invalid = h.invalid;
+      if (h.bk_host_id !== undefined) result.hostId = h.bk_host_id;
+      out.push(result);
+    }
   }
   return out;
 }
