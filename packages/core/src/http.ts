@@ -205,6 +205,8 @@ export function attempt(req: AttemptRequest, state: AttemptState, call: string):
     let status = 0;
     let headers: AttemptAnswer['headers'] = {};
     const chunks: Buffer[] = [];
+    /** The whole answer when its length was announced: each chunk is copied in and let go. */
+    let whole: Buffer | undefined;
     let size = 0;
     const finish = (err: unknown, answer?: AttemptAnswer) => {
       if (settled) return;
@@ -236,15 +238,29 @@ export function attempt(req: AttemptRequest, state: AttemptState, call: string):
       onResponseStart(_c, statusCode, responseHeaders) {
         status = statusCode;
         headers = responseHeaders;
+        // A big answer (the logs of 50,000 hosts: tens of MB) is gathered in one buffer of its
+        // announced size, not kept as chunks and then copied into one.
+        const length = Number(responseHeaders['content-length']);
+        if (Number.isSafeInteger(length) && length > 0 && length <= MAX_ANSWER_BYTES)
+          whole = Buffer.allocUnsafe(length);
       },
       onResponseData(c, chunk) {
+        const at = size;
         size += chunk.length;
         if (size > MAX_ANSWER_BYTES)
           c.abort(new Error(`the answer is larger than ${MAX_ANSWER_BYTES} bytes`));
-        else chunks.push(chunk);
+        else if (whole && size <= whole.length) chunk.copy(whole, at);
+        else {
+          // More than announced: gathered as chunks from here on.
+          if (whole) chunks.push(whole.subarray(0, at));
+          whole = undefined;
+          chunks.push(chunk);
+        }
       },
       onResponseEnd() {
-        finish(undefined, { status, headers, text: Buffer.concat(chunks).toString('utf8') });
+        const text = whole ? whole.toString('utf8', 0, size) : Buffer.concat(chunks).toString('utf8');
+        whole = undefined;
+        finish(undefined, { status, headers, text });
       },
       onResponseError(_c, err) {
         finish(err);

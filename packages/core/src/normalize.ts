@@ -26,12 +26,21 @@ function retryCount(item: { retry_count?: number; execute_count?: number }): num
   return item.retry_count ?? item.execute_count ?? 0;
 }
 
+/**
+ * A host of a parsed answer as an object the client may complete in place: the object itself (the
+ * answer is the client's own, freshly parsed: 50,000 hosts are not copied), or a copy of anything
+ * else (`null`, a number, a text), as before.
+ */
+function ownObject<T>(h: T): T {
+  return h !== null && typeof h === 'object' && !Array.isArray(h) ? h : ({ ...(h ?? {}) } as T);
+}
+
 function normalizeStep(step: StepInstance): StepInstance {
   const hosts: HostStatus[] = Array.isArray(step.step_ip_status) ? step.step_ip_status : [];
   return {
     ...step,
     retry_count: retryCount(step),
-    step_ip_status: hosts.map((h) => checkHostIdentity({ ...(h ?? {}) }) as HostStatus),
+    step_ip_status: hosts.map((h) => checkHostIdentity(ownObject(h)) as HostStatus),
   };
 }
 
@@ -78,13 +87,13 @@ function exitCode(v: unknown): number | null {
 }
 
 export function normalizeLog(steps: StepLog[], unescapeHtmlLogs: boolean): StepLog[] {
-  const host = (l: HostLog): HostLog =>
-    checkHostIdentity({
-      ...(l ?? {}),
-      retry_count: retryCount(l ?? {}),
-      exit_code: exitCode(l?.exit_code),
-      log_content: unescapeHtmlLogs ? unescapeHtml(logText(l?.log_content)) : logText(l?.log_content),
-    }) as HostLog;
+  const host = (l: HostLog): HostLog => {
+    const h = ownObject(l) as HostLog;
+    h.retry_count = retryCount(h);
+    h.exit_code = exitCode(h.exit_code);
+    h.log_content = unescapeHtmlLogs ? unescapeHtml(logText(h.log_content)) : logText(h.log_content);
+    return checkHostIdentity(h) as HostLog;
+  };
   const list = <T>(v: T[] | undefined): T[] => (Array.isArray(v) ? v : []);
   return steps.map((s) => ({
     ...s,

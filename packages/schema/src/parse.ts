@@ -145,12 +145,16 @@ export function parseRunbook(input: string, options: ParseOptions = {}): ParseRe
   const loaded = { runbook: value as Runbook, path: file, text, scriptFiles } as LoadedRunbook;
   // Positions are only needed by a plan: computed on first use, so that validating many files stays fast.
   let positions: Map<string, SourcePos> | undefined;
+  // The YAML tree is let go once the positions are read from it: a runbook listing 50,000 hosts
+  // keeps a node per host otherwise, for the whole run.
+  let tree: Node | undefined = first.contents as Node;
   Object.defineProperty(loaded, 'positions', {
     enumerable: true,
     get: () => {
       if (!positions) {
         positions = new Map();
-        collectPositions(first.contents as Node, '', positions, src);
+        collectPositions(tree, '', positions, src);
+        tree = undefined;
       }
       return positions;
     },

@@ -1,10 +1,11 @@
 import { readFile } from 'node:fs/promises';
-import { type LoadedRunbook, loadRunbook } from '@runbook/schema';
+import type { LoadedRunbook } from '@runbook/schema';
 import { parse as parseYaml } from 'yaml';
 import { ReportedError } from '../cli/report.js';
 import { CliError, EXIT } from '../exit.js';
 import type { ResolveContext } from '../plan/context.js';
 import { applyLimit, LimitError, limitKeys, readLimitArgs, unselected } from '../plan/limit.js';
+import { loadRunbookAside } from '../plan/load-aside.js';
 import { resolvePlan } from '../plan/resolve.js';
 import type { Plan } from '../plan/types.js';
 import type { VarInputs } from '../plan/vars.js';
@@ -35,7 +36,7 @@ export interface PrepareOptions {
 export async function preparePlan(
   options: PrepareOptions,
 ): Promise<{ plan: Plan; secretValues: string[]; warnings: string[]; context: ResolveContext }> {
-  const loaded = await loadRunbook(options.file);
+  const loaded = await loadRunbookAside(options.file);
   if (!loaded.ok) {
     options.stderr(formatIssues(loaded.issues));
     throw new ReportedError(EXIT.usage);

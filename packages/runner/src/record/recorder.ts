@@ -98,6 +98,11 @@ export function createRecorder(root: string, record: RunRecord): Recorder {
       ...(h.batch !== undefined ? { batch: h.batch } : {}),
       ...(h.outputs && Object.keys(h.outputs).length ? { outputs: h.outputs } : {}),
     }));
+    // The step's first results: nothing to replace (no key made per host of a 50,000-host step).
+    if (!s.hosts?.length) {
+      s.hosts = fresh;
+      return;
+    }
     // Earlier results of the same hosts are replaced (a resumed step); an unusably named host cannot
     // be matched, so it stays while it comes from another batch than these.
     const key = (h: HostRecord) => (h.invalid ? undefined : `${h.cloud}:${h.ip}`);

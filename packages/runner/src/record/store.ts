@@ -1,16 +1,20 @@
 import { randomBytes } from 'node:crypto';
 import {
   chmodSync,
+  closeSync,
   existsSync,
   mkdirSync,
+  openSync,
   readdirSync,
   readFileSync,
   renameSync,
   rmSync,
   writeFileSync,
+  writeSync,
 } from 'node:fs';
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { RunnerError } from '../errors.js';
+import { writeJsonPieces } from './json-pieces.js';
 import { makeDir } from './local.js';
 import type { RunRecord } from './types.js';
 import { parseRecord } from './validate.js';
@@ -83,8 +87,50 @@ export function writeAtomic(path: string, text: string): void {
   }
 }
 
+/** About how many characters are gathered before one write to the file. */
+const WRITE_CHUNK = 1 << 20;
+
+/**
+ * `writeAtomic` of a text made in pieces (`produce` calls `write` with each): written about a
+ * megabyte at a time, so a big text is never held whole, nor its bytes.
+ */
+export function writeAtomicPieces(path: string, produce: (write: (piece: string) => void) => void): void {
+  const tmp = `${path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+  let fd: number | undefined;
+  try {
+    fd = openSync(tmp, 'w', 0o600);
+    const file = fd;
+    let pieces: string[] = [];
+    let size = 0;
+    const flush = () => {
+      const bytes = Buffer.from(pieces.join(''), 'utf8');
+      for (let at = 0; at < bytes.length; ) at += writeSync(file, bytes, at, bytes.length - at);
+      pieces = [];
+      size = 0;
+    };
+    produce((piece) => {
+      pieces.push(piece);
+      size += piece.length;
+      if (size >= WRITE_CHUNK) flush();
+    });
+    flush();
+    closeSync(file);
+    fd = undefined;
+    renameSync(tmp, path);
+  } catch (err) {
+    if (fd !== undefined) closeSync(fd);
+    // A full disk leaves a partial temporary file: give its space back.
+    rmSync(tmp, { force: true });
+    throw err;
+  }
+}
+
+/** Writes `record.json`: `JSON.stringify(record, null, 2)` and a newline, in pieces (a big step's hosts). */
 export function writeRecord(dir: string, record: RunRecord): void {
-  writeAtomic(join(dir, RECORD), `${JSON.stringify(record, null, 2)}\n`);
+  writeAtomicPieces(join(dir, RECORD), (write) => {
+    writeJsonPieces(record, write);
+    write('\n');
+  });
 }
 
 /** The record of a run, checked against its format; `RUNNER_BAD_RECORD` (exit 2) says what is wrong. */
@@ -163,6 +209,9 @@ export function logPath(step: string, cloud: number, ip: string): string {
   return join('logs', safePiece('step', step), `${safePiece('host', `${cloudText}-${ip}`)}.log`);
 }
 
+/** How many bytes of a shared log file are gathered before one write. */
+const LOG_CHUNK = 1 << 20;
+
 /** A step of more hosts than this keeps their logs in one file, each host's a byte range of it. */
 export const SHARED_LOG_HOSTS = 1000;
 
@@ -193,16 +242,34 @@ export function saveHostLogs(
   const n = place.sharedIndex ?? 0;
   const path = join('logs', safePiece('step', step), n === 0 ? 'all-hosts.log' : `all-hosts-${n}.log`);
   const full = insideDir(dir, path);
-  const parts = hosts.map((h) => Buffer.from(h.log, 'utf8'));
-  let at = 0;
-  const out = parts.map((b) => {
-    const r = { log: path, logRange: [at, b.length] as [number, number] };
-    at += b.length;
-    return r;
-  });
   mkdirSync(dirname(full), { recursive: true, mode: 0o700 });
-  writeFileSync(full, Buffer.concat(parts, at), { mode: 0o600 });
-  return out;
+  // The logs go out through one buffer of about a megabyte: no buffer per host, and never the
+  // whole file (tens of MB for 50,000 hosts) in memory at once.
+  const buf = Buffer.allocUnsafe(LOG_CHUNK);
+  const fd = openSync(full, 'w', 0o600);
+  let at = 0;
+  let used = 0;
+  const flush = () => {
+    for (let done = 0; done < used; ) done += writeSync(fd, buf, done, used - done);
+    used = 0;
+  };
+  try {
+    const out = hosts.map((h) => {
+      const length = Buffer.byteLength(h.log, 'utf8');
+      const r = { log: path, logRange: [at, length] as [number, number] };
+      at += length;
+      if (used + length > buf.length) flush();
+      if (length > buf.length) {
+        const big = Buffer.from(h.log, 'utf8');
+        for (let done = 0; done < big.length; ) done += writeSync(fd, big, done, big.length - done);
+      } else used += buf.write(h.log, used, 'utf8');
+      return r;
+    });
+    flush();
+    return out;
+  } finally {
+    closeSync(fd);
+  }
 }
 
 /** File name of the log of a host whose identity JOB sent unusably: by its position, never its name. */

@@ -71,19 +71,27 @@ export function gatherOutput(hosts: readonly GatherHost[], options: GatherOption
     entries: HostEntry[];
     first: number;
   }
-  const groups = new Map<string, Acc>();
+  // Keyed by status words, then by the output itself: no key text made per host (a step of
+  // 50,000 hosts with distinct output would copy every log once more into its key).
+  const byStatus = new Map<string, Map<string, Acc>>();
+  const groups: Acc[] = [];
   hosts.forEach((h, i) => {
     const statusText = hostStatusWords(h.status, h.exitCode);
     const output = stripJobStart(h.log);
-    const key = `${statusText}\u0000${output}`;
-    let g = groups.get(key);
+    let outputs = byStatus.get(statusText);
+    if (!outputs) {
+      outputs = new Map();
+      byStatus.set(statusText, outputs);
+    }
+    let g = outputs.get(output);
     if (!g) {
       g = { statusText, failed: hostFailed(h.status), output, entries: [], first: i };
-      groups.set(key, g);
+      outputs.set(output, g);
+      groups.push(g);
     }
     g.entries.push(h.invalid ? { raw: `${h.ip} (named unusably by JOB)` } : { cloud: h.cloud, ip: h.ip });
   });
-  return [...groups.values()]
+  return groups
     .sort(
       (a, b) =>
         Number(b.failed) - Number(a.failed) || b.entries.length - a.entries.length || a.first - b.first,

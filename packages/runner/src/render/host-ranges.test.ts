@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { foldHostEntries, foldHosts } from './host-ranges.js';
+import { foldHostEntries, foldHosts, type HostEntry } from './host-ranges.js';
 
 /** Expands a folded line back into the keys it names (the inverse, for the property tests). */
 function expand(folded: string): string[] {
@@ -128,6 +128,34 @@ describe('foldHosts', () => {
       }),
       { numRuns: 200 },
     );
+  });
+
+  it('folds one host as the general folding does (the host given twice), in every form', () => {
+    const one: HostEntry[] = [
+      { cloud: 0, ip: '10.0.0.1' },
+      { cloud: 2, ip: '10.0.0.1' },
+      { cloud: 0, ip: '255.255.255.255' },
+      { cloud: 0, ip: '::1' },
+      { cloud: 3, ip: 'fe80::1' },
+      { cloud: 0, ip: '10.0.1.01' },
+      { cloud: 7, ip: 'host-ü' },
+      { cloud: 0, ip: 'x' },
+      { cloud: 0, ip: '' },
+      { raw: '10.0.0.1 (named unusably by JOB)' },
+    ];
+    for (const e of one) expect(foldHostEntries([e])).toBe(foldHostEntries([e, e]));
+    expect(one.map((e) => foldHostEntries([e]))).toEqual([
+      '10.0.0.1',
+      '2:10.0.0.1',
+      '255.255.255.255',
+      '::1',
+      '3:fe80::1',
+      '10.0.1.01',
+      '7:host-ü',
+      'x',
+      '',
+      '10.0.0.1 (named unusably by JOB)',
+    ]);
   });
 
   it('folds entries of results, showing unusable ones as they are', () => {

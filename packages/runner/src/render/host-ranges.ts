@@ -51,6 +51,12 @@ interface Part {
 }
 
 function foldParts(entries: readonly HostEntry[], ids: readonly number[]): Part[] {
+  // One host (every group of a step whose hosts all print something different) folds into itself:
+  // `cloud:` only outside cloud 0, whatever its form. No maps made for it.
+  if (entries.length === 1 && ids.length === 0) {
+    const e = entries[0]!;
+    return [{ text: 'raw' in e ? e.raw : e.cloud === 0 ? e.ip : `${e.cloud}:${e.ip}`, hosts: 1 }];
+  }
   // cloud → "a.b.c" → set of d
   const v4 = new Map<number, Map<string, Set<number>>>();
   const v6 = new Map<string, { cloud: number; ip: string }>();

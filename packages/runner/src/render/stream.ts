@@ -19,6 +19,9 @@ export interface StreamOptions {
   jobLink?: (step: string, jobInstanceId: number) => string | undefined;
 }
 
+/** About how many characters of host lines go out in one write. */
+const WRITE_CHUNK = 1 << 20;
+
 const countsText = (c: HostCounts) =>
   `${c.succeeded}/${c.total} ok, ${c.failed} failed, ${c.running} running, ${c.waiting} waiting${c.agentError ? `, ${c.agentError} agent error` : ''}`;
 
@@ -36,32 +39,44 @@ export function createStreamRenderer(write: (text: string) => void, options: Str
   /** `[step]`, or `[step batch 2/5]` for a batch of a rolling step. */
   const tag = (step: string, batch?: number) =>
     batch === undefined ? `[${step}]` : `[${step} batch ${batch}/${batched.get(step) ?? batch}]`;
-  /** One write for many hosts: thousands of hosts must not mean thousands of writes. */
-  /** A step's (or batch's) hosts: gathered by identical output under folded ranges, or host by host. */
+  /**
+   * A step's (or batch's) hosts: gathered by identical output under folded ranges, or host by host.
+   * Thousands of hosts must not mean thousands of writes, nor one text of all of them: the lines go
+   * out in writes of about `WRITE_CHUNK` characters.
+   */
   const writeHosts = (step: string, hosts: HostResult[]) => {
-    // One write for the whole step: thousands of hosts must not mean thousands of writes.
     const t = p.dim(stamp());
-    const lines: string[] = [];
+    let lines: string[] = [];
+    let size = 0;
+    const push = (line: string) => {
+      lines.push(line);
+      size += line.length;
+      if (size >= WRITE_CHUNK) {
+        write(lines.join(''));
+        lines = [];
+        size = 0;
+      }
+    };
     if (options.gather ?? true) {
       for (const g of gatherOutput(hosts)) {
         const words = g.failed ? p.bad(g.statusText) : g.statusText;
-        lines.push(
+        push(
           `${t} [${step}] ${g.hosts} (${g.count} host${g.count === 1 ? '' : 's'}): ${words}${g.lines.length === 0 ? ', no output' : ''}\n`,
         );
-        for (const line of g.lines) lines.push(`    ${line}\n`);
+        for (const line of g.lines) push(`    ${line}\n`);
       }
     } else {
       for (const h of hosts) {
         const host = h.invalid ? `host named unusably by JOB (${h.invalid})` : `${h.cloud}:${h.ip}`;
-        lines.push(
+        push(
           `${t} [${step}] ${host}: ${hostStatusWords(h.status, h.exitCode)}${h.tag ? ` tag ${h.tag}` : ''}\n`,
         );
         for (const line of h.log.replace(/\n$/, '').split('\n')) {
-          if (line !== '') lines.push(`    ${line}\n`);
+          if (line !== '') push(`    ${line}\n`);
         }
       }
     }
-    for (const o of outputLines(hosts)) lines.push(`${t} [${step}] output ${o}\n`);
+    for (const o of outputLines(hosts)) push(`${t} [${step}] output ${o}\n`);
     if (lines.length > 0) write(lines.join(''));
   };
   let local = false;

@@ -55,13 +55,21 @@ export function maskEventText(event: RunEvent, mask: Mask): RunEvent {
  * `step.finished`, and the partial logs the terminal UI reads while a step runs.
  */
 export function maskHosts(hosts: readonly HostResult[], mask: Mask): HostResult[] {
-  return hosts.map((h) => ({
-    ...h,
-    log: mask(h.log),
-    tag: mask(h.tag),
-    ...(h.invalid === undefined ? {} : { invalid: mask(h.invalid) }),
-    ...(h.outputs === undefined ? {} : { outputs: maskValues(h.outputs, mask) }),
-  }));
+  return hosts.map((h) => {
+    const log = mask(h.log);
+    const tag = mask(h.tag);
+    const invalid = h.invalid === undefined ? undefined : mask(h.invalid);
+    const outputs = h.outputs === undefined ? undefined : maskValues(h.outputs, mask);
+    // A host with nothing to hide is passed on as it is: 50,000 hosts are not copied for nothing.
+    if (log === h.log && tag === h.tag && invalid === h.invalid && outputs === h.outputs) return h;
+    return {
+      ...h,
+      log,
+      tag,
+      ...(invalid === undefined ? {} : { invalid }),
+      ...(outputs === undefined ? {} : { outputs }),
+    };
+  });
 }
 
 /** A question with its text masked (the step name and the name to type are identities). */
@@ -71,5 +79,7 @@ export function maskConfirmText(request: ConfirmRequest, mask: Mask): ConfirmReq
 
 /** Output values masked (names are identities a runbook reads, as step names are). */
 function maskValues(outputs: Record<string, string>, mask: Mask): Record<string, string> {
-  return Object.fromEntries(Object.entries(outputs).map(([k, v]) => [k, mask(v)]));
+  const entries = Object.entries(outputs);
+  const masked = entries.map(([k, v]) => [k, mask(v)] as const);
+  return masked.every(([, v], i) => v === entries[i]![1]) ? outputs : Object.fromEntries(masked);
 }

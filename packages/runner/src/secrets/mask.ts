@@ -134,16 +134,17 @@ export function credentialValues(env: Record<string, string | undefined>): strin
  * and `--debug` lines are masked the same way as the run's output.
  */
 const seen = new Set<string>();
-const seenIdentities = new Set<string>();
+/** The lists as given (a plan's hosts are 100,000 identities at 50,000 hosts: not copied into a set). */
+const seenIdentities: Array<readonly string[]> = [];
 
 export function rememberSecrets(values: Iterable<string>): void {
   for (const v of values) if (v) seen.add(v);
 }
 
-export function rememberIdentities(values: Iterable<string>): void {
-  for (const v of values) if (v) seenIdentities.add(v);
+export function rememberIdentities(values: readonly string[]): void {
+  seenIdentities.push(values);
 }
 
 export function maskSeen(): Mask {
-  return createMask(seen, seenIdentities);
+  return createMask(seen, seenIdentities.flat());
 }
