@@ -92,6 +92,40 @@ describe('exec: local runs real processes', () => {
     expect(onlyHost(r.log).log_content).toContain('[one]\n[two words]\n[three "q" $HOME]\n[four five]\n');
   });
 
+  it('each host runs in a folder of its own; the script is written once; nothing is left after the job', async () => {
+    const r = await runScript(
+      emu,
+      scriptRequest(
+        'echo "home=$HOME"; echo "script=$0"; touch "$HOME/mine"; ls "$HOME"; ls -ld "$PWD" | cut -c1-10',
+        {},
+        3,
+      ),
+    );
+    const logs = (r.log.data[0].step_results as Array<{ ip_logs: Array<{ log_content: string }> }>).flatMap(
+      (g) => g.ip_logs.map((l) => l.log_content),
+    );
+    expect(logs).toHaveLength(3);
+    const homes = new Set(logs.map((l) => /home=(.*)/.exec(l)?.[1]));
+    const scripts = new Set(logs.map((l) => /script=(.*)/.exec(l)?.[1]));
+    expect(homes.size).toBe(3);
+    expect(scripts.size).toBe(1);
+    const [script] = [...scripts] as string[];
+    for (const home of homes) expect(script.startsWith(`${home}/`)).toBe(false);
+    // Each host sees only its own file, in a folder only its owner may enter.
+    for (const l of logs) expect(l).toMatch(/\nmine\ndrwx------\n/);
+    const jobDir = script.slice(0, script.lastIndexOf('/'));
+    let gone = false;
+    for (let i = 0; i < 200 && !gone; i++) {
+      gone = await readFile(script).then(
+        () => false,
+        () => true,
+      );
+      if (!gone) await new Promise((res) => setTimeout(res, 10));
+    }
+    expect(gone).toBe(true);
+    expect(jobDir).toContain('runbook-emu-');
+  });
+
   it('stdout and stderr are captured in order', async () => {
     const r = await runScript(emu, scriptRequest('echo out1; echo err1 >&2; echo out2; echo err2 >&2'));
     expect(onlyHost(r.log).log_content).toContain('out1\nerr1\nout2\nerr2\n');
