@@ -34,7 +34,7 @@ function startWorker(paths: readonly string[], next: SharedArrayBuffer): Promise
     const worker = new Worker(new URL('./validate-worker.js', import.meta.url), { workerData: input });
     worker.once('message', (found: Found) => {
       resolve(found);
-      void worker.terminate();
+      worker.unref(); // it ends by itself; the process need not wait for that
     });
     worker.once('error', reject);
     worker.once('exit', (code) => {
