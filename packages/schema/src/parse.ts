@@ -4,7 +4,7 @@ import { dirname, resolve } from 'node:path';
 import { type Document, isMap, isSeq, type Node, parseAllDocuments } from 'yaml';
 import { reportSchemaErrors } from './ajv-errors.js';
 import { checkExpressions } from './checks/expressions.js';
-import { checkScriptFiles } from './checks/files.js';
+import { checkScriptFiles, type ScriptFile } from './checks/files.js';
 import { checkLimits } from './checks/limits.js';
 import { checkRolling } from './checks/rolling.js';
 import { checkStepFlow } from './checks/step-refs.js';
@@ -142,24 +142,40 @@ export function parseRunbook(input: string, options: ParseOptions = {}): ParseRe
   const scriptFiles = options.checkFiles === false ? new Map() : checkScriptFiles(ctx);
   checkLimits(ctx, scriptFiles);
   if (ctx.issues.length > 0) return { ok: false, issues: sortIssues(ctx.issues, file) };
-  const loaded = { runbook: value as Runbook, path: file, text, scriptFiles } as LoadedRunbook;
-  // Positions are only needed by a plan: computed on first use, so that validating many files stays fast.
-  let positions: Map<string, SourcePos> | undefined;
-  // The YAML tree is let go once the positions are read from it: a runbook listing 50,000 hosts
-  // keeps a node per host otherwise, for the whole run.
-  let tree: Node | undefined = first.contents as Node;
-  Object.defineProperty(loaded, 'positions', {
-    enumerable: true,
-    get: () => {
-      if (!positions) {
-        positions = new Map();
-        collectPositions(tree, '', positions, src);
-        tree = undefined;
-      }
-      return positions;
-    },
-  });
+  const loaded = new Loaded(value as Runbook, file, text, scriptFiles, first, src);
   return { ok: true, runbook: loaded };
+}
+
+/**
+ * A valid runbook. Positions are only needed by a plan: computed on first use, so that validating many
+ * files stays fast. A getter of the class, not one defined on each object: a getter closure per object
+ * gives each its own hidden class, and those keep every parsed document alive until a full collection.
+ */
+class Loaded implements LoadedRunbook {
+  #positions: Map<string, SourcePos> | undefined;
+  /** Let go once the positions are read from it: a runbook listing 50,000 hosts keeps a node per host otherwise, for the whole run. */
+  #doc: Document | undefined;
+  readonly #src: SourceText;
+  constructor(
+    public runbook: Runbook,
+    public path: string,
+    public text: string,
+    public scriptFiles: Map<number, ScriptFile>,
+    doc: Document,
+    src: SourceText,
+  ) {
+    this.#doc = doc;
+    this.#src = src;
+  }
+
+  get positions(): Map<string, SourcePos> {
+    if (!this.#positions) {
+      this.#positions = new Map();
+      collectPositions(this.#doc?.contents as Node, '', this.#positions, this.#src);
+      this.#doc = undefined;
+    }
+    return this.#positions;
+  }
 }
 
 function readIssue(path: string, err: unknown): ParseResult {

@@ -103,7 +103,10 @@ export function pointerSegments(pointer: string): string[] {
 }
 
 export function joinPointer(base: string, seg: string | number): string {
-  return `${base}/${String(seg).replace(/~/g, '~0').replace(/\//g, '~1')}`;
+  const s = String(seg);
+  // Most segments need no escape: skip the two replacements (this runs for every string with `${{`).
+  if (!s.includes('~') && !s.includes('/')) return `${base}/${s}`;
+  return `${base}/${s.replace(/~/g, '~0').replace(/\//g, '~1')}`;
 }
 
 /** The value at a JSON pointer in plain data, or undefined. */

@@ -1,7 +1,10 @@
+// Loads nothing but Node's own modules until it is called: a command can start the workers before it
+// loads the parser, the schema and the checks (`@runbook/schema/validate-files`).
 import { availableParallelism } from 'node:os';
-import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
-import { loadRunbookSync } from './parse.js';
+import { Worker } from 'node:worker_threads';
 import type { Issue } from './types.js';
+import type { Found } from './validate-share.js';
+import type { WORKER_FLAG, WorkerInput } from './validate-worker.js';
 
 /** The outcome for one file of `validateFiles`. */
 export interface FileIssues {
@@ -14,20 +17,38 @@ export interface ValidateFilesOptions {
   threads?: number;
   /** Below this many files everything runs on this thread (starting a worker costs ~50 ms). */
   minFilesPerThread?: number;
+  /**
+   * Validate on this thread too, while the workers start (default true). With false the files are left
+   * to the workers: for tests of the workers' path.
+   */
+  inThisThread?: boolean;
 }
 
-const WORKER_FLAG = '@runbook/schema validate-files worker';
+/** validate-worker.ts's WORKER_FLAG (not imported: that module is the worker's, loaded only there). */
+const FLAG: typeof WORKER_FLAG = '@runbook/schema validate-files worker';
 
-function validateAll(paths: readonly string[]): FileIssues[] {
-  return paths.map((file) => {
-    const res = loadRunbookSync(file);
-    return { file, issues: res.ok ? [] : res.issues };
+/** Starts a worker on the shared queue; resolves with what it found once the queue is empty. */
+function startWorker(paths: readonly string[], next: SharedArrayBuffer): Promise<Found> {
+  return new Promise<Found>((resolve, reject) => {
+    const input: WorkerInput = { flag: FLAG, paths, next };
+    const worker = new Worker(new URL('./validate-worker.js', import.meta.url), { workerData: input });
+    worker.once('message', (found: Found) => {
+      resolve(found);
+      worker.unref(); // it ends by itself; the process need not wait for that
+    });
+    worker.once('error', reject);
+    worker.once('exit', (code) => {
+      if (code !== 0) reject(new Error(`a validation worker exited with code ${code}`));
+    });
   });
 }
 
 /**
  * Validates many runbook files, spreading them over worker threads when there are enough to be worth
- * it. Results come back in the order of `paths`.
+ * it. The workers start first, then this thread loads the checks and joins them: every thread takes
+ * the next file from one shared counter, so a worker that starts late or a thread that gets less of
+ * a busy machine's CPU does fewer files instead of keeping the others waiting. Results come back in
+ * the order of `paths`.
  */
 export async function validateFiles(
   paths: readonly string[],
@@ -38,30 +59,18 @@ export async function validateFiles(
     1,
     Math.min(options.threads ?? Math.min(availableParallelism(), 4), Math.floor(paths.length / min)),
   );
-  if (threads <= 1) return validateAll(paths);
-  const size = Math.ceil(paths.length / threads);
-  const chunks = Array.from({ length: threads }, (_, i) => paths.slice(i * size, (i + 1) * size));
-  const workers = chunks.slice(1).map(
-    (chunk) =>
-      new Promise<FileIssues[]>((resolve, reject) => {
-        const worker = new Worker(new URL(import.meta.url), {
-          workerData: { flag: WORKER_FLAG, paths: chunk },
-        });
-        worker.once('message', (result: FileIssues[]) => {
-          resolve(result);
-          void worker.terminate();
-        });
-        worker.once('error', reject);
-        worker.once('exit', (code) => {
-          if (code !== 0) reject(new Error(`a validation worker exited with code ${code}`));
-        });
-      }),
+  const inThisThread = options.inThisThread ?? true;
+  const next = new SharedArrayBuffer(4);
+  const workers = Array.from({ length: inThisThread ? threads - 1 : Math.max(1, threads - 1) }, () =>
+    startWorker(paths, next),
   );
-  const first = validateAll(chunks[0]!);
-  const rest = await Promise.all(workers);
-  return [first, ...rest].flat();
-}
-
-if (!isMainThread && (workerData as { flag?: string } | null)?.flag === WORKER_FLAG) {
-  parentPort!.postMessage(validateAll((workerData as { paths: string[] }).paths));
+  let found: Found = [];
+  if (inThisThread) {
+    const { validateShare } = await import('./validate-share.js');
+    found = validateShare(paths, new Int32Array(next));
+  }
+  for (const more of await Promise.all(workers)) found.push(...more);
+  const results: FileIssues[] = paths.map((file) => ({ file, issues: [] }));
+  for (const [i, issues] of found) results[i]!.issues = issues;
+  return results;
 }

@@ -10,6 +10,7 @@ const { validateFiles } = (await import(DIST)) as typeof import('../src/index.js
 
 describe('validateFiles', () => {
   it('gives the same results, in order, on one thread and on several', async () => {
+    const env = process.env;
     const dir = await mkdtemp(join(tmpdir(), 'runbook-many-'));
     const paths: string[] = [];
     for (let i = 0; i < 40; i++) {
@@ -25,6 +26,9 @@ describe('validateFiles', () => {
     const one = await validateFiles(paths, { threads: 1 });
     const three = await validateFiles(paths, { threads: 3, minFilesPerThread: 1 });
     expect(three).toEqual(one);
+    // This thread may take every file before a worker has started: the workers alone, too.
+    const workers = await validateFiles(paths, { threads: 3, minFilesPerThread: 1, inThisThread: false });
+    expect(workers).toEqual(one);
     expect(one.map((r) => r.file)).toEqual(paths);
     const bad = one.filter((r) => r.issues.length > 0).map((r) => r.file);
     expect(bad).toEqual([
@@ -34,5 +38,7 @@ describe('validateFiles', () => {
     expect(one[3]!.issues.map((i) => `${i.line}:${i.col}: ${i.message}`)).toEqual([
       '10:14: timeout 30s is below the minimum of 60 s',
     ]);
+    // The environment is a plain copy only while this thread validates.
+    expect(process.env).toBe(env);
   });
 });

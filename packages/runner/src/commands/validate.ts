@@ -1,4 +1,5 @@
-import { type Issue, validateFiles } from '@runbook/schema';
+import type { Issue } from '@runbook/schema';
+import { validateFiles } from '@runbook/schema/validate-files';
 import { COMMON_OPTIONS, parseCommand } from '../cli/args.js';
 import { CliError, EXIT } from '../exit.js';
 import { formatIssues } from '../render/issues.js';
@@ -23,7 +24,10 @@ export interface ValidateReport {
   issues: Array<Pick<Issue, 'file' | 'line' | 'col' | 'code' | 'message'>>;
 }
 
-/** `runbook validate FILE…`: loads only @runbook/schema, never React, ink or the emulator. */
+/**
+ * `runbook validate FILE…`: loads only @runbook/schema, never React, ink or the emulator. Through its
+ * light entry: the worker threads start before this thread loads the parser and the checks.
+ */
 export async function validate(argv: string[]): Promise<number> {
   const { values, positionals } = parseCommand('validate', argv, {
     json: { type: 'boolean', default: false },

@@ -74,22 +74,27 @@ export function checkRef(
 ): void {
   const vars = asObj(ctx.data.vars);
   const secrets = asObj(ctx.data.secrets);
-  const text = refText(ref);
   if (ref.ns === 'steps') {
     checkStepRef(ctx, ref, site, report);
   } else if (ref.ns === 'vars' && !Object.hasOwn(vars, ref.name)) {
     const hint = didYouMean(ref.name, Object.keys(vars), (s) => `vars.${s}`);
-    report('SCHEMA_UNDEFINED_REF', `undefined reference ${text}: no var "${ref.name}" is declared${hint}`);
+    report(
+      'SCHEMA_UNDEFINED_REF',
+      `undefined reference ${refText(ref)}: no var "${ref.name}" is declared${hint}`,
+    );
   } else if (ref.ns === 'secrets' && !Object.hasOwn(secrets, ref.name)) {
     const hint = didYouMean(ref.name, Object.keys(secrets), (s) => `secrets.${s}`);
-    report('SCHEMA_UNDEFINED_REF', `undefined reference ${text}: no secret "${ref.name}" is declared${hint}`);
+    report(
+      'SCHEMA_UNDEFINED_REF',
+      `undefined reference ${refText(ref)}: no secret "${ref.name}" is declared${hint}`,
+    );
   } else if (FIXED[ref.ns] && !FIXED[ref.ns]!.includes(ref.name)) {
     const only = FIXED[ref.ns]!.map((n) => `${ref.ns}.${n}`).join(', ');
-    report('SCHEMA_UNDEFINED_REF', `undefined reference ${text}; ${ref.ns} has only ${only}`);
+    report('SCHEMA_UNDEFINED_REF', `undefined reference ${refText(ref)}; ${ref.ns} has only ${only}`);
   } else if (ref.ns === 'secrets' && !site.secretsAllowed) {
     report(
       'SCHEMA_SECRET_PLACEMENT',
-      `${text} is used in ${site.where}; secrets may only be used in params (JOB shows scripts on its execution page and keeps them in its history)`,
+      `${refText(ref)} is used in ${site.where}; secrets may only be used in params (JOB shows scripts on its execution page and keeps them in its history)`,
     );
   } else if (ref.ns === 'env') {
     const refused = envRefusal(ref.name, secretEnvNames(secrets));
@@ -126,26 +131,49 @@ export function checkExpressions(ctx: CheckContext): void {
   visit(ctx.data, []);
 }
 
+/** The last segment of a pointer that is not an index: `params`, `hosts`, `the runbook`. */
+const whereOf = (pointer: string): string =>
+  pointer
+    .split('/')
+    .filter((s) => !/^\d+$/.test(s))
+    .pop() ?? 'the runbook';
+
+/**
+ * A string value of the runbook as a place expressions are found. `where` is worked out only when a
+ * message needs it (a class getter: an object literal's getter would give each site its own map).
+ */
+class ValueSite implements RefSite {
+  readonly secretsAllowed: boolean;
+  readonly stepIndex: number | undefined;
+  readonly stepsAllowed: boolean;
+  #where: string | undefined;
+  #occurrences: Map<string, number> | undefined;
+  constructor(
+    private readonly ctx: CheckContext,
+    private readonly pointer: string,
+  ) {
+    this.secretsAllowed = PARAMS.test(pointer);
+    const inStep = /^\/steps\/(\d+)\//.exec(pointer);
+    this.stepIndex = inStep ? Number(inStep[1]) : undefined;
+    this.stepsAllowed = STEP_READS.test(pointer);
+  }
+
+  get where(): string {
+    this.#where ??= whereOf(this.pointer);
+    return this.#where;
+  }
+
+  report(code: string, message: string, _start: number, exprText: string): void {
+    this.#occurrences ??= new Map();
+    const nth = this.#occurrences.get(exprText) ?? 0;
+    this.#occurrences.set(exprText, nth + 1);
+    const { ctx, pointer } = this;
+    ctx.reportAt(code, message, offsetInValue(ctx.doc, ctx.src.text, pointer, exprText, nth));
+  }
+}
+
 function checkString(ctx: CheckContext, value: string, pointer: string): void {
-  const where =
-    pointer
-      .split('/')
-      .filter((s) => !/^\d+$/.test(s))
-      .pop() ?? 'the runbook';
-  const occurrences = new Map<string, number>();
-  const stepRead = STEP_READS.exec(pointer);
-  const inStep = /^\/steps\/(\d+)\//.exec(pointer);
-  const site: RefSite = {
-    secretsAllowed: PARAMS.test(pointer),
-    where,
-    ...(inStep ? { stepIndex: Number(inStep[1]) } : {}),
-    stepsAllowed: stepRead !== null,
-    report: (code, message, _start, exprText) => {
-      const nth = occurrences.get(exprText) ?? 0;
-      occurrences.set(exprText, nth + 1);
-      ctx.reportAt(code, message, offsetInValue(ctx.doc, ctx.src.text, pointer, exprText, nth));
-    },
-  };
+  const site = new ValueSite(ctx, pointer);
   if (EVALUATED.some((re) => re.test(pointer))) {
     checkTemplate(ctx, value, site);
     return;
@@ -157,7 +185,7 @@ function checkString(ctx: CheckContext, value: string, pointer: string): void {
   if (first) {
     site.report(
       'SCHEMA_EXPRESSION_PLACEMENT',
-      `expressions are not evaluated in ${where}; they work in biz, scope.id, params, script, script_file contents, task_name, account, callback_url, host strings, custom_query and topo strings`,
+      `expressions are not evaluated in ${site.where}; they work in biz, scope.id, params, script, script_file contents, task_name, account, callback_url, host strings, custom_query and topo strings`,
       first.start,
       value.slice(first.start, first.end),
     );

@@ -27,6 +27,14 @@ const TEXT_FIELDS = ['params', 'script', 'task_name', 'callback_url'] as const s
   Exclude<LimitedField, 'targets'>
 >;
 
+/** The smallest limit of each field (params: when sensitive), in the unit `measure` gives. */
+const SMALLEST: Record<(typeof TEXT_FIELDS)[number], number> = {
+  params: Math.min(JOB_LIMITS.paramBytes, JOB_LIMITS.sensitiveParamBytes),
+  script: JOB_LIMITS.scriptBytes,
+  task_name: JOB_LIMITS.taskNameChars,
+  callback_url: JOB_LIMITS.callbackUrlChars,
+};
+
 /** Checks the values JOB limits in size, as far as they are written in the runbook and its script files. */
 export function checkLimits(ctx: CheckContext, scriptFiles: ReadonlyMap<number, ScriptFile>): void {
   const groups = asObj(ctx.data.groups);
@@ -35,19 +43,26 @@ export function checkLimits(ctx: CheckContext, scriptFiles: ReadonlyMap<number, 
   asArray(ctx.data.steps).forEach((step, i) => {
     if (!isObj(step)) return;
     const at = `/steps/${i}`;
-    const sensitive =
-      step.sensitive === true || (typeof step.params === 'string' && literalPart(step.params).secrets);
+    let sensitiveParams: boolean | undefined;
+    const sensitive = (): boolean => {
+      sensitiveParams ??=
+        step.sensitive === true || (typeof step.params === 'string' && literalPart(step.params).secrets);
+      return sensitiveParams;
+    };
     for (const field of TEXT_FIELDS) {
       if (typeof step[field] !== 'string') continue;
+      // The literal part is never longer than the whole text: a text within the smallest limit of
+      // its field is within it (the usual case, so no need to take the expressions out).
+      if (measure(field, step[field] as string) <= SMALLEST[field]) continue;
       const literal = literalPart(step[field] as string);
-      const name = field === 'params' && sensitive ? 'sensitive params' : field;
+      const name = field === 'params' && sensitive() ? 'sensitive params' : field;
       const without = field === 'params' ? ' (without their expressions)' : ' (without its expressions)';
       const what = `${name}${literal.partial ? without : ''}`;
-      const message = overLimit(field, measure(field, literal.text), { sensitive, what });
+      const message = overLimit(field, measure(field, literal.text), { sensitive: sensitive(), what });
       if (message) ctx.report('SCHEMA_JOB_LIMIT', message, `${at}/${field}`);
     }
     const file = scriptFiles.get(i);
-    if (file) {
+    if (file && measure('script', file.text) > SMALLEST.script) {
       const literal = literalPart(file.text);
       const what = `script_file ${String(step.script_file)}${literal.partial ? ' (without its expressions)' : ''}`;
       const message = overLimit('script', measure('script', literal.text), { what });
