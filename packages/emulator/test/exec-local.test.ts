@@ -109,7 +109,8 @@ describe('exec: local runs real processes', () => {
     const scripts = new Set(logs.map((l) => /script=(.*)/.exec(l)?.[1]));
     expect(homes.size).toBe(3);
     expect(scripts.size).toBe(1);
-    const [script] = [...scripts] as string[];
+    const script = [...scripts][0] ?? '';
+    expect(script).toMatch(/\/script\.sh$/);
     for (const home of homes) expect(script.startsWith(`${home}/`)).toBe(false);
     // Each host sees only its own file, in a folder only its owner may enter.
     for (const l of logs) expect(l).toMatch(/\nmine\ndrwx------\n/);
