@@ -12,6 +12,27 @@ const scope: Scope = {
 };
 
 describe('renderTemplate', () => {
+  it('renders plain text as itself: empty, one character, unicode, and look-alikes of ${{', () => {
+    for (const text of [
+      '',
+      'x',
+      '10.0.0.1',
+      'ünïcødé 🙂',
+      '$',
+      '$$',
+      '${',
+      '${ {',
+      '{{',
+      '}}',
+      '$ {{ vars.n }}',
+    ]) {
+      expect(renderTemplate(text, scope, true)).toEqual({
+        ok: true,
+        rendered: { value: text, display: text, secrets: [] },
+      });
+    }
+  });
+
   it('replaces every namespace and keeps $${{ as a literal ${{', () => {
     const r = renderTemplate(
       '${{ vars.n }} ${{vars.who}} ${{ env.HOME }} ${{ runbook.name }} ${{ run.id }} ${{ git.sha }} $${{ vars.n }}',

@@ -64,6 +64,17 @@ export function hostFailed(status: number): boolean {
  * holds its output once, however many hosts share it.
  */
 export function gatherOutput(hosts: readonly GatherHost[], options: GatherOptions = {}): GatheredGroup[] {
+  return [...gatheredGroups(hosts, options)];
+}
+
+/**
+ * `gatherOutput` one group at a time, each made when it is reached: a writer of 50,000 groups holds
+ * one, not all of them with their lines.
+ */
+export function* gatheredGroups(
+  hosts: readonly GatherHost[],
+  options: GatherOptions = {},
+): Generator<GatheredGroup> {
   interface Acc {
     statusText: string;
     failed: boolean;
@@ -91,12 +102,11 @@ export function gatherOutput(hosts: readonly GatherHost[], options: GatherOption
     }
     g.entries.push(h.invalid ? { raw: `${h.ip} (named unusably by JOB)` } : { cloud: h.cloud, ip: h.ip });
   });
-  return groups
-    .sort(
-      (a, b) =>
-        Number(b.failed) - Number(a.failed) || b.entries.length - a.entries.length || a.first - b.first,
-    )
-    .map((g) => ({
+  groups.sort(
+    (a, b) => Number(b.failed) - Number(a.failed) || b.entries.length - a.entries.length || a.first - b.first,
+  );
+  for (const g of groups)
+    yield {
       hosts: foldHostEntries(
         g.entries,
         options.maxHostsLength === undefined ? {} : { maxLength: options.maxHostsLength },
@@ -105,5 +115,5 @@ export function gatherOutput(hosts: readonly GatherHost[], options: GatherOption
       failed: g.failed,
       statusText: g.statusText,
       lines: splitLines(g.output),
-    }));
+    };
 }

@@ -2,7 +2,7 @@ import type { EventSink, HostCounts, HostResult } from '../engine/events.js';
 import { transportName } from '../transport.js';
 import { type Paint, paint } from './color.js';
 import { escapeEvent } from './controls.js';
-import { gatherOutput } from './gather.js';
+import { gatheredGroups } from './gather.js';
 import { foldHosts } from './host-ranges.js';
 import { limitText } from './limit-text.js';
 import { outputLines } from './outputs.js';
@@ -58,7 +58,7 @@ export function createStreamRenderer(write: (text: string) => void, options: Str
       }
     };
     if (options.gather ?? true) {
-      for (const g of gatherOutput(hosts)) {
+      for (const g of gatheredGroups(hosts)) {
         const words = g.failed ? p.bad(g.statusText) : g.statusText;
         push(
           `${t} [${step}] ${g.hosts} (${g.count} host${g.count === 1 ? '' : 's'}): ${words}${g.lines.length === 0 ? ', no output' : ''}\n`,
