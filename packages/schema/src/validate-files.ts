@@ -13,7 +13,10 @@ export interface FileIssues {
 }
 
 export interface ValidateFilesOptions {
-  /** Threads to use, this one included; default: the available cores, at most 4. */
+  /**
+   * Threads to use, this one included; default: the available cores less one, at most 4 (one core
+   * is left to V8's compiler and collector threads, which every thread keeps busy while it warms up).
+   */
   threads?: number;
   /** Below this many files everything runs on this thread (starting a worker costs ~50 ms). */
   minFilesPerThread?: number;
@@ -26,6 +29,14 @@ export interface ValidateFilesOptions {
 
 /** validate-worker.ts's WORKER_FLAG (not imported: that module is the worker's, loaded only there). */
 const FLAG: typeof WORKER_FLAG = '@runbook/schema validate-files worker';
+
+/**
+ * A worker is a second V8: it loads the parser and the checks again and compiles the parser's hot
+ * code again (~1 s of CPU for the 1,000-file benchmark on a 2-core machine, where it saved no wall
+ * time even on idle cores: this thread's compiler threads already use the second core). So one core
+ * is left to those: 2 cores, no worker; 3-4 cores, 1-2 workers; at most 3.
+ */
+const defaultThreads = (): number => Math.max(1, Math.min(availableParallelism() - 1, 4));
 
 /** Starts a worker on the shared queue; resolves with what it found once the queue is empty. */
 function startWorker(paths: readonly string[], next: SharedArrayBuffer): Promise<Found> {
@@ -57,7 +68,7 @@ export async function validateFiles(
   const min = options.minFilesPerThread ?? 64;
   const threads = Math.max(
     1,
-    Math.min(options.threads ?? Math.min(availableParallelism(), 4), Math.floor(paths.length / min)),
+    Math.min(options.threads ?? defaultThreads(), Math.floor(paths.length / min)),
   );
   const inThisThread = options.inThisThread ?? true;
   const next = new SharedArrayBuffer(4);
