@@ -86,10 +86,7 @@ export async function validateFiles(
   options: ValidateFilesOptions = {},
 ): Promise<FileIssues[]> {
   const min = options.minFilesPerThread ?? 64;
-  const threads = Math.max(
-    1,
-    Math.min(options.threads ?? defaultThreads(), Math.floor(paths.length / min)),
-  );
+  const threads = Math.max(1, Math.min(options.threads ?? defaultThreads(), Math.floor(paths.length / min)));
   const inThisThread = options.inThisThread ?? true;
   const next = new SharedArrayBuffer(4);
   const workers = Array.from({ length: inThisThread ? threads - 1 : Math.max(1, threads - 1) }, () =>
