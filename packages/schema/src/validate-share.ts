@@ -22,15 +22,20 @@ function withPlainEnv<T>(fn: () => T): T {
 
 /**
  * Validates files, taking the next index from the shared counter `next` until none is left, on
- * this thread; returns the files with issues.
+ * this thread; returns the files with issues and how many files this thread validated.
  */
-export function validateShare(paths: readonly string[], next: Int32Array): Found {
+export function validateShare(
+  paths: readonly string[],
+  next: Int32Array,
+): { found: Found; validated: number } {
   return withPlainEnv(() => {
     const found: Found = [];
+    let validated = 0;
     for (let i = Atomics.add(next, 0, 1); i < paths.length; i = Atomics.add(next, 0, 1)) {
       const res = loadRunbookSync(paths[i]!);
       if (!res.ok) found.push([i, res.issues]);
+      validated++;
     }
-    return found;
+    return { found, validated };
   });
 }

@@ -15,5 +15,5 @@ export interface WorkerInput {
 
 if (!isMainThread && (workerData as Partial<WorkerInput> | null)?.flag === WORKER_FLAG) {
   const { paths, next } = workerData as WorkerInput;
-  parentPort!.postMessage(validateShare(paths, new Int32Array(next)));
+  parentPort!.postMessage(validateShare(paths, new Int32Array(next)).found);
 }
