@@ -86,10 +86,22 @@ export function openRecorder(root: string, record: RunRecord): DurableRecorder {
  */
 export function submittedSteps(record: RunRecord): string[] {
   const lines: string[] = [];
+  const unanswered = (name: string, taskName: string) =>
+    `  ${name}: may have started a job "${taskName}" (no answer from JOB)`;
   for (const s of record.steps) {
+    // A rolling step is one job per batch: each of them, not only the newest.
+    if (s.batches?.length) {
+      for (const b of s.batches) {
+        if (b.jobInstanceId !== undefined)
+          lines.push(`  ${s.name}: job ${b.jobInstanceId} (batch ${b.index}, ${b.state})`);
+        else if (b.state === 'submitting' || b.state === 'may-have-started')
+          lines.push(`${unanswered(s.name, s.request.taskName)}, batch ${b.index}`);
+      }
+      continue;
+    }
     if (s.jobInstanceId !== undefined) lines.push(`  ${s.name}: job ${s.jobInstanceId} (${s.state})`);
     else if (s.state === 'submitting' || s.state === 'may-have-started')
-      lines.push(`  ${s.name}: may have started a job "${s.request.taskName}" (no answer from JOB)`);
+      lines.push(unanswered(s.name, s.request.taskName));
   }
   return lines;
 }

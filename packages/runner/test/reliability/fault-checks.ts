@@ -18,8 +18,8 @@ import { jobsByStep } from './invariants.js';
 const SLACK_MS = 1_500;
 
 /**
- * The quota waits of one run: each within the bound (`waitedMs + waitMs ≤ limitMs`, by the events
- * and by the clock); every quota refusal the emulator made is a wait or the refusal that ended the
+ * The quota waits of one run: each submit's within the bound (`waitedMs + waitMs ≤ limitMs`, by the
+ * events and by the clock; every batch of a rolling step is a submit of its own); every quota refusal the emulator made is a wait or the refusal that ended the
  * wait, except ones whose answer was lost (reported "may have started").
  */
 export function quotaChecks(
@@ -29,10 +29,16 @@ export function quotaChecks(
   quotaInjected: number,
 ): string[] {
   const v: string[] = [];
+  // The bound is per submit: a step's, or each batch's of a rolling step.
   const waited = new Map<string, { sum: number; clock: number; since?: number }>();
+  const submitOf = (e: RunEvent): string =>
+    'step' in e && e.step
+      ? `step ${e.step}${'batch' in e && e.batch !== undefined ? ` batch ${e.batch}` : ''}`
+      : '';
   let waits = 0;
   for (const [i, e] of events.entries()) {
-    const w = waited.get(('step' in e && e.step) || '') ?? { sum: 0, clock: 0 };
+    const key = submitOf(e);
+    const w = waited.get(key) ?? { sum: 0, clock: 0 };
     if (e.type === 'step.waiting') {
       waits++;
       if (e.limitMs !== wait.limitMs)
@@ -42,16 +48,16 @@ export function quotaChecks(
       if (!/^12440(32|33|34)$/.test(String(e.code))) v.push(`step ${e.step} waits on code ${e.code}`);
       w.sum += e.waitMs;
       w.since = at[i]!;
-      waited.set(e.step, w);
+      waited.set(key, w);
     } else if (e.type === 'step.submitting' && w.since !== undefined) {
       w.clock += at[i]! - w.since;
       w.since = undefined;
     }
   }
-  for (const [step, w] of waited) {
-    if (w.sum > wait.limitMs) v.push(`step ${step} waited ${w.sum} ms in all, past ${wait.limitMs} ms`);
+  for (const [submit, w] of waited) {
+    if (w.sum > wait.limitMs) v.push(`${submit} waited ${w.sum} ms in all, past ${wait.limitMs} ms`);
     if (w.clock > wait.limitMs + SLACK_MS)
-      v.push(`step ${step} waited ${Math.round(w.clock)} ms by the clock, past ${wait.limitMs} ms`);
+      v.push(`${submit} waited ${Math.round(w.clock)} ms by the clock, past ${wait.limitMs} ms`);
   }
   const errors = events.filter((e) => e.type === 'step.error');
   const ended = errors.filter((e) => e.error.code === 'RUNNER_QUOTA_TIMEOUT').length;
