@@ -82,8 +82,9 @@ Following jobs:
   --terminate-on-interrupt on Ctrl-C, SIGTERM or SIGHUP, ask JOB to terminate the running job
                            (by default it is left running and can be followed with --resume)
   --quota-wait DURATION    when JOB's running-job quota is full (nothing was started), wait and
-                           submit again: 2 s, doubling to 30 s, for at most this long (default
-                           10m; 0 does not wait; at most 1h). Ctrl-C stops the wait
+                           submit again: 2 s, doubling to 30 s, for at most this long per submit
+                           (each batch of a rolling step is one; default 10m; 0 does not wait;
+                           at most 1h). Ctrl-C stops the wait
 
 Ctrl-C, SIGTERM or SIGHUP (the terminal or SSH session went away) once: no further step is
 submitted, the record is saved, the run id and the resume command are printed, exit 130. The
