@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import type { EndpointInfo } from '../endpoint.js';
 import type { Plan } from '../plan/types.js';
-import { jobWebUrlOf, operatorOf } from '../record/operator.js';
+import { jobWebUrlOf } from '../record/operator.js';
 import { newRecord } from '../record/recorder.js';
 import type { prepareSnapshots } from '../record/step-snapshots.js';
 import type { RunRecord } from '../record/types.js';
@@ -22,6 +22,8 @@ export function startingRecord(options: {
   snapshots: ReturnType<typeof prepareSnapshots>;
   env: NodeJS.ProcessEnv;
   mask: (text: string) => string;
+  /** Who runs it, masked (`operatorOf`). */
+  operator: string | undefined;
 }): RunRecord {
   const { previous, plan, endpoint, snapshots, mask } = options;
   const record = previous ?? newRecord(plan, endpoint, resolve(options.file));
@@ -34,7 +36,7 @@ export function startingRecord(options: {
   record.pid = process.pid;
   record.endpoint = { url: endpoint.url, local: endpoint.local, transport: endpoint.transport };
   const masked = (text: string | undefined) => (text === undefined ? undefined : mask(text));
-  const operator = masked(operatorOf(options.env));
+  const { operator } = options;
   const jobWebUrl = masked(jobWebUrlOf(options.env));
   if (jobWebUrl !== undefined) record.jobWebUrl = jobWebUrl;
   if (!previous) {

@@ -2,7 +2,6 @@ import { createPrompt } from '../cli/confirm.js';
 import { resumeDirectives } from '../engine/directives.js';
 import type { StepDirective } from '../engine/execute.js';
 import type { Plan } from '../plan/types.js';
-import { operatorOf } from '../record/operator.js';
 import type { prepareSnapshots } from '../record/step-snapshots.js';
 import type { RunRecord } from '../record/types.js';
 import { escapeControls } from '../render/controls.js';
@@ -64,13 +63,13 @@ export async function takeResumedRunbook(options: {
   snapshots: ReturnType<typeof prepareSnapshots>;
   yes: boolean;
   resumeCommand: string;
-  env: NodeJS.ProcessEnv;
-  mask: (text: string) => string;
+  /** Who takes it, masked (`operatorOf`). */
+  operator: string | undefined;
   stderr: (text: string) => void;
   onInterrupt: () => void;
   interrupted: () => boolean;
 }): Promise<'taken' | 'declined' | 'interrupted'> {
-  const { previous, plan, review, mask } = options;
+  const { previous, plan, review } = options;
   if (review.changes.length > 0 && !options.yes) {
     const accepted = await createPrompt({
       input: process.stdin,
@@ -85,14 +84,6 @@ export async function takeResumedRunbook(options: {
       return 'declined';
     }
   }
-  const operator = operatorOf(options.env);
-  adoptRunbook(
-    previous,
-    plan,
-    review,
-    options.snapshots,
-    new Date().toISOString(),
-    operator === undefined ? undefined : mask(operator),
-  );
+  adoptRunbook(previous, plan, review, options.snapshots, new Date().toISOString(), options.operator);
   return 'taken';
 }

@@ -11,6 +11,7 @@ import { CliError, EXIT } from '../exit.js';
 import { resumeLimitProblem } from '../plan/limit.js';
 import { openRecorder, unsavedReport } from '../record/durable.js';
 import { localError } from '../record/local.js';
+import { operatorOf } from '../record/operator.js';
 import { applyLockPath, endpointKey, runLockPath, takeLock } from '../record/run-locks.js';
 import { prepareSnapshots, writeSnapshots } from '../record/step-snapshots.js';
 import { checkRunId, newRunId, readRecord, runDir, runsDir } from '../record/store.js';
@@ -223,6 +224,9 @@ async function applyWithLocks(ctx: Context): Promise<number> {
       stderr,
     });
   }
+  // Who runs it, as the record keeps it: masked, since a user name may also be a secret.
+  const who = operatorOf(env);
+  const operator = who === undefined ? undefined : mask(who);
   if (previous && review) {
     const taken = await takeResumedRunbook({
       previous,
@@ -231,8 +235,7 @@ async function applyWithLocks(ctx: Context): Promise<number> {
       snapshots,
       yes: values.yes,
       resumeCommand,
-      env,
-      mask,
+      operator,
       stderr,
       onInterrupt: () => life.interrupt('SIGINT'),
       interrupted: () => life.interruptedBy() !== '',
@@ -266,6 +269,7 @@ async function applyWithLocks(ctx: Context): Promise<number> {
       snapshots,
       env,
       mask,
+      operator,
     });
     // A state folder that cannot take the record stops the run here, before anything is sent (exit 5).
     const recorder = openRecorder(root, record);
