@@ -1,0 +1,15 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { runCli } from './helpers.js';
+
+/** bin/runbook.js sets a V8 flag before it loads the CLI (undici's WebAssembly parser, baseline compiler only). */
+describe('bin/runbook.js', () => {
+  it('starts the CLI and V8 takes its flag without a word on stderr', async () => {
+    const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
+    const r = await runCli(['--version']);
+    expect(r.code).toBe(0);
+    expect(r.stdout.trim()).toBe(version);
+    // An unknown or misspelt flag would print "Error: unrecognized flag" here, on every command.
+    expect(r.stderr).toBe('');
+  });
+});
