@@ -528,6 +528,28 @@ describe('gathered output and errors that are never cut', () => {
     expect(out.indexOf('failed, exit 3')).toBeLessThan(out.indexOf('(9 hosts): ok'));
   });
 
+  it('the outputs a step set stay under its row, folded by value, after its output', () => {
+    const withOutput = (ip: string, stale: string) => ({
+      ...E.host(ip, 9, 0, `::output stale=${stale}\n`),
+      outputs: { stale },
+    });
+    const view = fold([
+      E.started([['check-config', 3]]),
+      E.submitted('check-config', 1, 1001),
+      E.finished(
+        'check-config',
+        3,
+        [withOutput('10.0.0.1', 'no'), withOutput('10.0.0.2', 'yes'), withOutput('10.0.0.3', 'no')],
+        2,
+      ),
+      E.runFinished(4, 0, 'every step succeeded'),
+    ]);
+    const out = frame(view, [80, 24]);
+    expect(out).toContain('   output stale="no" on 10.0.0.[1,3]\n   output stale="yes" on 10.0.0.2\n');
+    expect(out.indexOf('│ ::output stale=')).toBeLessThan(out.indexOf('   output stale="no"'));
+    expect(out.indexOf('   output stale="yes"')).toBeLessThan(out.indexOf('recap'));
+  });
+
   it('a few lines per group in the last frame, then the command that prints the rest', () => {
     const long = Array.from({ length: 12 }, (_, i) => `line ${i + 1}`).join('\n');
     const view = fold([

@@ -40,6 +40,8 @@ export function finishedLines(step: StepView, p: AppProps): LineSpec[] {
     theme: p.theme,
     logsCommand: runId ? `runbook logs ${runId} --step ${shellWord(step.name)}` : undefined,
   });
+  // What the hosts set (`::output`), folded by value as the stream prints it: kept under the row.
+  for (const line of step.outputs ?? []) out.push([{ text: '   output ', dim: p.theme.dim }, { text: line }]);
   const link = linkOf(p, step);
   if (link && out.length > 0) out.push([{ text: `   in JOB: ${link}`, dim: p.theme.dim }]);
   return out;
