@@ -34,14 +34,19 @@ export const HOSTS = [
 ];
 const TIME = '2026-11-27 10:10:10 +0800';
 
-/** Well-formed JOB 2.x answers for a job of `HOSTS` that has finished successfully. */
+type Host = { ip: string; bk_cloud_id: number };
+
+/**
+ * Well-formed JOB 2.x answers for a job that has finished successfully: job 100 of `HOSTS` unless told
+ * another id and hosts (a `JobBook` tells them, one job per submit).
+ */
 export const GOOD = {
-  submit: () => envelope({ job_instance_name: 'pc/step', job_instance_id: 100 }),
-  status: () =>
+  submit: (id = 100) => envelope({ job_instance_name: 'pc/step', job_instance_id: id }),
+  status: (id = 100, hosts: readonly Host[] = HOSTS) =>
     envelope({
       is_finished: true,
       job_instance: {
-        job_instance_id: 100,
+        job_instance_id: id,
         bk_biz_id: 1,
         name: 'pc/step',
         status: 3,
@@ -61,13 +66,13 @@ export const GOOD = {
               name: 'pc/step',
               status: 3,
               retry_count: 0,
-              step_ip_status: HOSTS.map((h) => ({ ...h, status: 9 })),
+              step_ip_status: hosts.map((h) => ({ ...h, status: 9 })),
             },
           ],
         },
       ],
     }),
-  log: (content = 'hello\n') =>
+  log: (content = 'hello\n', hosts: readonly Host[] = HOSTS) =>
     envelope([
       {
         is_finished: true,
@@ -78,7 +83,7 @@ export const GOOD = {
           {
             ip_status: 9,
             tag: '',
-            ip_logs: HOSTS.map((h) => ({
+            ip_logs: hosts.map((h) => ({
               ...h,
               retry_count: 0,
               total_time: 1,
@@ -105,6 +110,33 @@ export function goodAnswer(call: string): Answer {
   if (call === 'get_job_instance_status') return json(GOOD.status());
   if (call === 'get_job_instance_log') return json(GOOD.log());
   return json({ result: true, code: 0, message: 'success', data: { job_instance_id: 100 }, request_id: 'r' });
+}
+
+/**
+ * Well-formed answers that follow what was sent, for runs of more than one job a step (the batches
+ * of a rolling step): each submit gets a job id of its own and the hosts of its `ip_list`, which the
+ * status and log answers of that id then list.
+ */
+export class JobBook {
+  private readonly jobs = new Map<number, Host[]>();
+  private next = 100;
+
+  good(call: string, body: Record<string, unknown>): Answer {
+    if (call === 'fast_execute_script') {
+      const id = this.next++;
+      const list = Array.isArray(body.ip_list) ? (body.ip_list as Host[]) : [];
+      this.jobs.set(
+        id,
+        list.length ? list.map((h) => ({ ip: String(h.ip), bk_cloud_id: Number(h.bk_cloud_id) })) : HOSTS,
+      );
+      return json(GOOD.submit(id));
+    }
+    const id = Number(body.job_instance_id);
+    const hosts = this.jobs.get(id);
+    if (hosts && call === 'get_job_instance_status') return json(GOOD.status(id, hosts));
+    if (hosts && call === 'get_job_instance_log') return json(GOOD.log(undefined, hosts));
+    return goodAnswer(call);
+  }
 }
 
 const drain = (req: IncomingMessage) =>

@@ -27,6 +27,7 @@ import {
   type Answer,
   GOOD,
   goodAnswer,
+  JobBook,
   json,
   type MisbehavingEsb,
   startMisbehavingEsb,
@@ -237,29 +238,51 @@ steps:
     script: echo two
 `;
 
+/** The same two steps, the first one rolling: one job per host, one after the other. */
+const ROLLING = RUNBOOK.replace(
+  '    script: echo one\n',
+  '    rolling: { batch: "1", max_fail: 1 }\n    script: echo one\n',
+);
+
 let esb: MisbehavingEsb;
 let dir: string;
+/** Rolling runs whose second batch was submitted: the campaign reaches the path it is for. */
+let secondBatches = 0;
 beforeAll(async () => {
   esb = await startMisbehavingEsb();
   dir = await mkdtemp(join(tmpdir(), 'runbook-protocol-'));
   await writeFile(join(dir, 'pc.yaml'), RUNBOOK);
+  await writeFile(join(dir, 'pc-rolling.yaml'), ROLLING);
 });
 afterAll(async () => {
   await esb?.close();
   if (dir) await rm(dir, { recursive: true, force: true });
 });
 
-/** Runs the two-step runbook in process against the scenario; returns the violations. */
-async function protocolRun(i: number, sc: Scenario, runId = `pc-${i}`): Promise<string[]> {
+/**
+ * Runs the two-step runbook in process against the scenario; returns the violations. `rolling`: its
+ * first step runs in two batches (two jobs), and the calls the scenario leaves alone are answered
+ * for the job each asks about.
+ */
+async function protocolRun(
+  i: number,
+  sc: Scenario,
+  runId = `pc-${i}`,
+  { rolling = false } = {},
+): Promise<string[]> {
   let quotaAnswers = 0;
   let lastSubmit: Answer | undefined;
+  const book = new JobBook();
   esb.setResponder((call, n, body) => {
-    const a = sc.respond?.(call, n, body) ?? (call === sc.call ? sc.answer(n) : goodAnswer(call));
+    const a =
+      sc.respond?.(call, n, body) ??
+      (call === sc.call ? sc.answer(n) : rolling ? book.good(call, body) : goodAnswer(call));
     if (call === SUBMIT && isQuotaAnswer(a)) quotaAnswers++;
     if (call === SUBMIT) lastSubmit = a;
     return a;
   });
-  const loaded = await loadRunbook(join(dir, 'pc.yaml'));
+  const file = join(dir, rolling ? 'pc-rolling.yaml' : 'pc.yaml');
+  const loaded = await loadRunbook(file);
   if (!loaded.ok) return ['fixture does not load'];
   const resolved = resolvePlan(loaded.runbook, { runId, requireSecrets: true });
   if (!resolved.ok) return ['fixture does not resolve'];
@@ -275,10 +298,7 @@ async function protocolRun(i: number, sc: Scenario, runId = `pc-${i}`): Promise<
   });
   const root = join(dir, 'runs');
   const before = sc.hostile ? snapshot() : undefined;
-  const recorder = createRecorder(
-    root,
-    newRecord(resolved.plan, { url: esb.url, local: false }, join(dir, 'pc.yaml')),
-  );
+  const recorder = createRecorder(root, newRecord(resolved.plan, { url: esb.url, local: false }, file));
   const events: RunEvent[] = [];
   const v: string[] = [];
   let code = -1;
@@ -317,18 +337,39 @@ async function protocolRun(i: number, sc: Scenario, runId = `pc-${i}`): Promise<
     if (lastSubmit && !submitted && !e.mayHaveStarted && !definiteRefusal(lastSubmit))
       v.push(`a garbled submit answer was reported as ${e.error.code}, not "may have started"`);
   }
-  // A quota refusal created nothing; every other submit answer may have: at most one per step.
+  // A quota refusal created nothing; every other submit answer may have: at most one per job (a
+  // step, or each batch of a rolling one).
   const submits = esb.counts[SUBMIT] ?? 0;
-  if (submits - quotaAnswers > 2)
-    v.push(`${submits} submits (${quotaAnswers} refused by a quota) for 2 steps`);
+  const jobs = rolling ? 3 : 2;
+  if (submits - quotaAnswers > jobs)
+    v.push(`${submits} submits (${quotaAnswers} refused by a quota) for ${jobs} jobs`);
+  // Never the same batch twice: each batch's submits stay one, quota refusals aside.
+  const perBatch = new Map<string, number>();
+  for (const e of events)
+    if (e.type === 'step.submitted') {
+      const k = `${e.step}#${e.batch ?? 0}`;
+      perBatch.set(k, (perBatch.get(k) ?? 0) + 1);
+    }
+  for (const [k, n] of perBatch) if (n > 1) v.push(`${k} announced submitted ${n} times`);
+  if (perBatch.has('one#2')) secondBatches++;
   let rec: RunRecord | undefined;
   try {
     rec = readRecordFile(root, runId);
     if (rec.exitCode !== code) v.push(`record exit ${rec.exitCode}, run ${code}`);
+    // Every job JOB announced for a batch is in the record, whatever came after.
+    for (const e of events)
+      if (e.type === 'step.submitted' && e.batch !== undefined) {
+        const b = rec.steps.find((s) => s.name === e.step)?.batches?.find((x) => x.index === e.batch);
+        if (b?.jobInstanceId !== e.jobInstanceId)
+          v.push(
+            `batch ${e.batch} of ${e.step}: job ${e.jobInstanceId} announced, record says ${b?.jobInstanceId}`,
+          );
+      }
   } catch (err) {
     v.push(`record unreadable: ${(err as Error).message}`);
   }
-  if (rec && sc.expect) v.push(...expected(sc.expect, code, events, rec));
+  // What a scenario expects is written for one job a step (its answers name job 100 of two hosts).
+  if (rec && sc.expect && !rolling) v.push(...expected(sc.expect, code, events, rec));
   if (rec && before) v.push(...outsideWrites(before, runId, rec));
   return v.map((x) => `${sc.call} ${sc.name}: ${x}`);
 }
@@ -438,6 +479,28 @@ describe('protocol campaign: a loopback ESB answering malformed envelopes', () =
         }
       }
       expect(violations.list, violations.summary()).toEqual([]);
+    },
+    size(180_000, 1_200_000),
+  );
+
+  it(
+    'a rolling step (one job per batch) under the same misbehaviours: never a batch submitted twice, every announced job recorded',
+    async () => {
+      const violations = new Violations('protocol-rolling');
+      const all = [...NAMED, ...job3Scenarios(dir)];
+      for (const i of cases(size(30, 600)))
+        all.push(randomScenario(createRng(caseSeed('protocol-rolling', i))));
+      for (const [i, sc] of all.entries()) {
+        counts.runs++;
+        counts.faults++;
+        for (const x of await protocolRun(i, sc, `pr-${i}`, { rolling: true })) {
+          counts.violations++;
+          violations.add(i, x);
+        }
+      }
+      expect(violations.list, violations.summary()).toEqual([]);
+      // Most misbehaviours touch one call once or twice: the second batch goes out in most runs.
+      expect(secondBatches).toBeGreaterThan(all.length / 3);
     },
     size(180_000, 1_200_000),
   );
