@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
-import { hasTmux, TmuxScreen } from './tmux.js';
+import { needTmux, TmuxScreen } from './tmux.js';
 
 const BIN = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'bin', 'runbook.js');
 const HOSTS = 10_000;
@@ -47,7 +47,7 @@ afterEach(async () => {
 
 describe('the TUI with 10,000 simulated hosts (tmux)', () => {
   it('shows counts, not rows, and the screen moves at least once a second while the step runs', async () => {
-    if (!hasTmux()) throw new Error('tmux is not installed: the real-terminal tests of the TUI need it');
+    needTmux();
     dir = await mkdtemp(join(tmpdir(), 'runbook-tui-fanout-'));
     await writeFile(join(dir, 'rb.yaml'), fanout());
     await writeFile(join(dir, 'emu.yaml'), SIMULATE);

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
-import { hasTmux, TmuxScreen } from './tmux.js';
+import { needTmux, TmuxScreen } from './tmux.js';
 
 /** Step outputs in a real terminal: what each step set, folded by value, under its row to the end. */
 
@@ -21,10 +21,7 @@ afterEach(async () => {
 
 describe('step outputs in the TUI in a real terminal (tmux)', () => {
   it('runbooks/config-drift.yaml --local: outputs under their step, the steps they chose hosts for', async () => {
-    if (!hasTmux())
-      throw new Error(
-        'tmux is not installed: the real-terminal tests of the TUI need it (apt-get install tmux)',
-      );
+    needTmux();
     state = await mkdtemp(join(tmpdir(), 'runbook-tui-outputs-'));
     tty = new TmuxScreen(100, 50);
     tty.start(

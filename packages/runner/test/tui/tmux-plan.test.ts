@@ -3,7 +3,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { tempFiles } from '../helpers.js';
-import { hasTmux, TmuxScreen } from './tmux.js';
+import { needTmux, TmuxScreen } from './tmux.js';
 
 /**
  * `runbook plan` on a real terminal (tmux), read back with its attributes: coloured there, plain
@@ -36,8 +36,7 @@ afterEach(async () => {
 
 /** Runs `runbook plan rb.yaml ARGS` in a terminal and returns the screen, escapes included. */
 async function planOnTerminal(args: string, env = ''): Promise<string> {
-  if (!hasTmux())
-    throw new Error('tmux is not installed: the real-terminal tests need it (apt-get install tmux)');
+  needTmux();
   dir ??= await tempFiles({ 'rb.yaml': RB });
   const s = new TmuxScreen(120, 40);
   screens.push(s);

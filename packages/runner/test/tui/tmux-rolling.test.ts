@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
-import { hasTmux, TmuxScreen } from './tmux.js';
+import { needTmux, TmuxScreen } from './tmux.js';
 
 /** A rolling step in a real terminal: the batch and the budget used while it runs, partial at the end. */
 
@@ -39,10 +39,7 @@ afterEach(async () => {
 
 describe('a rolling step in the TUI in a real terminal (tmux)', () => {
   it('shows "batch N/3" with the failure budget used and the pause, then the partial step in the recap', async () => {
-    if (!hasTmux())
-      throw new Error(
-        'tmux is not installed: the real-terminal tests of the TUI need it (apt-get install tmux)',
-      );
+    needTmux();
     dir = await mkdtemp(join(tmpdir(), 'runbook-tui-rolling-'));
     await writeFile(join(dir, 'rb.yaml'), ROLLING);
     tty = new TmuxScreen(100, 30);

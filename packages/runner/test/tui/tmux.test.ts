@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
-import { hasTmux, TmuxScreen } from './tmux.js';
+import { needTmux, TmuxScreen } from './tmux.js';
 
 /**
  * The real terminal: `runbook apply … --local --ui tui` inside tmux at a fixed size, read back with
@@ -163,10 +163,7 @@ const apply = (...flags: string[]) =>
 
 let screens: TmuxScreen[] = [];
 function screen(width: number, height: number): TmuxScreen {
-  if (!hasTmux())
-    throw new Error(
-      'tmux is not installed: the real-terminal tests of the TUI need it (apt-get install tmux)',
-    );
+  needTmux();
   const s = new TmuxScreen(width, height);
   screens.push(s);
   return s;

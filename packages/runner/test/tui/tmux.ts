@@ -12,6 +12,14 @@ export function hasTmux(): boolean {
   }
 }
 
+/** Fails a test that needs a real terminal when tmux is missing, saying so, rather than pass quietly. */
+export function needTmux(): void {
+  if (!hasTmux())
+    throw new Error(
+      'tmux is not installed: the real-terminal tests of the TUI need it (apt-get install tmux)',
+    );
+}
+
 let serial = 0;
 
 /**
