@@ -3,6 +3,7 @@ import { COMMON_OPTIONS, onePositional, parseCommand } from '../cli/args.js';
 import { didYouMean, shortWord } from '../cli/suggest.js';
 import { CliError, EXIT } from '../exit.js';
 import { insideDir, readRecord, runDir, runsDir } from '../record/store.js';
+import type { HostRecord } from '../record/types.js';
 import { escapeControls } from '../render/controls.js';
 import { impliedJobScope, jobLinker } from '../render/job-link.js';
 import { hostStatusName } from '../render/status-words.js';
@@ -20,6 +21,8 @@ the run does not have.
 Options:
   --step NAME       only this step
   --host IP         only this host (IP or CLOUD:IP)
+  --attempts        also the logs of a step's earlier attempts (a resume ran it again on the
+                    hosts that failed), each before the latest
   --raw             the saved bytes, control characters included
   --state-dir DIR   where the records are (default .runbook/runs in the working directory)
   --no-color        accepted for every command; logs prints no colour
@@ -30,6 +33,7 @@ export async function logs(argv: string[]): Promise<number> {
   const { values, positionals } = parseCommand('logs', argv, {
     step: { type: 'string' },
     host: { type: 'string' },
+    attempts: { type: 'boolean', default: false },
     raw: { type: 'boolean', default: false },
     'state-dir': { type: 'string' },
     ...COMMON_OPTIONS,
@@ -56,8 +60,23 @@ export async function logs(argv: string[]): Promise<number> {
   const show = values.raw ? (text: string) => text : escapeControls;
   const link = jobLinker(process.env, impliedJobScope(record.biz));
   let printed = 0;
+  let earlier = 0;
+  const print = (step: string, h: HostRecord, attempt?: number) => {
+    const exit = h.exitCode === null || h.exitCode === undefined ? 'no exit code' : `exit ${h.exitCode}`;
+    const label = h.invalid ? `host named unusably by JOB (${h.invalid})` : `${h.cloud}:${h.ip}`;
+    const which = attempt === undefined ? '' : ` attempt ${attempt}`;
+    process.stdout.write(show(`==> ${step} ${label}${which} (${hostStatusName(h.status)}, ${exit}) <==\n`));
+    const bytes = readLog(dir, h.log, h.logRange);
+    if (values.raw) process.stdout.write(bytes);
+    else process.stdout.write(escapeControls(bytes.toString('utf8')));
+    if (bytes.length > 0 && bytes[bytes.length - 1] !== 0x0a) process.stdout.write('\n');
+    printed++;
+  };
   for (const s of steps) {
     const hosts = (s.hosts ?? []).filter(matches);
+    const attempts = (s.attempts ?? []).map((a) => (a.hosts ?? []).filter(matches));
+    earlier += attempts.reduce((n, a) => n + a.length, 0);
+    if (values.attempts) for (const [i, a] of attempts.entries()) for (const h of a) print(s.name, h, i + 1);
     // A step's error (it could not be submitted or followed) is shown whenever its hosts are.
     const error = values.host === undefined ? s.error : undefined;
     if ((hosts.length > 0 || error) && link && s.jobInstanceId !== undefined) {
@@ -69,17 +88,13 @@ export async function logs(argv: string[]): Promise<number> {
         process.stdout.write(escapeControls(`hint: ${error.hint}\n`));
       printed++;
     }
-    for (const h of hosts) {
-      const exit = h.exitCode === null || h.exitCode === undefined ? 'no exit code' : `exit ${h.exitCode}`;
-      const label = h.invalid ? `host named unusably by JOB (${h.invalid})` : `${h.cloud}:${h.ip}`;
-      process.stdout.write(show(`==> ${s.name} ${label} (${hostStatusName(h.status)}, ${exit}) <==\n`));
-      const bytes = readLog(dir, h.log, h.logRange);
-      if (values.raw) process.stdout.write(bytes);
-      else process.stdout.write(escapeControls(bytes.toString('utf8')));
-      if (bytes.length > 0 && bytes[bytes.length - 1] !== 0x0a) process.stdout.write('\n');
-      printed++;
-    }
+    for (const h of hosts)
+      print(s.name, h, (s.attempts?.length ?? 0) > 0 && values.attempts ? s.attempts!.length + 1 : undefined);
   }
+  if (earlier > 0 && !values.attempts && printed > 0)
+    process.stderr.write(
+      `(${earlier === 1 ? 'one log' : `${earlier} logs`} of earlier attempts not shown: a resume ran ${earlier === 1 ? 'that host' : 'those hosts'} again; --attempts prints them too)\n`,
+    );
   if (printed === 0) {
     process.stderr.write(
       `no saved logs match in run ${runId}${values.step ? ` for step ${values.step}` : ''}${values.host ? ` for host ${values.host}` : ''} (logs are saved when a step finishes)\n`,

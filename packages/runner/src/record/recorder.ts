@@ -2,8 +2,9 @@ import { countHosts } from '../engine/counts.js';
 import type { HostResult, RunEvent } from '../engine/events.js';
 import type { Plan } from '../plan/types.js';
 import type { Transport } from '../transport.js';
-import { createRunDir, saveHostLogs, writeRecord } from './store.js';
+import { createRunDir, keepEarlierLog, saveHostLogs, writeRecord } from './store.js';
 import {
+  type AttemptRecord,
   type BatchRecord,
   type HostRecord,
   RECORD_VERSION,
@@ -78,13 +79,18 @@ export function createRecorder(root: string, record: RunRecord): Recorder {
   const step = (name: string) => record.steps.find((s) => s.name === name);
   const batchOf = (s: StepRecord | undefined, index: number | undefined): BatchRecord | undefined =>
     index === undefined ? undefined : s?.batches?.find((b) => b.index === index);
-  /** Saves host results and their logs, replacing earlier results of the same hosts (a resumed step). */
+  /**
+   * Saves host results and their logs. A resumed step's results replace the same hosts' earlier ones,
+   * which move to the attempt they came from, their log files renamed before the new logs are written.
+   */
   const keepHosts = (s: StepRecord, name: string, hosts: HostResult[]): void => {
+    if (s.hosts?.length && s.attempts?.length) moveReplaced(dir, s, hosts);
+    const all = [...(s.hosts ?? []), ...(s.attempts ?? []).flatMap((a) => a.hosts ?? [])];
     // Logs of hosts JOB named unusably are numbered; numbers never used before, so none is overwritten.
-    const used = (s.hosts ?? []).map((h) => Number(/invalid-(\d+)\.log$/.exec(h.log)?.[1] ?? -1));
+    const used = all.map((h) => Number(/invalid-(\d+)\.log$/.exec(h.log)?.[1] ?? -1));
     const base = Math.max(-1, ...used) + 1;
     // A shared log file (a batch of many hosts) is never overwritten by a later batch or resume either.
-    const shared = new Set((s.hosts ?? []).filter((h) => h.logRange !== undefined).map((h) => h.log)).size;
+    const shared = new Set(all.filter((h) => h.logRange !== undefined).map((h) => h.log)).size;
     const logs = saveHostLogs(dir, name, hosts, { invalidBase: base, sharedIndex: shared });
     const fresh: HostRecord[] = hosts.map((h, i) => ({
       ip: h.ip,
@@ -139,8 +145,10 @@ export function createRecorder(root: string, record: RunRecord): Recorder {
         if (!s) return;
         // A new attempt (a first submit, or one after the step ended) starts its time; a submit
         // again after a quota wait is the same attempt.
-        if (s.startedAt === undefined || (s.finishedAt !== undefined && s.finishedAt >= s.startedAt))
+        if (s.startedAt === undefined || (s.finishedAt !== undefined && s.finishedAt >= s.startedAt)) {
+          if (s.finishedAt !== undefined) endAttempt(s);
           s.startedAt = e.ts;
+        }
         s.state = 'submitting';
         delete s.error;
         delete s.note;
@@ -275,6 +283,51 @@ export function createRecorder(root: string, record: RunRecord): Recorder {
     save();
   };
   return { dir, record, onEvent };
+}
+
+/**
+ * Keeps the attempt that ended (a resume runs the step again): its job, times and result. Its host
+ * results stay where they are until the new attempt's results replace them (`moveReplaced`).
+ */
+function endAttempt(s: StepRecord): void {
+  const a: AttemptRecord = { state: s.state };
+  if (s.startedAt !== undefined) a.startedAt = s.startedAt;
+  if (s.submittedAt !== undefined) a.submittedAt = s.submittedAt;
+  if (s.finishedAt !== undefined) a.finishedAt = s.finishedAt;
+  if (s.jobInstanceId !== undefined) a.jobInstanceId = s.jobInstanceId;
+  if (s.jobInstanceName !== undefined) a.jobInstanceName = s.jobInstanceName;
+  if (s.status !== undefined) a.status = s.status;
+  if (s.counts !== undefined) a.counts = s.counts;
+  if (s.error !== undefined) a.error = s.error;
+  if (s.note !== undefined) a.note = s.note;
+  s.attempts = [...(s.attempts ?? []), a];
+  // The new attempt's submit time is its own.
+  delete s.submittedAt;
+}
+
+/**
+ * Moves the results that `hosts` (the new attempt's) replace into the latest earlier attempt, their
+ * own log files renamed `….attempt-N.log` first. A host JOB named unusably cannot be matched: it is
+ * replaced when it comes from one of the same batches (or the step has none), as before.
+ */
+function moveReplaced(dir: string, s: StepRecord, hosts: readonly HostResult[]): void {
+  const attempt = s.attempts!.at(-1)!;
+  const n = s.attempts!.length;
+  const keys = new Set(hosts.filter((h) => !h.invalid).map((h) => `${h.cloud}:${h.ip}`));
+  const batches = new Set(hosts.map((h) => h.batch));
+  const kept: HostRecord[] = [];
+  const moved: HostRecord[] = [];
+  for (const h of s.hosts ?? []) {
+    const replaced = h.invalid
+      ? h.batch === undefined || batches.has(h.batch)
+      : keys.has(`${h.cloud}:${h.ip}`);
+    if (!replaced) kept.push(h);
+    // A log of its own is renamed; a shared file (a byte range) and a numbered one are never rewritten.
+    else moved.push(h.logRange || h.invalid ? h : { ...h, log: keepEarlierLog(dir, h.log, n) });
+  }
+  if (moved.length === 0) return;
+  attempt.hosts = [...(attempt.hosts ?? []), ...moved];
+  s.hosts = kept;
 }
 
 /**

@@ -273,6 +273,21 @@ export function saveHostLogs(
 }
 
 /** File name of the log of a host whose identity JOB sent unusably: by its position, never its name. */
+/**
+ * Renames a host's own log file to `….attempt-N.log` (N: the attempt it came from), so that a rerun
+ * of the host writes its new log beside it; returns the new path. A file already gone is no error:
+ * the record then names a missing log, as it would have.
+ */
+export function keepEarlierLog(dir: string, rel: string, attempt: number): string {
+  const kept = rel.replace(/(\.attempt-\d+)?\.log$/, `.attempt-${attempt}.log`);
+  try {
+    renameSync(insideDir(dir, rel), insideDir(dir, kept));
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+  }
+  return kept;
+}
+
 export function invalidLogPath(step: string, index: number): string {
   return join('logs', safePiece('step', step), `invalid-${index}.log`);
 }

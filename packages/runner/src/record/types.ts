@@ -68,6 +68,26 @@ export interface HostRecord {
   batch?: number;
 }
 
+/**
+ * An earlier attempt of a step (the run was resumed after the step ended without succeeding): its
+ * job, times and result, and the host results a later attempt replaced.
+ */
+export interface AttemptRecord {
+  state: StepState;
+  startedAt?: string;
+  submittedAt?: string;
+  finishedAt?: string;
+  /** Its job (a rolling step: its latest batch's; `batches` keeps them all). */
+  jobInstanceId?: number;
+  jobInstanceName?: string;
+  status?: number;
+  counts?: HostCounts;
+  error?: ErrorInfo;
+  note?: string;
+  /** Results of this attempt that a later one replaced; their logs are kept as `….attempt-N.log`. */
+  hosts?: HostRecord[];
+}
+
 export interface StepRecord {
   name: string;
   state: StepState;
@@ -107,6 +127,8 @@ export interface StepRecord {
   ignored?: boolean;
   /** The id of the step's version in the run folder (`steps/<id>.json`): what a resume compares with. */
   snapshot?: string;
+  /** Its earlier attempts, oldest first; the fields above are the latest one's. */
+  attempts?: AttemptRecord[];
 }
 
 /** One change a resume accepted: a step's fields, and what a person was shown about them (masked). */

@@ -143,6 +143,20 @@ const batch = shape({
   'status?': int,
 });
 
+const attempt = shape({
+  state: oneOf(STEP_STATES),
+  'startedAt?': time,
+  'submittedAt?': time,
+  'finishedAt?': time,
+  'jobInstanceId?': int,
+  'jobInstanceName?': str,
+  'status?': int,
+  'counts?': counts,
+  'error?': shape({ code: str, message: str, 'hint?': str }),
+  'note?': str,
+  'hosts?': list(host),
+});
+
 const step = shape({
   name: str,
   state: oneOf(STEP_STATES),
@@ -173,6 +187,7 @@ const step = shape({
   'rolling?': shape({ expr: str, maxFail: count, maxFailText: str, pauseMs: count, confirm: bool }),
   'ignored?': bool,
   'snapshot?': str,
+  'attempts?': list(attempt),
 });
 
 const resume = shape({

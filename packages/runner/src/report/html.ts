@@ -2,7 +2,7 @@ import { STYLE } from './html-style.js';
 import { esc, link, table, td } from './html-text.js';
 import type { JobRef, ReportModel, StepModel } from './model.js';
 import { timelineSvg } from './timeline-svg.js';
-import { durationText, hostsSentence, num, plural, type Tone, timeText } from './words.js';
+import { attemptText, durationText, hostsSentence, num, plural, type Tone, timeText } from './words.js';
 
 /**
  * The report as one self-contained HTML file: inline CSS and SVG, no script, nothing fetched, so it
@@ -113,6 +113,12 @@ function stepSection(s: StepModel): string {
   if (s.note) facts.push(`Note: ${esc(s.note)}`);
   if (s.error) facts.push(`Error: ${esc(s.error)}`);
   out.push(`<p>${facts.join('<br>')}</p>`);
+  if (s.attempts.length > 0) {
+    out.push(
+      `<p>Earlier attempts (a resume ran the step again; the lines above are attempt ${s.attempts.length + 1}):</p>`,
+      `<ul>${s.attempts.map((a) => `<li>${attemptText(a, jobsHtml(a.jobs), code, esc, (t: string) => tone(a.tone, t))}</li>`).join('')}</ul>`,
+    );
+  }
   if (s.batches.total > 0) {
     out.push(
       table(

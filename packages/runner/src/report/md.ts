@@ -1,6 +1,6 @@
 import { mdBlock, mdCode, mdLink, mdTable, mdText } from './md-text.js';
 import type { JobRef, ReportModel, StepModel } from './model.js';
-import { durationText, hostsSentence, num, plural, timeText } from './words.js';
+import { attemptText, durationText, hostsSentence, num, plural, timeText } from './words.js';
 
 /** The report as Markdown, to paste into an incident document. */
 export function renderMarkdown(m: ReportModel): string {
@@ -82,6 +82,15 @@ function stepSection(s: StepModel): string[] {
   if (s.note) facts.push(`Note: ${mdText(s.note)}`);
   if (s.error) facts.push(`Error: ${mdText(s.error)}`);
   out.push(facts.join('\n'), '');
+  if (s.attempts.length > 0) {
+    out.push(
+      `Earlier attempts (a resume ran the step again; the lines above are attempt ${s.attempts.length + 1}):`,
+      '',
+    );
+    for (const a of s.attempts)
+      out.push(`- ${attemptText(a, jobsText(a.jobs), (h: string) => mdCode(h), mdText)}`);
+    out.push('');
+  }
   if (s.batches.total > 0) {
     out.push(
       mdTable(

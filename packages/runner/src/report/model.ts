@@ -2,7 +2,7 @@ import { impliedScopeType } from '@runbook/schema';
 import { jobWebUrl } from '../render/job-link.js';
 import { transportName } from '../transport.js';
 import { type BatchRow, batchRows } from './batches.js';
-import { hostList } from './host-list.js';
+import { hostKey, hostList } from './host-list.js';
 import type { ReportRecord, ReportStep } from './record-view.js';
 import { reproduceLines, shellWord } from './reproduce.js';
 import {
@@ -14,7 +14,7 @@ import {
   outputsSet,
 } from './step-hosts.js';
 import { buildTimeline, type Timeline } from './timeline-model.js';
-import { between, plural, runWords, stepWords, type Tone } from './words.js';
+import { between, num, plural, runWords, stepWords, type Tone } from './words.js';
 
 /** Everything a report shows, built from the record alone; md.ts and html.ts only lay it out. */
 export interface ReportModel {
@@ -61,10 +61,25 @@ export interface StepModel {
   /** The rolling rule as written, with the failures allowed. */
   rolling?: string;
   batches: { rows: BatchRow[]; total: number; left: number };
+  /** Earlier attempts (a resume ran the step again), oldest first; the fields above are the latest's. */
+  attempts: AttemptModel[];
   failed: { groups: FailedGroup[]; left: { groups: number; hosts: number } };
   outputs: { values: OutputValue[]; left: number };
   /** The command that prints all of the step's logs. */
   logsCommand: string;
+}
+
+export interface AttemptModel {
+  n: number;
+  words: string;
+  tone: Tone;
+  jobs: JobRef[];
+  startedAt?: string;
+  /** `3 ok, 2 failed`: what JOB counted then. */
+  counts?: string;
+  /** The hosts this attempt's results were replaced for (run again), folded. */
+  rerun?: string;
+  rerunCount: number;
 }
 
 export interface ModelOptions {
@@ -123,12 +138,18 @@ function stepModel(
   const { words, tone } = stepWords(s.state, s.ignored === true);
   const startedAt = s.startedAt ?? s.submittedAt;
   const batches = batchRows(s);
+  // A rolling step's batches table lists every attempt's jobs already.
+  const attempts = (s.attempts ?? []).map((a, k) => attemptModel(a, k + 1, link, batches.total === 0));
+  // Every job of the step: the batches' (they keep every attempt's), else each attempt's and the latest.
   const jobs: JobRef[] =
     batches.total > 0
       ? batches.rows.flatMap((b) => b.jobs.map((id) => ({ id, batch: b.label, ...urlOf(link(id)) })))
-      : s.jobInstanceId !== undefined
-        ? [{ id: s.jobInstanceId, ...urlOf(link(s.jobInstanceId)) }]
-        : [];
+      : [
+          ...attempts.flatMap((a) => a.jobs),
+          ...(s.jobInstanceId !== undefined
+            ? [{ id: s.jobInstanceId, ...urlOf(link(s.jobInstanceId)) }]
+            : []),
+        ];
   return {
     index: i + 1,
     name: s.name,
@@ -150,6 +171,7 @@ function stepModel(
         }
       : {}),
     batches,
+    attempts,
     failed: failedGroups(s, readLog),
     outputs: outputsSet(s),
     logsCommand: `runbook logs ${runId} --step ${shellWord(s.name)}`,
@@ -157,6 +179,31 @@ function stepModel(
 }
 
 const urlOf = (url: string | undefined) => (url ? { url } : {});
+
+function attemptModel(
+  a: NonNullable<ReportStep['attempts']>[number],
+  n: number,
+  link: (id: number) => string | undefined,
+  withJob: boolean,
+): AttemptModel {
+  const { words, tone } = stepWords(a.state);
+  const startedAt = a.startedAt ?? a.submittedAt;
+  const c = a.counts;
+  const rerun = (a.hosts ?? []).map(hostKey);
+  return {
+    n,
+    words,
+    tone,
+    jobs:
+      withJob && a.jobInstanceId !== undefined
+        ? [{ id: a.jobInstanceId, ...urlOf(link(a.jobInstanceId)) }]
+        : [],
+    ...(startedAt !== undefined ? { startedAt } : {}),
+    ...(c ? { counts: `${num(c.succeeded)} ok, ${num(c.failed + c.agentError)} failed` } : {}),
+    ...(rerun.length ? { rerun: hostList(rerun) } : {}),
+    rerunCount: rerun.length,
+  };
+}
 
 /** Only http(s) addresses become links: a `javascript:` base must never reach an href. */
 function safeWebUrl(url: string | undefined): string | undefined {

@@ -84,3 +84,23 @@ export const plural = (n: number, one: string, many = `${one}s`) => `${num(n)} $
 /** `Hosts: 6 in all, 5 ok, 1 failed, 0 not run.` */
 export const hostsSentence = (h: { total: number; ok: number; failed: number; notRun: number }) =>
   `Hosts: ${num(h.total)} in all, ${num(h.ok)} ok, ${num(h.failed)} failed, ${num(h.notRun)} not run.`;
+
+/**
+ * `Attempt 1: failed, started 16:02:11, job 10000: 2 ok, 2 failed; run again on 10.0.0.[2,4] (2 hosts).`
+ * Laid out by the caller's escapes: `jobs` is already the job link text.
+ */
+export function attemptText(
+  a: { n: number; words: string; startedAt?: string; counts?: string; rerun?: string; rerunCount: number },
+  jobs: string,
+  hosts: (folded: string) => string,
+  text: (plain: string) => string,
+  words: (w: string) => string = text,
+): string {
+  const parts = [`Attempt ${a.n}: ${words(a.words)}`];
+  if (a.startedAt) parts.push(text(`, started ${timeText(a.startedAt)}`));
+  if (jobs) parts.push(`, ${text('JOB job')} ${jobs}`);
+  if (a.counts) parts.push(text(`: ${a.counts}`));
+  if (a.rerun)
+    parts.push(`${text('; run again on')} ${hosts(a.rerun)} ${text(`(${plural(a.rerunCount, 'host')})`)}`);
+  return `${parts.join('')}.`;
+}

@@ -227,9 +227,10 @@ async function faultRun(i: number, counts: Counts): Promise<string[]> {
   if (rec) v.push(...pathChecks({ dir, root, before, runId: name, rec, own: [`${name}.yaml`] }));
   if (text.includes(APP_SECRET)) v.push('the app secret appears in an event');
   v.push(...callbackViolations);
-  // A run that could not finish is resumed, faults off, the way `apply --resume` does it; a person
-  // declines to resubmit a step that may have started.
-  if (exitCode === 3 && v.length === 0)
+  // A run that could not finish, or whose step failed, is resumed, faults off, the way
+  // `apply --resume` does it: a failed step runs again on its failed hosts, and its earlier attempt
+  // stays in the record; a person declines to resubmit a step that may have started.
+  if ((exitCode === 3 || exitCode === 1) && v.length === 0)
     v.push(...(await resumeRun(name, root, resolved.plan, counts, emu, transport)));
   v.push(...(await credentialChecks(emu.credentials, join(root, name), APP_SECRET)));
   return v.map((x) => `${x} (${mode}, ${transport}, faults ${JSON.stringify(rules)})`);

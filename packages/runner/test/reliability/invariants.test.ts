@@ -75,16 +75,50 @@ describe('checkRun', () => {
       jobs: [job(1, 'a'), job(2, 'a')],
     });
     expect(twice.join()).toMatch(/submitted 2 times/);
-    const rerun = checkRun({
+    // The rerun keeps the failed attempt: its job, and the host result it replaced with its own log.
+    record('rerun', [
+      {
+        ...ok('a', 2),
+        attempts: [
+          {
+            state: 'failed',
+            jobInstanceId: 1,
+            hosts: [
+              { ip: '10.0.0.1', cloud: 0, status: 104, exitCode: 3, tag: '', log: 'logs/a.attempt-1.log' },
+            ],
+          },
+        ],
+      },
+    ]);
+    writeFileSync(join(root, 'rerun', 'logs', 'a.attempt-1.log'), 'failed\n');
+    const facts = {
       events,
       exitCode: 0,
       root,
-      runId: 'twice',
       runbook: 'rb',
       jobs: [job(1, 'a', 4, 104), job(2, 'a')],
       rerunFailed: true,
-    });
-    expect(rerun).toEqual([]);
+    };
+    expect(checkRun({ ...facts, runId: 'rerun' })).toEqual([]);
+    // A rerun whose record lost the first job, or kept its log in the latest one's file.
+    expect(checkRun({ ...facts, runId: 'twice' }).join()).toMatch(
+      /JOB's job 1 is neither the record's nor an earlier attempt's/,
+    );
+    record('overwritten', [
+      {
+        ...ok('a', 2),
+        attempts: [
+          {
+            state: 'failed',
+            jobInstanceId: 1,
+            hosts: [{ ip: '10.0.0.1', cloud: 0, status: 104, exitCode: 3, tag: '', log: 'logs/a.log' }],
+          },
+        ],
+      },
+    ]);
+    expect(checkRun({ ...facts, runId: 'overwritten' }).join()).toMatch(
+      /attempt 1's log of 10\.0\.0\.1 is the latest run's file logs\/a\.log/,
+    );
   });
 
   it('sees a record that does not read as a record', () => {

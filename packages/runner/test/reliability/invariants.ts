@@ -115,6 +115,27 @@ export function checkRun(f: RunFacts): string[] {
       continue;
     }
     const js = byStep.get(s.name) ?? [];
+    // Nothing lost: every job of the step is the record's latest or one of its earlier attempts' (a
+    // job started unknown to the record is "may have started", checked below), with the logs the
+    // later attempts replaced.
+    const attempts = s.attempts ?? [];
+    const known = new Set([s.jobInstanceId, ...attempts.map((a) => a.jobInstanceId)]);
+    const unknowable = [s, ...attempts].some((a) => a.state === 'may-have-started');
+    if (!unknowable)
+      for (const j of js)
+        if (!known.has(j.jobInstanceId))
+          v.push(
+            `step ${s.name}: JOB's job ${j.jobInstanceId} is neither the record's nor an earlier attempt's`,
+          );
+    const current = new Set((s.hosts ?? []).map((h) => h.log));
+    for (const [i, a] of attempts.entries())
+      for (const h of a.hosts ?? []) {
+        if (!existsSync(join(f.root, f.runId, h.log)))
+          v.push(`step ${s.name}: attempt ${i + 1}'s log ${h.log} of ${h.ip} not kept`);
+        // A log of its own, not the file the host's latest run wrote over it.
+        if (!h.logRange && current.has(h.log))
+          v.push(`step ${s.name}: attempt ${i + 1}'s log of ${h.ip} is the latest run's file ${h.log}`);
+      }
     // The job the record speaks of, else the newest.
     const job = js.find((j) => j.jobInstanceId === s.jobInstanceId) ?? js.at(-1);
     if (s.jobInstanceId !== undefined) {

@@ -39,6 +39,12 @@ export function normalise(record: ReportRecord, tempDir: string): ReportRecord {
     if (s.startedAt !== undefined) s.startedAt = at(base + 1);
     if (s.submittedAt !== undefined) s.submittedAt = at(base + 1);
     if (s.finishedAt !== undefined) s.finishedAt = at(base + 9 + 10 * (s.batches?.length ?? 0));
+    // Earlier attempts (a resume ran the step again) ran in the step's own place, before its latest.
+    s.attempts?.forEach((a) => {
+      if (a.startedAt !== undefined) a.startedAt = at(base + 1);
+      if (a.submittedAt !== undefined) a.submittedAt = at(base + 1);
+      if (a.finishedAt !== undefined) a.finishedAt = at(base + 5);
+    });
     s.batches?.forEach((b, j) => {
       if (b.submittedAt !== undefined) b.submittedAt = at(base + 10 * j + 2);
       if (b.finishedAt !== undefined) b.finishedAt = at(base + 10 * j + 8);

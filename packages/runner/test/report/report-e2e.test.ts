@@ -194,6 +194,40 @@ describe('report snapshots (both formats)', () => {
   });
 });
 
+describe('the earlier attempt of a step a resume ran again', () => {
+  it('stays in the record, and runbook logs prints its logs with --attempts', async () => {
+    const { dir, record } = runs.resumed!;
+    const restart = record.steps.find((s) => s.name === 'restart')!;
+    const attempts = restart.attempts ?? [];
+    // The first run's job and result, and the two hosts it failed on with their own logs.
+    expect(attempts).toHaveLength(1);
+    expect(attempts[0]).toMatchObject({ state: 'failed', counts: { succeeded: 1, failed: 2 } });
+    expect(attempts[0]!.jobInstanceId).not.toBe(restart.jobInstanceId);
+    expect(attempts[0]!.hosts!.map((h) => [h.ip, h.log])).toEqual([
+      ['127.0.0.2', 'logs/restart/0-127.0.0.2.attempt-1.log'],
+      ['127.0.0.3', 'logs/restart/0-127.0.0.3.attempt-1.log'],
+    ]);
+    const latest = await runCli(['logs', record.runId, '--step', 'restart'], { cwd: dir });
+    expect(latest.code).toBe(0);
+    expect(latest.stdout.match(/^==> restart /gm)).toHaveLength(3);
+    expect(latest.stdout).not.toContain('still in use');
+    expect(latest.stderr).toContain('2 logs of earlier attempts not shown');
+    const all = await runCli(['logs', record.runId, '--step', 'restart', '--attempts'], { cwd: dir });
+    expect(all.code).toBe(0);
+    expect(all.stderr).toBe('');
+    expect(all.stdout).toMatch(
+      /==> restart 0:127\.0\.0\.2 attempt 1 \(failed, exit 3\) <==\n.*job_start\nrestarting app\nport 8080 still in use\n/,
+    );
+    expect(all.stdout).toMatch(
+      /==> restart 0:127\.0\.0\.2 attempt 2 \(ok, exit 0\) <==\n.*job_start\nrestarted\n/,
+    );
+    // Earlier attempts first, then the latest.
+    expect(all.stdout.indexOf('attempt 1')).toBeLessThan(all.stdout.indexOf('attempt 2'));
+    const one = await runCli(['logs', record.runId, '--host', '127.0.0.1', '--attempts'], { cwd: dir });
+    expect(one.stdout).not.toContain('attempt 1');
+  }, 60_000);
+});
+
 describe('runbook report (the command)', () => {
   it('prints the Markdown of the last run, with JOB gone, the same as the library renders it', async () => {
     const { dir, record } = runs.resumed!;
