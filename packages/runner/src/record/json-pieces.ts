@@ -11,9 +11,19 @@ const LONG = 64;
 
 type Sink = (piece: string) => void;
 
+/**
+ * Told about each long array (at least `LONG` elements) where its text starts and ends, with its
+ * indentation. `before` returning true means the hook wrote the array's text itself (the same text,
+ * copied from an earlier save), and the array is not walked.
+ */
+export interface LongArrays {
+  before(array: readonly unknown[], indent: string): boolean;
+  after(array: readonly unknown[], indent: string): void;
+}
+
 /** Writes the text `JSON.stringify(value, null, 2)` would return, in pieces; `undefined` writes nothing. */
-export function writeJsonPieces(value: unknown, sink: Sink): void {
-  walk(prepared(value, ''), '', sink);
+export function writeJsonPieces(value: unknown, sink: Sink, long?: LongArrays): void {
+  walk(prepared(value, ''), '', sink, long);
 }
 
 /** What `JSON.stringify` does first to a value held under `key`: its `toJSON`, when it has one. */
@@ -31,7 +41,7 @@ function prepared(value: unknown, key: string): unknown {
 const omitted = (v: unknown) => v === undefined || typeof v === 'function' || typeof v === 'symbol';
 
 /** Writes a value `toJSON` was already applied to. */
-function walk(value: unknown, indent: string, sink: Sink): void {
+function walk(value: unknown, indent: string, sink: Sink, hooks: LongArrays | undefined): void {
   if (value === null || typeof value !== 'object' || isBoxed(value)) {
     const text = JSON.stringify(value);
     if (text !== undefined) sink(text);
@@ -43,18 +53,20 @@ function walk(value: unknown, indent: string, sink: Sink): void {
       sink('[]');
       return;
     }
-    sink('[\n');
     const long = value.length >= LONG;
+    if (long && hooks?.before(value, indent)) return;
+    sink('[\n');
     for (let i = 0; i < value.length; i++) {
       sink(i === 0 ? inner : `,\n${inner}`);
       if (long) sink(element(value[i], inner));
       else {
         const v = prepared(value[i], String(i));
         if (omitted(v)) sink('null');
-        else walk(v, inner, sink);
+        else walk(v, inner, sink, hooks);
       }
     }
     sink(`\n${indent}]`);
+    if (long) hooks?.after(value, indent);
     return;
   }
   const record = value as Record<string, unknown>;
@@ -65,7 +77,7 @@ function walk(value: unknown, indent: string, sink: Sink): void {
     sink(first ? `{\n${inner}` : `,\n${inner}`);
     first = false;
     sink(`${JSON.stringify(k)}: `);
-    walk(v, inner, sink);
+    walk(v, inner, sink, hooks);
   }
   sink(first ? '{}' : `\n${indent}}`);
 }
