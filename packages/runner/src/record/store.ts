@@ -10,8 +10,8 @@ import {
   readFileSync,
   readSync,
   renameSync,
-  type Stats,
   rmSync,
+  type Stats,
   writeFileSync,
   writeSync,
 } from 'node:fs';
