@@ -102,9 +102,9 @@ export interface PiecesFile {
 }
 
 /**
- * `writeAtomic` of a text made in pieces (`produce` calls `write` with each): written about a
- * megabyte at a time, so a big text is never held whole, nor its bytes. `written` is told the file's
- * identity once it is in place.
+ * `writeAtomic` of a text made in pieces (`produce` calls `write` with each, every piece whole text:
+ * never half of a surrogate pair): written about a megabyte at a time, so a big text is never held
+ * whole, nor its bytes. `written` is told the file's identity once it is in place.
  */
 export function writeAtomicPieces(
   path: string,
@@ -116,42 +116,42 @@ export function writeAtomicPieces(
   try {
     fd = openSync(tmp, 'w', 0o600);
     const file = fd;
-    let pieces: string[] = [];
-    let size = 0;
+    // Pieces are encoded straight into one buffer of about a megabyte, written when full: never a
+    // text of them joined, nor a buffer per piece.
+    const buf = Buffer.allocUnsafe(WRITE_CHUNK);
+    let used = 0;
     let offset = 0;
-    const writeBytes = (bytes: Buffer, length = bytes.length) => {
+    const writeBytes = (bytes: Buffer, length: number) => {
       for (let at = 0; at < length; ) at += writeSync(file, bytes, at, length - at);
       offset += length;
     };
     const flush = () => {
-      if (pieces.length === 0) return;
-      writeBytes(Buffer.from(pieces.join(''), 'utf8'));
-      pieces = [];
-      size = 0;
+      writeBytes(buf, used);
+      used = 0;
     };
-    produce(
-      (piece) => {
-        pieces.push(piece);
-        size += piece.length;
-        if (size >= WRITE_CHUNK) flush();
+    const write = (piece: string) => {
+      // A UTF-16 code unit is at most 3 bytes of UTF-8.
+      if (used + piece.length * 3 > buf.length) flush();
+      if (piece.length * 3 > buf.length) {
+        const big = Buffer.from(piece, 'utf8');
+        writeBytes(big, big.length);
+      } else used += buf.write(piece, used, 'utf8');
+    };
+    produce(write, {
+      offset: () => {
+        flush();
+        return offset;
       },
-      {
-        offset: () => {
-          flush();
-          return offset;
-        },
-        copy: (from, start, end) => {
-          flush();
-          const buf = Buffer.allocUnsafe(Math.min(WRITE_CHUNK, Math.max(1, end - start)));
-          for (let at = start; at < end; ) {
-            const n = readSync(from, buf, 0, Math.min(buf.length, end - at), at);
-            if (n === 0) throw new Error(`${path} ended before byte ${end} while it was copied`);
-            writeBytes(buf, n);
-            at += n;
-          }
-        },
+      copy: (from, start, end) => {
+        flush();
+        for (let at = start; at < end; ) {
+          const n = readSync(from, buf, 0, Math.min(buf.length, end - at), at);
+          if (n === 0) throw new Error(`${path} ended before byte ${end} while it was copied`);
+          writeBytes(buf, n);
+          at += n;
+        }
       },
-    );
+    });
     flush();
     const stat = fstatSync(file);
     closeSync(file);
