@@ -52,6 +52,9 @@ export async function startUi(
     return {
       emit: createStreamRenderer(write, {
         color,
+        writeBytes: (bytes) => {
+          io.stdout.write(bytes);
+        },
         ...(extras.gather === undefined ? {} : { gather: extras.gather }),
         ...(extras.jobLink ? { jobLink: extras.jobLink } : {}),
       }),

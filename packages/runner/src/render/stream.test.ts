@@ -80,6 +80,41 @@ describe('gathered output', () => {
     return text.replace(/^\d\d:\d\d:\d\d /gm, '');
   };
 
+  it('writes as bytes exactly the text it writes as text: thousands of hosts, unicode, a huge log, colors', () => {
+    const many = Array.from({ length: 3000 }, (_, i) =>
+      host(
+        `10.0.${i >> 8}.${i & 255}`,
+        i % 7 ? 9 : 104,
+        i % 7 ? 0 : 2,
+        `[2026-01-01 08:00:00][PID:${i}] job_start\nünï ${i} 🙂\n${i === 5 ? 'é'.repeat(400_000) : 'x'.repeat(i % 3 ? 10 : 2000)}\n`,
+      ),
+    );
+    const event: RunEvent = { ...finished, hosts: many };
+    for (const color of [false, true]) {
+      for (const gather of [true, false]) {
+        let text = '';
+        createStreamRenderer(
+          (t) => {
+            text += t;
+          },
+          { color, gather },
+        )(event);
+        const parts: string[] = [];
+        let byteWrites = 0;
+        createStreamRenderer((t) => parts.push(t), {
+          color,
+          gather,
+          writeBytes: (b) => {
+            byteWrites++;
+            parts.push(Buffer.from(b).toString('utf8'));
+          },
+        })(event);
+        expect(parts.join('')).toBe(text);
+        expect(byteWrites).toBeGreaterThan(2);
+      }
+    }
+  });
+
   it('prints hosts with identical output once, failures first, every line, no job_start', () => {
     expect(render([finished])).toBe(
       [
