@@ -90,28 +90,42 @@ describe('gathered output', () => {
       ),
     );
     const event: RunEvent = { ...finished, hosts: many };
-    for (const color of [false, true]) {
-      for (const gather of [true, false]) {
-        let text = '';
-        createStreamRenderer(
-          (t) => {
-            text += t;
-          },
-          { color, gather },
-        )(event);
-        const parts: string[] = [];
-        let byteWrites = 0;
-        createStreamRenderer((t) => parts.push(t), {
-          color,
-          gather,
-          writeBytes: (b) => {
-            byteWrites++;
-            parts.push(Buffer.from(b).toString('utf8'));
-          },
-        })(event);
-        expect(parts.join('')).toBe(text);
-        expect(byteWrites).toBeGreaterThan(2);
-      }
+    const cases: Array<[color: boolean, gather: boolean, done: boolean]> = [
+      [false, true, true],
+      [true, true, false],
+      [false, false, false],
+      [true, false, true],
+    ];
+    for (const [color, gather, done] of cases) {
+      let text = '';
+      createStreamRenderer(
+        (t) => {
+          text += t;
+        },
+        { color, gather },
+      )(event);
+      const parts: string[] = [];
+      const later: Array<() => void> = [];
+      let byteWrites = 0;
+      createStreamRenderer((t) => parts.push(t), {
+        color,
+        gather,
+        // Read at once when `done`; else held and read at the end, as a stream still holding them:
+        // a buffer filled again meanwhile would show here.
+        writeBytes: (b) => {
+          byteWrites++;
+          const at = parts.push('') - 1;
+          const read = () => {
+            parts[at] = Buffer.from(b).toString('utf8');
+          };
+          if (done) read();
+          else later.push(read);
+          return done;
+        },
+      })(event);
+      for (const read of later) read();
+      expect(parts.join('')).toBe(text);
+      expect(byteWrites).toBeGreaterThan(2);
     }
   });
 

@@ -18,10 +18,11 @@ export interface StreamOptions {
   /** The address of JOB's page for a step's job (BK_JOB_WEB_URL set), printed when it is submitted. */
   jobLink?: (step: string, jobInstanceId: number) => string | undefined;
   /**
-   * Writes bytes: a step's host lines are then encoded once into buffers of about a megabyte, not
-   * joined into texts first (without it they go to `write` as text).
+   * Writes bytes: a step's host lines are then encoded once into a buffer of about a megabyte, not
+   * joined into texts first (without it they go to `write` as text). Returns true when the bytes
+   * are written out already, so the buffer may be filled again; false when the stream still holds them.
    */
-  writeBytes?: (bytes: Uint8Array) => void;
+  writeBytes?: (bytes: Uint8Array) => boolean;
 }
 
 /** About how many characters of host lines go out in one write. */
@@ -36,15 +37,14 @@ const countsText = (c: HostCounts) =>
  */
 function chunked(
   write: (text: string) => void,
-  writeBytes: ((bytes: Uint8Array) => void) | undefined,
+  writeBytes: ((bytes: Uint8Array) => boolean) | undefined,
 ): { push(piece: string): void; end(): void } {
   if (writeBytes) {
     let buf: Buffer | undefined;
     let used = 0;
-    // A new buffer per write: the stream may still hold the one it was given.
     const end = () => {
-      if (buf && used > 0) writeBytes(buf.subarray(0, used));
-      buf = undefined;
+      // A buffer the stream still holds is left to it; the next piece gets a new one.
+      if (buf && used > 0 && !writeBytes(buf.subarray(0, used))) buf = undefined;
       used = 0;
     };
     return {
