@@ -9,27 +9,71 @@ import { RunnerError } from '../errors.js';
 import type { PlannedStep } from '../plan/types.js';
 import type { ErrorInfo, HostResult } from './events.js';
 
-/** Per-host statuses of the last status answer. */
+/**
+ * Per-host statuses of the last status answer, in its order: the answer's own list when it has one
+ * step (no copy of 50,000 hosts; not to be changed), else the lists joined.
+ */
 export function hostsOfStatus(st: JobInstanceStatus): HostStatus[] {
-  return st.blocks.flatMap((b) => b.step_instances.flatMap((s) => s.step_ip_status));
+  const only = st.blocks.length === 1 ? st.blocks[0]!.step_instances : undefined;
+  if (only?.length === 1) return only[0]!.step_ip_status;
+  const out: HostStatus[] = [];
+  for (const b of st.blocks) for (const s of b.step_instances) for (const h of s.step_ip_status) out.push(h);
+  return out;
 }
 
 type Identity = { bk_cloud_id: number; ip: string; invalid?: string };
 
 /**
- * The key of a host within one answer. A host named unusably is shown, not identified, so hosts
- * shown alike are told apart by their order: the n-th shown as X in the status answer is the n-th
- * shown as X in the log answer, and no two of one answer are ever merged.
+ * The key of an unusably named host within one answer. Such a host is shown, not identified, so
+ * hosts shown alike are told apart by their order: the n-th shown as X in the status answer is the
+ * n-th shown as X in the log answer, and no two of one answer are ever merged.
  */
-function answerKeys(): (h: Identity) => string {
+function unusableKeys(): (h: Identity) => string {
   const seen = new Map<string, number>();
   return (h) => {
     const key = `${h.bk_cloud_id}:${h.ip}`;
-    if (!h.invalid) return key;
     const n = seen.get(key) ?? 0;
     seen.set(key, n + 1);
     return `unusable #${n} ${key}`;
   };
+}
+
+/** One host of the answers: its status answer entry and its result from the log answer. */
+interface Slot {
+  cloud: number;
+  status?: HostStatus;
+  logged?: HostResult;
+  /** Another host with the same ip (another cloud). */
+  sameIp?: Slot;
+}
+
+/**
+ * The hosts of both answers in the order first seen; a usable host found by its ip, then its cloud
+ * (no key text made per host), an unusably named one by its `unusableKeys` key.
+ */
+function hostTable() {
+  const slots: Slot[] = [];
+  const byIp = new Map<string, Slot>();
+  const unusable = new Map<string, Slot>();
+  const slot = (h: Identity, unusableKey: string | undefined): Slot => {
+    if (unusableKey !== undefined) {
+      let s = unusable.get(unusableKey);
+      if (!s) {
+        s = { cloud: h.bk_cloud_id };
+        unusable.set(unusableKey, s);
+        slots.push(s);
+      }
+      return s;
+    }
+    const first = byIp.get(h.ip);
+    for (let s = first; s; s = s.sameIp) if (s.cloud === h.bk_cloud_id) return s;
+    const s: Slot = { cloud: h.bk_cloud_id };
+    if (first) s.sameIp = first;
+    byIp.set(h.ip, s);
+    slots.push(s);
+    return s;
+  };
+  return { slots, slot };
 }
 
 /**
@@ -41,19 +85,17 @@ export function hostResults(
   logs: StepLog[] | undefined,
   logError?: string,
 ): HostResult[] {
-  // Each host's status answer entry, by key in the order first seen; its result is made once, from
-  // the log answer when that has it, else from the status (50,000 hosts: not made twice).
-  const statusOf = new Map<string, HostStatus | undefined>();
-  const statusKey = answerKeys();
-  for (const h of hostsOfStatus(st)) statusOf.set(statusKey(h), h);
-  const fromLog = new Map<string, HostResult>();
-  const logKey = answerKeys();
+  // Each host's status answer entry, in the order first seen; its result is made once, from the
+  // log answer when that has it, else from the status (50,000 hosts: not made twice).
+  const { slots, slot } = hostTable();
+  const statusKey = unusableKeys();
+  for (const h of hostsOfStatus(st)) slot(h, h.invalid ? statusKey(h) : undefined).status = h;
+  const logKey = unusableKeys();
   for (const step of logs ?? []) {
     for (const r of step.step_results) {
       for (const l of r.ip_logs) {
-        const key = logKey(l);
-        const before = fromLog.get(key);
-        const hostId = l.bk_host_id ?? (before ? before.hostId : statusOf.get(key)?.bk_host_id);
+        const s = slot(l, l.invalid ? logKey(l) : undefined);
+        const hostId = l.bk_host_id ?? (s.logged ? s.logged.hostId : s.status?.bk_host_id);
         const result: HostResult = {
           ip: l.ip,
           cloud: l.bk_cloud_id,
@@ -65,14 +107,12 @@ export function hostResults(
         // Set after, not spread in: the same fields in the same order, without a slow copy per host.
         if (l.invalid) result.invalid = l.invalid;
         if (hostId !== undefined) result.hostId = hostId;
-        fromLog.set(key, result);
-        if (!statusOf.has(key)) statusOf.set(key, undefined);
+        s.logged = result;
       }
     }
   }
   const out: HostResult[] = [];
-  for (const [key, h] of statusOf) {
-    const logged = fromLog.get(key);
+  for (const { logged, status: h } of slots) {
     if (logged) out.push(logged);
     else if (h) {
       const result: HostResult = {

@@ -5,10 +5,10 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { writeJsonPieces } from './json-pieces.js';
 import { writeAtomicPieces } from './store.js';
 
-function pieces(value: unknown): { text: string; count: number } {
+function pieces(value: unknown): { text: string; count: number; longest: number } {
   const out: string[] = [];
   writeJsonPieces(value, (p) => out.push(p));
-  return { text: out.join(''), count: out.length };
+  return { text: out.join(''), count: out.length, longest: Math.max(0, ...out.map((p) => p.length)) };
 }
 
 const host = (i: number) => ({
@@ -53,7 +53,7 @@ describe('writeJsonPieces', () => {
     expect(pieces(undefined).text).toBe('');
   });
 
-  it('writes a record of a 50,000-host step exactly as JSON.stringify, in pieces no bigger than a host', () => {
+  it('writes a record of a 50,000-host step exactly as JSON.stringify, in pieces of a few hundred hosts', () => {
     const record = {
       version: 1,
       steps: [
@@ -68,9 +68,11 @@ describe('writeJsonPieces', () => {
         },
       ],
     };
-    const { text, count } = pieces(record);
+    const { text, count, longest } = pieces(record);
     expect(text).toBe(JSON.stringify(record, null, 2));
-    expect(count).toBeGreaterThan(100_000);
+    // Two long arrays of 50,000 in chunks of 128: hundreds of pieces, none of the whole array.
+    expect(count).toBeGreaterThan(2 * Math.floor(50_000 / 128));
+    expect(longest).toBeLessThan(128 * 400);
   });
 });
 
@@ -102,5 +104,23 @@ describe('writeAtomicPieces', () => {
       }),
     ).toThrow('broken');
     expect(readdirSync(dir)).toEqual([]);
+  });
+});
+
+describe('writeJsonPieces, long arrays at every depth', () => {
+  it.each([0, 1, 2, 5])('writes a long array nested %i levels deep as JSON.stringify does', (depth) => {
+    const long = Array.from({ length: 1500 }, (_, i) =>
+      i % 4 === 0 ? undefined : i % 4 === 1 ? { a: [i, { b: 'é\n🙂' }], c: null } : i % 4 === 2 ? 'x' : [],
+    );
+    let value: unknown = long;
+    for (let k = 0; k < depth; k++) value = k % 2 ? [value] : { k: value };
+    expect(pieces(value).text).toBe(JSON.stringify(value, null, 2));
+  });
+
+  it('writes arrays of exactly 63, 64, 128 and 129 elements as JSON.stringify does', () => {
+    for (const n of [63, 64, 128, 129, 1000]) {
+      const value = { hosts: Array.from({ length: n }, (_, i) => ({ ip: `10.0.0.${i % 256}`, n: i })) };
+      expect(pieces(value).text).toBe(JSON.stringify(value, null, 2));
+    }
   });
 });

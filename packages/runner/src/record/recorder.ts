@@ -106,7 +106,7 @@ export function createRecorder(root: string, record: RunRecord): Recorder {
     }));
     // The step's first results: nothing to replace (no key made per host of a 50,000-host step).
     if (!s.hosts?.length) {
-      s.hosts = fresh;
+      s.hosts = frozen(fresh);
       return;
     }
     // Earlier results of the same hosts are replaced (a resumed step); an unusably named host cannot
@@ -118,7 +118,7 @@ export function createRecorder(root: string, record: RunRecord): Recorder {
       const k = key(h);
       return k === undefined ? h.batch !== undefined && !batches.has(h.batch) : !replaced.has(k);
     });
-    s.hosts = [...kept, ...fresh];
+    s.hosts = frozen([...kept, ...fresh]);
   };
   const onEvent = (e: RunEvent): void => {
     switch (e.type) {
@@ -328,6 +328,19 @@ function moveReplaced(dir: string, s: StepRecord, hosts: readonly HostResult[]):
   if (moved.length === 0) return;
   attempt.hosts = [...(attempt.hosts ?? []), ...moved];
   s.hosts = kept;
+}
+
+/**
+ * Host results as recorded: they never change afterwards, and frozen they say so to `writeRecord`,
+ * which then copies their text from the previous save instead of making it again.
+ */
+function frozen(hosts: HostRecord[]): HostRecord[] {
+  for (const h of hosts) {
+    if (h.logRange) Object.freeze(h.logRange);
+    if (h.outputs) Object.freeze(h.outputs);
+    Object.freeze(h);
+  }
+  return Object.freeze(hosts) as HostRecord[];
 }
 
 /**

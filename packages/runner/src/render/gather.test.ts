@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { type GatherHost, gatherOutput, stripJobStart } from './gather.js';
+import { type GatherHost, gatherOutput, indentLines, splitLines, stripJobStart } from './gather.js';
 
 const host = (ip: string, log: string, status = 9, exitCode: number | null = 0, cloud = 0): GatherHost => ({
   ip,
@@ -113,6 +113,33 @@ describe('gatherOutput', () => {
         expect(failedFirst).toEqual([...failedFirst].sort((a, b) => Number(b) - Number(a)));
       }),
       { numRuns: 200 },
+    );
+  });
+});
+
+describe('indentLines', () => {
+  it.each(['', 'a', 'a\n', '\n', '\n\n', 'a\n\nb', 'a\r\nb\r\n', 'ünï\ncødé 🙂\n', 'x'.repeat(100_000)])(
+    'indents each line as splitLines cuts them: %j',
+    (text) => {
+      expect(indentLines(text, '    ')).toBe(
+        splitLines(text)
+          .map((l) => `    ${l}\n`)
+          .join(''),
+      );
+    },
+  );
+});
+
+describe('indentLines, any text', () => {
+  it('is splitLines indented and joined', () => {
+    fc.assert(
+      fc.property(fc.string({ unit: fc.constantFrom('a', '\n', '\r', ' ', 'é', '🙂') }), (text) => {
+        expect(indentLines(text, '  ')).toBe(
+          splitLines(text)
+            .map((l) => `  ${l}\n`)
+            .join(''),
+        );
+      }),
     );
   });
 });

@@ -75,6 +75,24 @@ export function* gatheredGroups(
   hosts: readonly GatherHost[],
   options: GatherOptions = {},
 ): Generator<GatheredGroup> {
+  for (const g of gatheredOutputs(hosts, options))
+    yield {
+      hosts: g.hosts,
+      count: g.count,
+      failed: g.failed,
+      statusText: g.statusText,
+      lines: splitLines(g.output),
+    };
+}
+
+/** A gathered group with its shared output as one text (`lines` joined, each ended by a newline). */
+export type GatheredOutput = Omit<GatheredGroup, 'lines'> & { output: string };
+
+/** `gatheredGroups` with each group's output as the text it is, not cut into lines. */
+export function* gatheredOutputs(
+  hosts: readonly GatherHost[],
+  options: GatherOptions = {},
+): Generator<GatheredOutput> {
   interface Acc {
     statusText: string;
     failed: boolean;
@@ -114,6 +132,16 @@ export function* gatheredGroups(
       count: g.entries.length,
       failed: g.failed,
       statusText: g.statusText,
-      lines: splitLines(g.output),
+      output: g.output,
     };
+}
+
+/**
+ * Each line of `text` (as `splitLines` cuts it) after `indent` and ended by a newline, as one text:
+ * `splitLines(text).map((l) => indent + l + '\n').join('')`, without a text per line.
+ */
+export function indentLines(text: string, indent: string): string {
+  if (text === '') return '';
+  const body = text.endsWith('\n') ? text.slice(0, -1) : text;
+  return `${indent}${body.replaceAll('\n', `\n${indent}`)}\n`;
 }

@@ -52,6 +52,12 @@ export async function startUi(
     return {
       emit: createStreamRenderer(write, {
         color,
+        // Standard output to a file, a pipe or a terminal is written at once on Linux: nothing is
+        // left in the stream, and the buffer is used again.
+        writeBytes: (bytes) => {
+          io.stdout.write(bytes);
+          return io.stdout.writableLength === 0;
+        },
         ...(extras.gather === undefined ? {} : { gather: extras.gather }),
         ...(extras.jobLink ? { jobLink: extras.jobLink } : {}),
       }),

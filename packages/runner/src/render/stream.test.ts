@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished, vi } from 'vitest';
 import type { RunEvent } from '../engine/events.js';
 import { wantsColor } from './color.js';
 import { createStreamRenderer } from './stream.js';
@@ -79,6 +79,60 @@ describe('gathered output', () => {
     for (const e of events) emit(e);
     return text.replace(/^\d\d:\d\d:\d\d /gm, '');
   };
+
+  it('writes as bytes exactly the text it writes as text: thousands of hosts, unicode, a huge log, colors', () => {
+    // Both renders stamp lines with the time of day: one clock for both, or a second may pass between.
+    vi.useFakeTimers({ toFake: ['Date'], now: Date.parse('2026-12-01T17:00:00Z') });
+    onTestFinished(() => {
+      vi.useRealTimers();
+    });
+    const many = Array.from({ length: 3000 }, (_, i) =>
+      host(
+        `10.0.${i >> 8}.${i & 255}`,
+        i % 7 ? 9 : 104,
+        i % 7 ? 0 : 2,
+        `[2026-01-01 08:00:00][PID:${i}] job_start\nünï ${i} 🙂\n${i === 5 ? 'é'.repeat(400_000) : 'x'.repeat(i % 3 ? 10 : 2000)}\n`,
+      ),
+    );
+    const event: RunEvent = { ...finished, hosts: many };
+    const cases: Array<[color: boolean, gather: boolean, done: boolean]> = [
+      [false, true, true],
+      [true, true, false],
+      [false, false, false],
+      [true, false, true],
+    ];
+    for (const [color, gather, done] of cases) {
+      let text = '';
+      createStreamRenderer(
+        (t) => {
+          text += t;
+        },
+        { color, gather },
+      )(event);
+      const parts: string[] = [];
+      const later: Array<() => void> = [];
+      let byteWrites = 0;
+      createStreamRenderer((t) => parts.push(t), {
+        color,
+        gather,
+        // Read at once when `done`; else held and read at the end, as a stream still holding them:
+        // a buffer filled again meanwhile would show here.
+        writeBytes: (b) => {
+          byteWrites++;
+          const at = parts.push('') - 1;
+          const read = () => {
+            parts[at] = Buffer.from(b).toString('utf8');
+          };
+          if (done) read();
+          else later.push(read);
+          return done;
+        },
+      })(event);
+      for (const read of later) read();
+      expect(parts.join('')).toBe(text);
+      expect(byteWrites).toBeGreaterThan(2);
+    }
+  });
 
   it('prints hosts with identical output once, failures first, every line, no job_start', () => {
     expect(render([finished])).toBe(

@@ -2,7 +2,7 @@ import type { EventSink, HostCounts, HostResult } from '../engine/events.js';
 import { transportName } from '../transport.js';
 import { type Paint, paint } from './color.js';
 import { escapeEvent } from './controls.js';
-import { gatheredGroups } from './gather.js';
+import { gatheredOutputs, indentLines } from './gather.js';
 import { foldHosts } from './host-ranges.js';
 import { limitText } from './limit-text.js';
 import { outputLines } from './outputs.js';
@@ -17,6 +17,12 @@ export interface StreamOptions {
   gather?: boolean;
   /** The address of JOB's page for a step's job (BK_JOB_WEB_URL set), printed when it is submitted. */
   jobLink?: (step: string, jobInstanceId: number) => string | undefined;
+  /**
+   * Writes bytes: a step's host lines are then encoded once into a buffer of about a megabyte, not
+   * joined into texts first (without it they go to `write` as text). Returns true when the bytes
+   * are written out already, so the buffer may be filled again; false when the stream still holds them.
+   */
+  writeBytes?: (bytes: Uint8Array) => boolean;
 }
 
 /** About how many characters of host lines go out in one write. */
@@ -24,6 +30,52 @@ const WRITE_CHUNK = 1 << 20;
 
 const countsText = (c: HostCounts) =>
   `${c.succeeded}/${c.total} ok, ${c.failed} failed, ${c.running} running, ${c.waiting} waiting${c.agentError ? `, ${c.agentError} agent error` : ''}`;
+
+/**
+ * Pieces of text gathered into writes of about `WRITE_CHUNK` characters: encoded straight into a
+ * buffer when bytes can be written, else joined into one text per write.
+ */
+function chunked(
+  write: (text: string) => void,
+  writeBytes: ((bytes: Uint8Array) => boolean) | undefined,
+): { push(piece: string): void; end(): void } {
+  if (writeBytes) {
+    let buf: Buffer | undefined;
+    let used = 0;
+    const end = () => {
+      // A buffer the stream still holds is left to it; the next piece gets a new one.
+      if (buf && used > 0 && !writeBytes(buf.subarray(0, used))) buf = undefined;
+      used = 0;
+    };
+    return {
+      push(piece) {
+        // A UTF-16 code unit is at most 3 bytes of UTF-8.
+        if (buf && used + piece.length * 3 > buf.length) end();
+        if (piece.length * 3 > WRITE_CHUNK) writeBytes(Buffer.from(piece, 'utf8'));
+        else {
+          buf ??= Buffer.allocUnsafe(WRITE_CHUNK);
+          used += buf.write(piece, used, 'utf8');
+        }
+      },
+      end,
+    };
+  }
+  let lines: string[] = [];
+  let size = 0;
+  const end = () => {
+    if (lines.length > 0) write(lines.join(''));
+    lines = [];
+    size = 0;
+  };
+  return {
+    push(piece) {
+      lines.push(piece);
+      size += piece.length;
+      if (size >= WRITE_CHUNK) end();
+    },
+    end,
+  };
+}
 
 /**
  * Plain timestamped lines: the default without a terminal, and in CI. Control characters in any
@@ -46,24 +98,15 @@ export function createStreamRenderer(write: (text: string) => void, options: Str
    */
   const writeHosts = (step: string, hosts: HostResult[]) => {
     const t = p.dim(stamp());
-    let lines: string[] = [];
-    let size = 0;
-    const push = (line: string) => {
-      lines.push(line);
-      size += line.length;
-      if (size >= WRITE_CHUNK) {
-        write(lines.join(''));
-        lines = [];
-        size = 0;
-      }
-    };
+    const { push, end } = chunked(write, options.writeBytes);
     if (options.gather ?? true) {
-      for (const g of gatheredGroups(hosts)) {
+      for (const g of gatheredOutputs(hosts)) {
         const words = g.failed ? p.bad(g.statusText) : g.statusText;
         push(
-          `${t} [${step}] ${g.hosts} (${g.count} host${g.count === 1 ? '' : 's'}): ${words}${g.lines.length === 0 ? ', no output' : ''}\n`,
+          `${t} [${step}] ${g.hosts} (${g.count} host${g.count === 1 ? '' : 's'}): ${words}${g.output === '' ? ', no output' : ''}\n`,
         );
-        for (const line of g.lines) push(`    ${line}\n`);
+        // The output's lines, indented, as one text: not a text per line of 50,000 hosts.
+        if (g.output !== '') push(indentLines(g.output, '    '));
       }
     } else {
       for (const h of hosts) {
@@ -77,7 +120,7 @@ export function createStreamRenderer(write: (text: string) => void, options: Str
       }
     }
     for (const o of outputLines(hosts)) push(`${t} [${step}] output ${o}\n`);
-    if (lines.length > 0) write(lines.join(''));
+    end();
   };
   let local = false;
   return (raw) => {
