@@ -76,7 +76,13 @@ export async function logs(argv: string[]): Promise<number> {
     const hosts = (s.hosts ?? []).filter(matches);
     const attempts = (s.attempts ?? []).map((a) => (a.hosts ?? []).filter(matches));
     earlier += attempts.reduce((n, a) => n + a.length, 0);
-    if (values.attempts) for (const [i, a] of attempts.entries()) for (const h of a) print(s.name, h, i + 1);
+    if (values.attempts)
+      for (const [i, a] of attempts.entries()) {
+        const job = s.attempts![i]!.jobInstanceId;
+        if (a.length > 0 && link && job !== undefined)
+          process.stdout.write(`==> ${s.name} attempt ${i + 1}: job ${job} in JOB: ${link(job)} <==\n`);
+        for (const h of a) print(s.name, h, i + 1);
+      }
     // A step's error (it could not be submitted or followed) is shown whenever its hosts are.
     const error = values.host === undefined ? s.error : undefined;
     if ((hosts.length > 0 || error) && link && s.jobInstanceId !== undefined) {

@@ -223,6 +223,14 @@ describe('the earlier attempt of a step a resume ran again', () => {
     );
     // Earlier attempts first, then the latest.
     expect(all.stdout.indexOf('attempt 1')).toBeLessThan(all.stdout.indexOf('attempt 2'));
+    const linked = await runCli(['logs', record.runId, '--step', 'restart', '--attempts'], {
+      cwd: dir,
+      env: { BK_JOB_WEB_URL: 'https://job.example.com/' },
+    });
+    const first = attempts[0]!.jobInstanceId!;
+    expect(linked.stdout).toContain(
+      `==> restart attempt 1: job ${first} in JOB: https://job.example.com/biz/1/execute/quick-launch/${first} <==`,
+    );
     const one = await runCli(['logs', record.runId, '--host', '127.0.0.1', '--attempts'], { cwd: dir });
     expect(one.stdout).not.toContain('attempt 1');
   }, 60_000);
