@@ -5,7 +5,7 @@ import { newCallbackToken } from '../engine/callbacks.js';
 import { selectSteps } from '../engine/directives.js';
 import type { ConfirmFn, RunEvent } from '../engine/events.js';
 import { type StepDirective, startRun } from '../engine/execute.js';
-import { LateSteps, outcomesFromRecord } from '../engine/late-steps.js';
+import { LateSteps, outcomesFromRecord, stepsRead } from '../engine/late-steps.js';
 import { RunnerError } from '../errors.js';
 import { CliError, EXIT } from '../exit.js';
 import { resumeLimitProblem } from '../plan/limit.js';
@@ -321,7 +321,13 @@ async function applyWithLocks(ctx: Context): Promise<number> {
       endpoint: endpoint.info,
       yes: values.yes,
       directives,
-      late: new LateSteps(context, previous ? outcomesFromRecord(previous) : undefined, plan.limit, mask),
+      late: new LateSteps(
+        context,
+        previous ? outcomesFromRecord(previous) : undefined,
+        plan.limit,
+        mask,
+        stepsRead(plan.steps),
+      ),
       ...(previous ? { resumedFrom: previous.runId } : {}),
       ...poll,
       ...(quotaWaitMs === undefined ? {} : { quotaWait: { limitMs: quotaWaitMs } }),

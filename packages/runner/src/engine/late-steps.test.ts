@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import type { ResolveContext } from '../plan/context.js';
 import { parseRecord } from '../record/validate.js';
 import type { HostResult } from './events.js';
-import { outcomeOf, outcomesFromRecord, withOutputs } from './late-steps.js';
+import { LateSteps, outcomeOf, outcomesFromRecord, stepsRead, withOutputs } from './late-steps.js';
 
 const host = (ip: string, status: number, log: string): HostResult => ({
   ip,
@@ -104,5 +105,47 @@ describe('what a step leaves for the steps after it', () => {
     });
     expect(outcomes.get('gated')).toEqual({ status: 'skipped', hosts: [] });
     expect(outcomes.has('later')).toBe(false);
+  });
+});
+
+describe('what the run keeps of its steps', () => {
+  const finished = (step: string, hosts: HostResult[]) => ({ type: 'step.finished', step, hosts, ok: true });
+  const noContext = {} as ResolveContext;
+
+  it('knows the steps some step reads, from the plan', () => {
+    expect(
+      stepsRead([
+        { late: [{ after: 'build' }, { after: 'ünï' }] },
+        {},
+        { late: [] },
+        { late: [{ after: 'build' }] },
+      ]),
+    ).toEqual(new Set(['build', 'ünï']));
+    expect(stepsRead([])).toEqual(new Set());
+  });
+
+  it('keeps what a read step left, and nothing of a step no step reads', () => {
+    const late = new LateSteps(noContext, undefined, undefined, undefined, new Set(['build']));
+    late.observe(finished('build', [host('10.0.0.1', 9, '::output v=1\n')]));
+    late.observe(finished('fan-out', [host('10.0.0.2', 9, 'x')]));
+    expect([...late.outcomes.keys()]).toEqual(['build']);
+    expect(late.outcomes.get('build')?.hosts.map((h) => h.key)).toEqual(['0:10.0.0.1']);
+    // A result recorded by an earlier run is not kept either once the step ran again now.
+    const resumed = new LateSteps(
+      noContext,
+      new Map([['fan-out', { status: 'failed' as const, hosts: [] }]]),
+      undefined,
+      undefined,
+      new Set(),
+    );
+    resumed.observe(finished('fan-out', [host('10.0.0.2', 9, 'x')]));
+    expect(resumed.outcomes.has('fan-out')).toBe(false);
+  });
+
+  it('keeps every step when not told which are read', () => {
+    const late = new LateSteps(noContext);
+    late.observe(finished('a', [host('10.0.0.1', 9, '')]));
+    late.observe(finished('', []));
+    expect([...late.outcomes.keys()]).toEqual(['a', '']);
   });
 });

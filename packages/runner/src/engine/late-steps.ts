@@ -47,6 +47,13 @@ export function outcomesFromRecord(record: RunRecord): Map<string, StepOutcome> 
   return out;
 }
 
+/** The steps whose results some step of the plan reads (what `LateSteps` must keep). */
+export function stepsRead(steps: ReadonlyArray<{ late?: ReadonlyArray<{ after: string }> }>): Set<string> {
+  const read = new Set<string>();
+  for (const s of steps) for (const l of s.late ?? []) read.add(l.after);
+  return read;
+}
+
 /**
  * The run's memory of what its steps left: each step's late values are resolved from it just before
  * the step runs (plan/late.ts), and each finished or skipped step adds to it.
@@ -63,6 +70,11 @@ export class LateSteps {
      * by later steps (as a resume reads it from the record), never copied into a script JOB stores.
      */
     private readonly mask: (text: string) => string = (t) => t,
+    /**
+     * The steps whose results some step reads (the plan's `late` entries); undefined: every step.
+     * What the other steps leave is not kept: a step of 50,000 hosts nobody reads costs nothing here.
+     */
+    private readonly read?: ReadonlySet<string>,
   ) {
     this.outcomes = new Map(initial);
   }
@@ -83,7 +95,10 @@ export class LateSteps {
    */
   observe(e: { type: string; step?: string; hosts?: unknown; ok?: boolean }): void {
     if (e.step === undefined) return;
-    if (e.type === 'step.finished' && Array.isArray(e.hosts)) {
+    if (e.type === 'step.finished' && Array.isArray(e.hosts) && this.read && !this.read.has(e.step)) {
+      this.outcomes.delete(e.step);
+      this.ranNow.add(e.step);
+    } else if (e.type === 'step.finished' && Array.isArray(e.hosts)) {
       const masked = (e.hosts as HostResult[]).map((h) =>
         h.outputs
           ? {
