@@ -93,6 +93,19 @@ export function* gatheredOutputs(
   hosts: readonly GatherHost[],
   options: GatherOptions = {},
 ): Generator<GatheredOutput> {
+  yield* groupOutputs(hosts, options).outputs();
+}
+
+/** Hosts grouped in one pass; the groups' texts (folded hosts, output) made only when read. */
+export interface GroupedOutputs {
+  /** How many groups. */
+  readonly count: number;
+  /** The groups in their order, each made when it is reached. */
+  outputs(): Generator<GatheredOutput>;
+}
+
+/** The grouping of `gatheredOutputs`, done now; each group's text is made only when it is read. */
+export function groupOutputs(hosts: readonly GatherHost[], options: GatherOptions = {}): GroupedOutputs {
   interface Acc {
     statusText: string;
     failed: boolean;
@@ -120,20 +133,25 @@ export function* gatheredOutputs(
     }
     g.entries.push(h.invalid ? { raw: `${h.ip} (named unusably by JOB)` } : { cloud: h.cloud, ip: h.ip });
   });
+  // The groups may be read long after (the terminal UI): their index is not kept with them.
+  byStatus.clear();
   groups.sort(
     (a, b) => Number(b.failed) - Number(a.failed) || b.entries.length - a.entries.length || a.first - b.first,
   );
-  for (const g of groups)
-    yield {
-      hosts: foldHostEntries(
-        g.entries,
-        options.maxHostsLength === undefined ? {} : { maxLength: options.maxHostsLength },
-      ),
-      count: g.entries.length,
-      failed: g.failed,
-      statusText: g.statusText,
-      output: g.output,
-    };
+  const fold = options.maxHostsLength === undefined ? {} : { maxLength: options.maxHostsLength };
+  return {
+    count: groups.length,
+    *outputs() {
+      for (const g of groups)
+        yield {
+          hosts: foldHostEntries(g.entries, fold),
+          count: g.entries.length,
+          failed: g.failed,
+          statusText: g.statusText,
+          output: g.output,
+        };
+    },
+  };
 }
 
 /**

@@ -245,7 +245,11 @@ describe('focus', () => {
     const f = fold([E.finished('deploy', 9, failing(), 5), { type: 'ui.log', open: true }], s);
     expect(f.log).toEqual({ scroll: 0 });
     // Gathered: 10.0.0.[2,4] and 10.0.0.5 (2 lines each), 10.0.0.3 (no output), 10.0.0.1 (1 line).
-    expect(focusedStep(f)?.gathered?.map((g) => [g.hosts, g.statusText, g.lines.length])).toEqual([
+    expect(
+      focusedStep(f)
+        ?.gathered?.all()
+        .map((g) => [g.hosts, g.statusText, g.lines.length]),
+    ).toEqual([
       ['10.0.0.2, 2:10.0.0.4', 'failed, exit 3', 2],
       ['10.0.0.3', 'agent error', 0],
       ['10.0.0.5', 'failed, exit 3', 2],
@@ -280,7 +284,7 @@ describe('focus', () => {
     const done = fold([E.finished(name, 9, E.twoOk(), 5)], failedFetch).steps.find((x) => x.name === name)!;
     expect(done.partial).toBeUndefined();
     expect(done.partialError).toBeUndefined();
-    expect(done.gathered?.[0]).toMatchObject({ hosts: '10.0.0.[1-2]', lines: ['ok'] });
+    expect(done.gathered?.all()[0]).toMatchObject({ hosts: '10.0.0.[1-2]', lines: ['ok'] });
     // A partial log that arrives after the end changes nothing.
     expect(
       fold(

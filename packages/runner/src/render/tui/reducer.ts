@@ -1,7 +1,7 @@
 import type { HostResult } from '../../engine/events.js';
-import { type GatheredGroup, gatherOutput } from '../gather.js';
+import type { GatheredGroup } from '../gather.js';
 import { outputLines } from '../outputs.js';
-import { cleanLine } from './format.js';
+import { lazyGathered } from './gathered.js';
 import { groupFailures } from './groups.js';
 import type { Action, FailureGroup, StepView, ViewState } from './state.js';
 import { INTERRUPT_CHOICES } from './state.js';
@@ -92,7 +92,7 @@ export function reduce(state: ViewState, action: Action): ViewState {
           counts: action.counts,
           elapsedMs: action.elapsedMs,
           groups: groupFailures(action.hosts),
-          gathered: gatherView(action.hosts),
+          gathered: lazyGathered(action.hosts, HOSTS_TEXT_MAX),
           partial: undefined,
           partialError: undefined,
           ...outputsOf(action.hosts),
@@ -206,17 +206,12 @@ const HOSTS_TEXT_MAX = 600;
 
 /** Hosts' output gathered for the screen: lines cleaned of what a terminal would act on. */
 export function gatherView(hosts: readonly HostResult[]): GatheredGroup[] {
-  return gatherOutput(hosts, { maxHostsLength: HOSTS_TEXT_MAX }).map((g) => {
-    // A group whose lines are clean already is kept as it is: 50,000 distinct outputs are not
-    // copied once more for nothing.
-    const at = g.lines.findIndex((line) => cleanLine(line) !== line);
-    return at < 0 ? g : { ...g, lines: g.lines.map(cleanLine) };
-  });
+  return lazyGathered(hosts, HOSTS_TEXT_MAX).all();
 }
 
 /** The output to show for a step: its gathered output once finished, else JOB's partial log. */
 export function shownOutput(step: StepView): GatheredGroup[] | undefined {
-  return step.gathered ?? step.partial?.groups;
+  return step.gathered?.all() ?? step.partial?.groups;
 }
 
 /** Rows of gathered output before wrapping: a title per group, then its lines (or one "no output"). */

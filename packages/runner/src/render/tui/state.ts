@@ -1,6 +1,7 @@
 import type { ConfirmRequest, ErrorInfo, HostCounts, HostResult, RunEvent } from '../../engine/events.js';
 import type { Transport } from '../../transport.js';
 import type { GatheredGroup } from '../gather.js';
+import type { Gathered } from './gathered.js';
 
 export type StepPhase =
   | 'pending'
@@ -45,7 +46,7 @@ export interface StepView {
   /** Failed hosts grouped, biggest group first; only after `step.finished`. */
   groups: FailureGroup[];
   /** Every host's output gathered (identical outputs once, failures first); after `step.finished`. */
-  gathered?: GatheredGroup[];
+  gathered?: Gathered;
   /** JOB's partial log while the step runs, fetched while its output is open (`at`: when, ms). */
   partial?: { groups: GatheredGroup[]; at: number };
   /** Why the last partial log could not be fetched. */

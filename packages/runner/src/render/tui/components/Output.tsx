@@ -144,11 +144,12 @@ export function outputSummaryLines(
   step: StepView,
   o: { width: number; theme: Theme; logsCommand?: string | undefined },
 ): LineSpec[] {
-  const groups = step.gathered;
-  if (!groups || groups.length === 0) return [];
+  const gathered = step.gathered;
+  if (!gathered || gathered.count === 0) return [];
   const out: LineSpec[] = [];
   let cut = false;
-  for (const g of groups.slice(0, SUMMARY_GROUPS)) {
+  const shown = gathered.first(SUMMARY_GROUPS);
+  for (const g of shown) {
     out.push(...groupTitleLines(g, o.width, o.theme, '   ', SUMMARY_TITLE_LINES));
     if (g.lines.length === 0) out.push(noOutput(o.theme));
     for (const l of g.lines.slice(0, SUMMARY_LINES)) out.push(outputLine(l, o.theme));
@@ -159,12 +160,12 @@ export function outputSummaryLines(
       ]);
     }
   }
-  if (groups.length > SUMMARY_GROUPS) {
+  if (gathered.count > shown.length) {
     cut = true;
-    const rest = groups.slice(SUMMARY_GROUPS).reduce((n, g) => n + g.count, 0);
+    const rest = gathered.hosts - shown.reduce((n, g) => n + g.count, 0);
     out.push([
       {
-        text: `   … ${plural(groups.length - SUMMARY_GROUPS, 'more group')} (${formatCount(rest)} hosts)`,
+        text: `   … ${plural(gathered.count - shown.length, 'more group')} (${formatCount(rest)} hosts)`,
         dim: o.theme.dim,
       },
     ]);
