@@ -10,6 +10,7 @@ import { NODE, OUT, RUNBOOK_BIN } from '../lib/paths.mjs';
 import { measure } from '../lib/proc.mjs';
 import { figure, info, missing } from '../lib/report.mjs';
 
+export const quiet = true;
 export const title = 'side by side with ansible-playbook';
 const STEPS = 10;
 const HOSTS = 10;

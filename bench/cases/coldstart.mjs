@@ -5,6 +5,7 @@ import { expectOk, measure } from '../lib/proc.mjs';
 import { figure, info, missing } from '../lib/report.mjs';
 import { median } from '../lib/stats.mjs';
 
+export const quiet = true;
 export const title = 'cold start';
 
 export async function run({ reps, log }) {

@@ -11,6 +11,7 @@ import { measure } from '../lib/proc.mjs';
 import { figure, info, missing } from '../lib/report.mjs';
 import { median } from '../lib/stats.mjs';
 
+export const quiet = true;
 export const title = 'engine overhead';
 const STEPS = 10;
 const HOSTS = 10;

@@ -6,6 +6,7 @@ import { NODE, OUT, RUNBOOK_BIN } from '../lib/paths.mjs';
 import { measure } from '../lib/proc.mjs';
 import { figure, info, missing } from '../lib/report.mjs';
 
+export const quiet = true;
 export const title = 'validation throughput';
 const RATIO = 1.5;
 const FLOOR = new URL('../lib/yaml-floor.mjs', import.meta.url).pathname;
