@@ -379,7 +379,6 @@ export function saveHostLogs(
   }
 }
 
-/** File name of the log of a host whose identity JOB sent unusably: by its position, never its name. */
 /**
  * Renames a host's own log file to `….attempt-N.log` (N: the attempt it came from), so that a rerun
  * of the host writes its new log beside it; returns the new path. A file already gone is no error:
@@ -395,6 +394,7 @@ export function keepEarlierLog(dir: string, rel: string, attempt: number): strin
   return kept;
 }
 
+/** File name of the log of a host whose identity JOB sent unusably: by its position, never its name. */
 export function invalidLogPath(step: string, index: number): string {
   return join('logs', safePiece('step', step), `invalid-${index}.log`);
 }
