@@ -2,8 +2,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { RunEvent } from '../engine/events.js';
 import { isLocalProblem, localError, localReason } from './local.js';
 import { createRecorder, type Recorder } from './recorder.js';
-import { writeRecord } from './store.js';
 import type { RunRecord } from './types.js';
+import { writeRecord } from './write-record.js';
 
 /**
  * The recorder of a live run, which never throws into the run: a write that fails (full disk,

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { writeJsonPieces } from './json-pieces.js';
-import { writeAtomicPieces } from './store.js';
+import { writeAtomicPieces } from './write-record.js';
 
 function pieces(value: unknown): { text: string; count: number; longest: number } {
   const out: string[] = [];

@@ -2,7 +2,7 @@ import { countHosts } from '../engine/counts.js';
 import type { HostResult, RunEvent } from '../engine/events.js';
 import type { Plan } from '../plan/types.js';
 import type { Transport } from '../transport.js';
-import { createRunDir, keepEarlierLog, saveHostLogs, writeRecord } from './store.js';
+import { createRunDir, keepEarlierLog, saveHostLogs } from './store.js';
 import {
   type AttemptRecord,
   type BatchRecord,
@@ -11,6 +11,7 @@ import {
   type RunRecord,
   type StepRecord,
 } from './types.js';
+import { writeRecord } from './write-record.js';
 
 export interface Recorder {
   dir: string;

@@ -2,8 +2,8 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { writeRecord } from './store.js';
 import type { RunRecord } from './types.js';
+import { writeRecord } from './write-record.js';
 
 /** Hosts whose JSON text counts how often it is made (`toJSON`), with multi-byte text in them. */
 function countedHosts(n: number, made: { count: number }, log = 'logs/fan-out/all-hosts.log') {
