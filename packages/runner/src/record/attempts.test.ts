@@ -2,7 +2,8 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { HostCounts, HostResult, RunEvent } from '../engine/events.js';
+import { countHosts } from '../engine/counts.js';
+import type { HostResult, RunEvent } from '../engine/events.js';
 import { createRecorder } from './recorder.js';
 import { readRecord, runDir } from './store.js';
 import type { RunRecord } from './types.js';
@@ -25,14 +26,6 @@ const host = (ip: string, ok: boolean, log: string): HostResult => ({
   exitCode: ok ? 0 : 3,
   tag: '',
   log,
-});
-const counts = (ok: number, failed: number): HostCounts => ({
-  total: ok + failed,
-  succeeded: ok,
-  failed,
-  running: 0,
-  waiting: 0,
-  agentError: 0,
 });
 
 function newRun(): RunRecord {
@@ -82,7 +75,7 @@ function attempt(at: number, id: number, hosts: HostResult[]): RunEvent[] {
       step: 'restart',
       status: ok === hosts.length ? 3 : 4,
       ok: ok === hosts.length,
-      counts: counts(ok, hosts.length - ok),
+      counts: countHosts(hosts),
       hosts,
       elapsedMs: 4000,
     },
