@@ -88,8 +88,10 @@ export function createRecorder(root: string, record: RunRecord): Recorder {
     if (s.hosts?.length && s.attempts?.length) moveReplaced(dir, s, hosts);
     const all = [...(s.hosts ?? []), ...(s.attempts ?? []).flatMap((a) => a.hosts ?? [])];
     // Logs of hosts JOB named unusably are numbered; numbers never used before, so none is overwritten.
-    const used = all.map((h) => Number(/invalid-(\d+)\.log$/.exec(h.log)?.[1] ?? -1));
-    const base = Math.max(-1, ...used) + 1;
+    // A loop, not Math.max(...): a step and its attempts can hold more hosts than a call takes arguments.
+    let base = 0;
+    for (const h of all)
+      if (h.invalid) base = Math.max(base, Number(/invalid-(\d+)\.log$/.exec(h.log)?.[1] ?? -1) + 1);
     // A shared log file (a batch of many hosts) is never overwritten by a later batch or resume either.
     const shared = new Set(all.filter((h) => h.logRange !== undefined).map((h) => h.log)).size;
     const logs = saveHostLogs(dir, name, hosts, { invalidBase: base, sharedIndex: shared });
