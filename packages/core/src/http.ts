@@ -3,7 +3,6 @@
  * one HTTP attempt with its timeouts. Knows whether a request ever reached a connected socket.
  */
 
-import { rootCertificates } from 'node:tls';
 import type { Dispatcher } from 'undici';
 import type { ResolvedOptions } from './config.js';
 import { AbortedError, ConnectionError, type CoreError, TimeoutError } from './errors.js';
@@ -43,7 +42,7 @@ export function createDispatchers(o: ResolvedOptions): Dispatchers {
   const tls = {
     timeout: o.timeouts.connectMs,
     rejectUnauthorized: !o.insecureTls,
-    ...(extra.length > 0 ? { ca: [...rootCertificates, ...extra.map(String)] } : {}),
+    ...(extra.length > 0 ? { ca: [...rootCertificates(), ...extra.map(String)] } : {}),
   };
   const make = (pipelining: number): Dispatcher => {
     const base = {
@@ -282,4 +281,9 @@ export function attempt(req: AttemptRequest, state: AttemptState, call: string):
       finish(err);
     }
   });
+}
+
+/** Node's CA list, loaded only for a custom CA: `node:tls` costs every command's start-up a few ms. */
+function rootCertificates(): readonly string[] {
+  return process.getBuiltinModule('node:tls').rootCertificates;
 }

@@ -6,4 +6,5 @@ import { setFlagsFromString } from 'node:v8';
 // that reads a few answers a step. Its baseline compiler (Liftoff) is enough; the flag is read when
 // the module is compiled, at the first request, so it is set before anything is loaded.
 setFlagsFromString('--liftoff-only');
-await import('../dist/cli.js');
+// The CLI as one bundle (scripts/bundle.mjs): dist/ holds the same code as separate modules.
+await import('../bundle/cli.js');

@@ -1,4 +1,3 @@
-import { createInterface } from 'node:readline';
 import type { ConfirmFn } from '../engine/events.js';
 import { escapeControls } from '../render/controls.js';
 
@@ -19,7 +18,10 @@ export function createPrompt(options: PromptOptions): ConfirmFn {
       );
       return false;
     }
-    const rl = createInterface({ input: options.input, output: options.output, terminal: true });
+    // node:readline is loaded only to ask: `--yes` and every non-asking command go without it.
+    const rl = process
+      .getBuiltinModule('node:readline')
+      .createInterface({ input: options.input, output: options.output, terminal: true });
     try {
       const expected = req.typeToConfirm;
       const prompt = expected ? `${question} Type ${expected} to go on: ` : `${question} [y/N] `;

@@ -4,6 +4,7 @@ import { parse as parseYaml } from 'yaml';
 import { ReportedError } from '../cli/report.js';
 import { CliError, EXIT } from '../exit.js';
 import type { ResolveContext } from '../plan/context.js';
+import { gitInfoOf } from '../plan/git.js';
 import { applyLimit, LimitError, limitKeys, readLimitArgs, unselected } from '../plan/limit.js';
 import { loadRunbookAside } from '../plan/load-aside.js';
 import { resolvePlan } from '../plan/resolve.js';
@@ -41,6 +42,7 @@ export async function preparePlan(
     options.stderr(formatIssues(loaded.issues));
     throw new ReportedError(EXIT.usage);
   }
+  const git = gitInfoOf(loaded.runbook.path, loaded.runbook.runbook);
   const vars: VarInputs = { env: options.env };
   if (options.varArgs) vars.cli = options.varArgs;
   const fileValues = { ...(options.baseVars ?? {}), ...(await readVarsFile(options.varsFile)) };
@@ -51,6 +53,7 @@ export async function preparePlan(
     vars,
     env: options.env,
     requireSecrets: options.requireSecrets,
+    git: await git,
     ...(options.transport ? { transport: options.transport } : {}),
   });
   if (!resolved.ok) {

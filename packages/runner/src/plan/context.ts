@@ -3,7 +3,7 @@ import { dirname, resolve as resolvePath } from 'node:path';
 import { type Issue, type LoadedRunbook, secretEnvNames } from '@runbook/schema';
 import { MASK, MIN_SECRET_LENGTH } from '../secrets/mask.js';
 import type { Transport } from '../transport.js';
-import { gitInfo } from './git.js';
+import { type GitInfo, gitInfo } from './git.js';
 import { type PlanScope, resolveScope } from './scope.js';
 import { type Rendered, renderTemplate, type Scope } from './template.js';
 import { resolveVars, type VarInputs } from './vars.js';
@@ -17,6 +17,8 @@ export interface ResolveOptions {
   requireSecrets?: boolean;
   /** The transport the plan is for (default v2): ESB v2 cannot target host ids or topology nodes. */
   transport?: Transport;
+  /** Git's view of the runbook, when the caller asked git already (`gitInfoOf`); else asked here. */
+  git?: GitInfo;
 }
 
 /**
@@ -124,10 +126,12 @@ export function createContext(loaded: LoadedRunbook, options: ResolveOptions): R
   }
   readScriptFiles(ctx);
   const baseDir = dirname(resolvePath(loaded.path));
-  ctx.git = gitInfo(resolvePath(loaded.path), [
-    resolvePath(loaded.path),
-    ...[...ctx.scriptFiles.keys()].map((f) => resolvePath(baseDir, f)),
-  ]);
+  ctx.git =
+    options.git ??
+    gitInfo(resolvePath(loaded.path), [
+      resolvePath(loaded.path),
+      ...[...ctx.scriptFiles.keys()].map((f) => resolvePath(baseDir, f)),
+    ]);
   ctx.gitText = ctx.git.sha ? `${ctx.git.sha}${ctx.git.dirty ? '+dirty' : ''}` : '';
   ctx.scope = {
     vars: vars.values,

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadRunbook } from '@runbook/schema';
 import { describe, expect, it } from 'vitest';
+import { gitInfoOf } from './git.js';
 import { resolvePlan } from './resolve.js';
 
 const RUNBOOK = `version: 1
@@ -120,6 +121,21 @@ describe('resolvePlan', () => {
     if (!dirty.ok) throw new Error('does not resolve');
     expect(dirty.plan.steps[0]!.taskName).toBe(`res/file@${sha}+dirty`);
     expect(dirty.plan.contentHash).not.toBe(clean.plan.contentHash);
+  });
+
+  it('gitInfoOf (both git commands at once, as apply asks) says what the resolver finds itself', async () => {
+    const dir = await fixture(true);
+    const loaded = await loadRunbook(join(dir, 'rb.yaml'));
+    if (!loaded.ok) throw new Error('does not load');
+    const ask = () => gitInfoOf(loaded.runbook.path, loaded.runbook.runbook);
+    const sha = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: dir, encoding: 'utf8' }).trim();
+    expect(await ask()).toEqual({ sha, dirty: false });
+    await writeFile(join(dir, 'scripts', 'run.py'), 'print("changed")\n');
+    expect(await ask()).toEqual({ sha, dirty: true });
+    const outside = await fixture(false);
+    const alone = await loadRunbook(join(outside, 'rb.yaml'));
+    if (!alone.ok) throw new Error('does not load');
+    expect(await gitInfoOf(alone.runbook.path, alone.runbook.runbook)).toEqual({});
   });
 
   it('a missing secret is an error at the line that uses it', async () => {
