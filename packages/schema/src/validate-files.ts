@@ -1,7 +1,6 @@
 // Loads nothing but Node's own modules until it is called: a command can start the workers before it
 // loads the parser, the schema and the checks (`@runbook/schema/validate-files`).
 import { availableParallelism, loadavg } from 'node:os';
-import { Worker } from 'node:worker_threads';
 import type { Issue } from './types.js';
 import type { Found } from './validate-share.js';
 import type { WORKER_FLAG, WorkerInput } from './validate-worker.js';
@@ -52,6 +51,8 @@ interface Started {
 /** Starts a worker on the shared queue. */
 function startWorker(paths: readonly string[], next: SharedArrayBuffer): Started {
   const input: WorkerInput = { flag: FLAG, paths, next };
+  // node:worker_threads is loaded here, not at import: commands that only load one runbook skip it.
+  const { Worker } = process.getBuiltinModule('node:worker_threads');
   const worker = new Worker(new URL('./validate-worker.js', import.meta.url), { workerData: input });
   let stopped = false;
   const found = new Promise<Found>((resolve, reject) => {

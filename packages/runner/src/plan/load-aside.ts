@@ -11,7 +11,6 @@
 import { existsSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
-import { Worker } from 'node:worker_threads';
 import { loadRunbook, type ParseResult } from '@runbook/schema';
 
 /** Runbook files at least this big are parsed in a worker (about 25,000 listed hosts). */
@@ -31,6 +30,8 @@ export async function loadRunbookAside(path: string, worker: URL = WORKER): Prom
   // Tests run the sources, where the worker is not compiled: loaded in place then.
   if (size < ASIDE_BYTES || !existsSync(fileURLToPath(worker))) return loadRunbook(path);
   const aside = await new Promise<ParseResult | undefined>((resolve) => {
+    // node:worker_threads is loaded only for a big runbook: every run's start goes without it.
+    const { Worker } = process.getBuiltinModule('node:worker_threads');
     const w = new Worker(worker, { workerData: { path } });
     w.once('message', (m: ParseResult) => resolve(m));
     w.once('error', () => resolve(undefined));
