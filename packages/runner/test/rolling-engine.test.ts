@@ -487,6 +487,25 @@ describe('resume by host', () => {
     await s.client.close();
   });
 
+  it('hosts JOB named unusably are not run again when they succeeded; when one failed, the resume asks', async () => {
+    const s = await setup({ hosts: 6, expr: '2', maxFail: 1, failing: [3, 4] });
+    expect((await run(s)).code).toBe(1);
+    // As if JOB's answer had named a host of each of the first two batches unusably.
+    const garble = (n: number) => {
+      const step = s.record.steps[0]!;
+      step.hosts = step.hosts!.map((h) =>
+        h.ip === ip(n) ? { ...h, ip: '../../x', invalid: 'ip "../../x" is not an IPv4 address' } : h,
+      );
+    };
+    garble(1); // succeeded in batch 1: the one host of batch 1 without a result is that host
+    expect(resumed(s).roll).toEqual({ action: 'run', hosts: [3, 4, 5, 6].map(key), firstBatch: 3 });
+    garble(3); // failed in batch 2, with host 4: which of 3 and 4 was it?
+    const asked = resumed(s).roll;
+    expect(asked).toMatchObject({ action: 'ask', hosts: [3, 4, 5, 6].map(key), firstBatch: 3 });
+    expect(asked?.action === 'ask' && asked.reason).toContain('named 1 of its hosts unusably');
+    await s.client.close();
+  });
+
   it('a batch whose submit may have started is asked about on resume: declined, nothing is sent; accepted, it runs with the rest', async () => {
     const s = await setup({ hosts: 4, expr: '2' });
     const first = await run(s, {

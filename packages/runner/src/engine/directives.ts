@@ -136,6 +136,12 @@ export function resumeDirectives(
             ...(left?.withOpen ? { hosts: left.withOpen } : {}),
             ...(s.batches?.length ? { firstBatch: s.batches.length + 1 } : {}),
           };
+    } else if (left?.unsure) {
+      out[s.name] = {
+        action: 'ask',
+        reason: `JOB's answer for step ${s.name} named ${left.unsure.length} of its hosts unusably and not all of those succeeded: which of them failed is unknown, and running them again could run the script twice where it succeeded. Check JOB first.`,
+        ...more,
+      };
     } else if (unsure) {
       out[s.name] = {
         action: 'ask',
@@ -160,7 +166,7 @@ function hostsLeft(
   s: StepRecord,
   p: PlannedStep,
   rerunAll: boolean,
-): { hosts?: string[]; withOpen?: string[] } {
+): { hosts?: string[]; withOpen?: string[]; unsure?: string[] } {
   // JOB resolves these targets: the runner cannot name a subset of them.
   if (p.customQueries.length > 0 || p.topoNodes.length > 0) return {};
   const all = hostKeys(p);
@@ -168,11 +174,42 @@ function hostsLeft(
   const done = rerunAll
     ? new Set<string>()
     : new Set((s.hosts ?? []).filter((h) => hostSucceeded(h.status)).map((h) => recordedKey(h, idKeys)));
+  const unnamed = rerunAll ? { done: [], unsure: [] } : unnamedHosts(s, all, idKeys);
+  for (const k of unnamed.done) done.add(k);
   const last = s.batches?.at(-1);
   const open = new Set(last && (last.state === 'running' || last.state === 'detached') ? last.hosts : []);
   const withOpen = all.filter((k) => !done.has(k));
   const hosts = withOpen.filter((k) => !open.has(k));
+  const unsure = unnamed.unsure.filter((k) => !open.has(k));
   // Nothing succeeded and nothing runs: the step runs again as planned (its batches as planned).
-  if (done.size === 0 && open.size === 0) return {};
-  return { hosts, withOpen };
+  if (done.size === 0 && open.size === 0 && unsure.length === 0) return {};
+  return { hosts, withOpen, ...(unsure.length ? { unsure } : {}) };
+}
+
+/**
+ * Hosts JOB ran but named unusably in its answer (`invalid` results) cannot be matched to the hosts
+ * that were sent. Job by job (each batch, or the step's job), the hosts sent without a matched result
+ * stand for those results: when every one of them succeeded, so did these hosts (`done`); when one
+ * failed, which of these hosts it was is unknown (`unsure`), and running them again could run a
+ * script twice on a host where it succeeded.
+ */
+function unnamedHosts(
+  s: StepRecord,
+  all: string[],
+  idKeys: ReadonlySet<string>,
+): { done: string[]; unsure: string[] } {
+  const out = { done: [] as string[], unsure: [] as string[] };
+  const jobs = s.batches
+    ? s.batches.map((b) => ({ sent: b.hosts, results: (s.hosts ?? []).filter((h) => h.batch === b.index) }))
+    : [{ sent: all, results: s.hosts ?? [] }];
+  for (const { sent, results } of jobs) {
+    const invalid = results.filter((h) => h.invalid !== undefined);
+    if (invalid.length === 0) continue;
+    const named = new Set(results.filter((h) => h.invalid === undefined).map((h) => recordedKey(h, idKeys)));
+    const missing = sent.filter((k) => !named.has(k));
+    if (invalid.every((h) => hostSucceeded(h.status)) && invalid.length >= missing.length)
+      out.done.push(...missing);
+    else out.unsure.push(...missing);
+  }
+  return out;
 }
