@@ -108,7 +108,8 @@ function orderedOutput(
   writeBytes: ((bytes: Uint8Array) => boolean) | undefined,
   whenDrained: ((resume: () => void) => void) | undefined,
 ) {
-  const backlog: Array<string | Iterator<string>> = [];
+  /** Texts, and host lines with the writer they fill (its buffer kept while the stream drains). */
+  const backlog: Array<string | { pieces: Iterator<string>; writer: ReturnType<typeof chunked> }> = [];
   let waiting = false;
   let idle: Array<() => void> = [];
   const pump = () => {
@@ -119,20 +120,19 @@ function orderedOutput(
         write(item);
         continue;
       }
-      const { push, end } = chunked(write, writeBytes);
-      let full = false;
-      let next = item.next();
-      for (; !next.done; next = item.next()) {
-        if (!push(next.value)) {
-          full = true;
+      let held = false;
+      for (let next = item.pieces.next(); ; next = item.pieces.next()) {
+        if (next.done) {
+          backlog.shift();
+          held = !item.writer.end();
+          break;
+        }
+        if (!item.writer.push(next.value)) {
+          held = true;
           break;
         }
       }
-      if (next.done) {
-        backlog.shift();
-        if (!end()) full = true;
-      } else end();
-      if (full && whenDrained) {
+      if (held && whenDrained) {
         waiting = true;
         whenDrained(() => {
           waiting = false;
@@ -152,7 +152,7 @@ function orderedOutput(
       else backlog.push(text);
     },
     pieces(pieces: Iterator<string>) {
-      backlog.push(pieces);
+      backlog.push({ pieces, writer: chunked(write, writeBytes) });
       if (!waiting) pump();
     },
     drained(): Promise<void> {
