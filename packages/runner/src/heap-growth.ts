@@ -12,9 +12,10 @@ export const HEAP_GROWING_PERCENT = 100;
  * is garbage. At ×2 the same work is collected on the way, at a few more (incremental) markings.
  *
  * V8 reads this setting at each collection, so it holds from the next one on. A `node
- * --heap-growing-percent=N` given by the user is left as it is.
+ * --heap-growing-percent=N` given by the user is left as it is. Returns whether it set it.
  */
-export function boundHeapGrowth(execArgv: readonly string[] = process.execArgv): void {
-  if (execArgv.some((a) => /^--heap[-_]growing[-_]percent\b/.test(a))) return;
+export function boundHeapGrowth(execArgv: readonly string[] = process.execArgv): boolean {
+  if (execArgv.some((a) => /^--heap[-_]growing[-_]percent\b/.test(a))) return false;
   setFlagsFromString(`--heap-growing-percent=${HEAP_GROWING_PERCENT}`);
+  return true;
 }
