@@ -8,6 +8,7 @@ import { type StepDirective, startRun } from '../engine/execute.js';
 import { LateSteps, outcomesFromRecord, stepsRead } from '../engine/late-steps.js';
 import { RunnerError } from '../errors.js';
 import { CliError, EXIT } from '../exit.js';
+import { boundHeapGrowth } from '../heap-growth.js';
 import { resumeLimitProblem } from '../plan/limit.js';
 import { openRecorder, unsavedReport } from '../record/durable.js';
 import { localError } from '../record/local.js';
@@ -82,6 +83,7 @@ export async function apply(argv: string[]): Promise<number> {
     return EXIT.ok;
   }
   const file = onePositional('apply', positionals, 'a runbook file', 'FILE');
+  boundHeapGrowth();
   if (values.resume) checkRunId(values.resume);
   else if (values['rerun-all-hosts'])
     throw new RunnerError('RUNNER_USAGE', '--rerun-all-hosts goes with --resume RUN', 2, {

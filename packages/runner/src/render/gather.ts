@@ -110,11 +110,14 @@ export function groupOutputs(hosts: readonly GatherHost[], options: GatherOption
     statusText: string;
     failed: boolean;
     output: string;
-    entries: HostEntry[];
+    /** The group's first host, by its index in `hosts`. */
     first: number;
+    /** The indexes of its other hosts; none for a host alone with its output. */
+    more?: number[];
   }
   // Keyed by status words, then by the output itself: no key text made per host (a step of
-  // 50,000 hosts with distinct output would copy every log once more into its key).
+  // 50,000 hosts with distinct output would copy every log once more into its key). A group holds
+  // its hosts as indexes: 50,000 groups of one host each make no array and no entry per host.
   const byStatus = new Map<string, Map<string, Acc>>();
   const groups: Acc[] = [];
   hosts.forEach((h, i) => {
@@ -125,31 +128,37 @@ export function groupOutputs(hosts: readonly GatherHost[], options: GatherOption
       outputs = new Map();
       byStatus.set(statusText, outputs);
     }
-    let g = outputs.get(output);
+    const g = outputs.get(output);
     if (!g) {
-      g = { statusText, failed: hostFailed(h.status), output, entries: [], first: i };
-      outputs.set(output, g);
-      groups.push(g);
-    }
-    g.entries.push(h.invalid ? { raw: `${h.ip} (named unusably by JOB)` } : { cloud: h.cloud, ip: h.ip });
+      const acc: Acc = { statusText, failed: hostFailed(h.status), output, first: i };
+      outputs.set(output, acc);
+      groups.push(acc);
+    } else if (g.more) g.more.push(i);
+    else g.more = [i];
   });
   // The groups may be read long after (the terminal UI): their index is not kept with them.
   byStatus.clear();
-  groups.sort(
-    (a, b) => Number(b.failed) - Number(a.failed) || b.entries.length - a.entries.length || a.first - b.first,
-  );
+  const count = (g: Acc) => 1 + (g.more?.length ?? 0);
+  groups.sort((a, b) => Number(b.failed) - Number(a.failed) || count(b) - count(a) || a.first - b.first);
+  const entry = (i: number): HostEntry => {
+    const h = hosts[i]!;
+    return h.invalid ? { raw: `${h.ip} (named unusably by JOB)` } : { cloud: h.cloud, ip: h.ip };
+  };
   const fold = options.maxHostsLength === undefined ? {} : { maxLength: options.maxHostsLength };
   return {
     count: groups.length,
     *outputs() {
-      for (const g of groups)
+      for (const g of groups) {
+        const entries = [entry(g.first)];
+        for (const i of g.more ?? []) entries.push(entry(i));
         yield {
-          hosts: foldHostEntries(g.entries, fold),
-          count: g.entries.length,
+          hosts: foldHostEntries(entries, fold),
+          count: entries.length,
           failed: g.failed,
           statusText: g.statusText,
           output: g.output,
         };
+      }
     },
   };
 }

@@ -49,20 +49,19 @@ export async function startUi(
   if (kind === 'json') return { emit: createJsonRenderer(write), done: async () => {} };
   if (kind === 'stream') {
     const color = wantsColor(io.env, io.stdout.isTTY === true);
-    return {
-      emit: createStreamRenderer(write, {
-        color,
-        // Standard output to a file, a pipe or a terminal is written at once on Linux: nothing is
-        // left in the stream, and the buffer is used again.
-        writeBytes: (bytes) => {
-          io.stdout.write(bytes);
-          return io.stdout.writableLength === 0;
-        },
-        ...(extras.gather === undefined ? {} : { gather: extras.gather }),
-        ...(extras.jobLink ? { jobLink: extras.jobLink } : {}),
-      }),
-      done: async () => {},
-    };
+    const emit = createStreamRenderer(write, {
+      color,
+      // Standard output to a file or a terminal is written at once on Linux: nothing is left in the
+      // stream, and the buffer is used again. A pipe takes what fits: the rest waits for its reader.
+      writeBytes: (bytes) => {
+        io.stdout.write(bytes);
+        return io.stdout.writableLength === 0;
+      },
+      whenDrained: (resume) => whenDrained(io.stdout, resume),
+      ...(extras.gather === undefined ? {} : { gather: extras.gather }),
+      ...(extras.jobLink ? { jobLink: extras.jobLink } : {}),
+    });
+    return { emit, done: () => emit.drained() };
   }
   const { startTui } = await import('./tui/index.js');
   const noColor = !wantsColor(io.env, io.stdout.isTTY === true);
@@ -73,4 +72,24 @@ export async function startUi(
     ...(extras.fetchLogs ? { fetchLogs: extras.fetchLogs } : {}),
     ...(extras.jobLink ? { jobLink: extras.jobLink } : {}),
   });
+}
+
+/**
+ * Calls `resume` once, when `stream` has written out what it holds, or at once (or when it closes)
+ * if it never will: an output whose reader went away must not keep the run waiting.
+ */
+function whenDrained(stream: NodeJS.WriteStream, resume: () => void): void {
+  if (stream.destroyed || stream.writableEnded || stream.writableLength === 0) {
+    queueMicrotask(resume);
+    return;
+  }
+  const once = () => {
+    stream.off('drain', once);
+    stream.off('close', once);
+    stream.off('error', once);
+    resume();
+  };
+  stream.on('drain', once);
+  stream.on('close', once);
+  stream.on('error', once);
 }

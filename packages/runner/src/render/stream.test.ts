@@ -190,3 +190,108 @@ describe('gathered output', () => {
     expect(render([finished], {})).not.toContain('in JOB');
   });
 });
+
+describe('a pipe whose reader is slow', () => {
+  const ts = '2026-01-01T00:00:00.000Z';
+  // 30,000 hosts with distinct output (some of it multi-byte): several megabytes of host lines.
+  const hosts = Array.from({ length: 30_000 }, (_, i) => ({
+    ip: `10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}`,
+    cloud: 0,
+    status: i % 7 === 0 ? 4 : 3,
+    exitCode: i % 7 === 0 ? 1 : 0,
+    tag: '',
+    log: `line one of host ${i} — 完成\nline two ${'x'.repeat(i % 50)}\n`,
+  }));
+  const events: RunEvent[] = [
+    {
+      ts,
+      type: 'step.finished',
+      step: 'big',
+      status: 4,
+      ok: false,
+      result: 'failed',
+      counts: { total: hosts.length, succeeded: 25_714, failed: 4286, running: 0, waiting: 0, agentError: 0 },
+      hosts,
+      elapsedMs: 1000,
+    },
+    { ts, type: 'run.finished', ok: false, exitCode: 1, reason: 'step big failed', runId: 'r' },
+  ];
+  const stampless = (text: string) => text.replace(/^\d\d:\d\d:\d\d /gm, '');
+
+  it('gets its host lines a buffer at a time, the lines after them in order, and the same bytes', async () => {
+    let direct = '';
+    const plain = createStreamRenderer((t) => {
+      direct += t;
+    });
+    for (const e of events) plain(e);
+    await plain.drained();
+
+    const chunks: Buffer[] = [];
+    let held = false;
+    let resume: (() => void) | undefined;
+    let texts = '';
+    const render = createStreamRenderer(
+      (t) => {
+        // A text is never written while host lines wait for the reader.
+        expect(resume).toBeUndefined();
+        chunks.push(Buffer.from(t, 'utf8'));
+        texts += t;
+      },
+      {
+        writeBytes: (bytes) => {
+          expect(held).toBe(false);
+          chunks.push(Buffer.from(bytes));
+          held = true; // the pipe keeps every buffer until its reader takes it
+          return false;
+        },
+        whenDrained: (r) => {
+          resume = r;
+        },
+      },
+    );
+    for (const e of events) render(e);
+    let done = false;
+    void render.drained().then(() => {
+      done = true;
+    });
+    // One buffer went out; the rest waits, the final verdict too.
+    expect(chunks.length).toBe(2);
+    expect(texts).not.toContain('run FAILED');
+    let drains = 0;
+    while (resume && drains < 1000) {
+      const r = resume;
+      resume = undefined;
+      held = false;
+      drains++;
+      r();
+      await Promise.resolve();
+    }
+    expect(drains).toBeGreaterThan(3);
+    await render.drained();
+    expect(done).toBe(true);
+    expect(stampless(Buffer.concat(chunks).toString('utf8'))).toBe(stampless(direct));
+    expect(direct.endsWith('run FAILED: step big failed (exit 1)\n')).toBe(true);
+  });
+
+  it('goes on at once when the stream says it took the bytes', async () => {
+    let out = '';
+    const render = createStreamRenderer(
+      (t) => {
+        out += t;
+      },
+      {
+        writeBytes: (bytes) => {
+          out += Buffer.from(bytes).toString('utf8');
+          return true;
+        },
+        whenDrained: () => {
+          throw new Error('never asked: nothing was held');
+        },
+      },
+    );
+    for (const e of events) render(e);
+    await render.drained();
+    expect(out.endsWith('run FAILED: step big failed (exit 1)\n')).toBe(true);
+    expect(out.match(/^ {4}line one of host /gm)).toHaveLength(hosts.length);
+  });
+});

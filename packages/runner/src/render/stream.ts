@@ -23,7 +23,18 @@ export interface StreamOptions {
    * are written out already, so the buffer may be filled again; false when the stream still holds them.
    */
   writeBytes?: (bytes: Uint8Array) => boolean;
+  /**
+   * With `writeBytes`: calls `resume` once the bytes the stream still holds are written out (its
+   * 'drain'), or at once when they never will be (the stream is gone). A step's host lines then wait
+   * for the reader of a pipe, made a buffer at a time as it takes them, instead of all of them
+   * (tens of megabytes for 50,000 hosts) waiting in the stream's memory; lines of later events
+   * follow them, in order.
+   */
+  whenDrained?: (resume: () => void) => void;
 }
+
+/** The stream renderer, and a promise of the moment every line it was given is written out. */
+export type StreamRenderer = EventSink & { drained(): Promise<void> };
 
 /** About how many characters of host lines go out in one write. */
 const WRITE_CHUNK = 1 << 20;
@@ -33,29 +44,37 @@ const countsText = (c: HostCounts) =>
 
 /**
  * Pieces of text gathered into writes of about `WRITE_CHUNK` characters: encoded straight into a
- * buffer when bytes can be written, else joined into one text per write.
+ * buffer when bytes can be written, else joined into one text per write. `push` returns false when
+ * the stream still holds the bytes just written (the writer should wait for it to drain).
  */
 function chunked(
   write: (text: string) => void,
   writeBytes: ((bytes: Uint8Array) => boolean) | undefined,
-): { push(piece: string): void; end(): void } {
+): { push(piece: string): boolean; end(): boolean } {
   if (writeBytes) {
     let buf: Buffer | undefined;
     let used = 0;
     const end = () => {
       // A buffer the stream still holds is left to it; the next piece gets a new one.
-      if (buf && used > 0 && !writeBytes(buf.subarray(0, used))) buf = undefined;
+      let out = true;
+      if (buf && used > 0 && !writeBytes(buf.subarray(0, used))) {
+        buf = undefined;
+        out = false;
+      }
       used = 0;
+      return out;
     };
     return {
       push(piece) {
+        let out = true;
         // A UTF-16 code unit is at most 3 bytes of UTF-8.
-        if (buf && used + piece.length * 3 > buf.length) end();
-        if (piece.length * 3 > WRITE_CHUNK) writeBytes(Buffer.from(piece, 'utf8'));
+        if (buf && used + piece.length * 3 > buf.length) out = end();
+        if (piece.length * 3 > WRITE_CHUNK) out = writeBytes(Buffer.from(piece, 'utf8')) && out;
         else {
           buf ??= Buffer.allocUnsafe(WRITE_CHUNK);
           used += buf.write(piece, used, 'utf8');
         }
+        return out;
       },
       end,
     };
@@ -66,14 +85,80 @@ function chunked(
     if (lines.length > 0) write(lines.join(''));
     lines = [];
     size = 0;
+    return true;
   };
   return {
     push(piece) {
       lines.push(piece);
       size += piece.length;
       if (size >= WRITE_CHUNK) end();
+      return true;
     },
     end,
+  };
+}
+
+/**
+ * Output in order: texts, and host lines made piece by piece. Without `whenDrained` everything is
+ * written at once; with it, host lines stop whenever the stream holds bytes and go on at its drain,
+ * and texts of later events wait behind them.
+ */
+function orderedOutput(
+  write: (text: string) => void,
+  writeBytes: ((bytes: Uint8Array) => boolean) | undefined,
+  whenDrained: ((resume: () => void) => void) | undefined,
+) {
+  /** Texts, and host lines with the writer they fill (its buffer kept while the stream drains). */
+  const backlog: Array<string | { pieces: Iterator<string>; writer: ReturnType<typeof chunked> }> = [];
+  let waiting = false;
+  let idle: Array<() => void> = [];
+  const pump = () => {
+    while (backlog.length > 0 && !waiting) {
+      const item = backlog[0]!;
+      if (typeof item === 'string') {
+        backlog.shift();
+        write(item);
+        continue;
+      }
+      let held = false;
+      for (let next = item.pieces.next(); ; next = item.pieces.next()) {
+        if (next.done) {
+          backlog.shift();
+          held = !item.writer.end();
+          break;
+        }
+        if (!item.writer.push(next.value)) {
+          held = true;
+          break;
+        }
+      }
+      if (held && whenDrained) {
+        waiting = true;
+        whenDrained(() => {
+          waiting = false;
+          pump();
+        });
+      }
+    }
+    if (backlog.length === 0 && !waiting) {
+      const resolve = idle;
+      idle = [];
+      for (const r of resolve) r();
+    }
+  };
+  return {
+    text(text: string) {
+      if (backlog.length === 0 && !waiting) write(text);
+      else backlog.push(text);
+    },
+    pieces(pieces: Iterator<string>) {
+      backlog.push({ pieces, writer: chunked(write, writeBytes) });
+      if (!waiting) pump();
+    },
+    drained(): Promise<void> {
+      if (backlog.length === 0 && !waiting) return Promise.resolve();
+      return new Promise((resolve) => idle.push(resolve));
+    },
   };
 }
 
@@ -81,10 +166,14 @@ function chunked(
  * Plain timestamped lines: the default without a terminal, and in CI. Control characters in any
  * text (host logs, JOB's errors) are shown escaped, never sent to the terminal.
  */
-export function createStreamRenderer(write: (text: string) => void, options: StreamOptions = {}): EventSink {
+export function createStreamRenderer(
+  write: (text: string) => void,
+  options: StreamOptions = {},
+): StreamRenderer {
   const p: Paint = paint(options.color ?? false);
   const stamp = () => new Date().toISOString().slice(11, 19);
-  const out = (text: string) => write(`${p.dim(stamp())} ${text}\n`);
+  const output = orderedOutput(write, options.writeBytes, options.writeBytes && options.whenDrained);
+  const out = (text: string) => output.text(`${p.dim(stamp())} ${text}\n`);
   const lastProgress = new Map<string, string>();
   /** Steps run in batches: their hosts were written batch by batch. */
   const batched = new Map<string, number>();
@@ -97,33 +186,30 @@ export function createStreamRenderer(write: (text: string) => void, options: Str
    * out in writes of about `WRITE_CHUNK` characters.
    */
   const writeHosts = (step: string, hosts: HostResult[]) => {
-    const t = p.dim(stamp());
-    const { push, end } = chunked(write, options.writeBytes);
+    output.pieces(hostPieces(p.dim(stamp()), step, hosts));
+  };
+  /** The lines of a step's hosts, made one piece at a time as they are written. */
+  function* hostPieces(t: string, step: string, hosts: HostResult[]): Generator<string> {
     if (options.gather ?? true) {
       for (const g of gatheredOutputs(hosts)) {
         const words = g.failed ? p.bad(g.statusText) : g.statusText;
-        push(
-          `${t} [${step}] ${g.hosts} (${g.count} host${g.count === 1 ? '' : 's'}): ${words}${g.output === '' ? ', no output' : ''}\n`,
-        );
+        yield `${t} [${step}] ${g.hosts} (${g.count} host${g.count === 1 ? '' : 's'}): ${words}${g.output === '' ? ', no output' : ''}\n`;
         // The output's lines, indented, as one text: not a text per line of 50,000 hosts.
-        if (g.output !== '') push(indentLines(g.output, '    '));
+        if (g.output !== '') yield indentLines(g.output, '    ');
       }
     } else {
       for (const h of hosts) {
         const host = h.invalid ? `host named unusably by JOB (${h.invalid})` : `${h.cloud}:${h.ip}`;
-        push(
-          `${t} [${step}] ${host}: ${hostStatusWords(h.status, h.exitCode)}${h.tag ? ` tag ${h.tag}` : ''}\n`,
-        );
+        yield `${t} [${step}] ${host}: ${hostStatusWords(h.status, h.exitCode)}${h.tag ? ` tag ${h.tag}` : ''}\n`;
         for (const line of h.log.replace(/\n$/, '').split('\n')) {
-          if (line !== '') push(`    ${line}\n`);
+          if (line !== '') yield `    ${line}\n`;
         }
       }
     }
-    for (const o of outputLines(hosts)) push(`${t} [${step}] output ${o}\n`);
-    end();
-  };
+    for (const o of outputLines(hosts)) yield `${t} [${step}] output ${o}\n`;
+  }
   let local = false;
-  return (raw) => {
+  const sink: EventSink = (raw) => {
     const event = escapeEvent(raw);
     switch (event.type) {
       case 'run.started': {
@@ -245,6 +331,7 @@ export function createStreamRenderer(write: (text: string) => void, options: Str
         break;
     }
   };
+  return Object.assign(sink, { drained: () => output.drained() });
 }
 
 const budgetText = (failed: number, maxFail: number) => `failed ${failed}/${maxFail} allowed`;
