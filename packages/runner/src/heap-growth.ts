@@ -1,4 +1,5 @@
 import { setFlagsFromString } from 'node:v8';
+import type { Plan } from './plan/types.js';
 
 /** How far past what a full collection found live the old generation may grow: ×2. */
 export const HEAP_GROWING_PERCENT = 100;
@@ -6,8 +7,8 @@ export const HEAP_GROWING_PERCENT = 100;
 /**
  * Bounds V8's heap growth for a run. After each full collection V8 lets the old generation grow to
  * a multiple of what it found live before it marks again; the multiple is adaptive, up to ×4, and
- * highest for a process that was mostly idle (a runner waiting on JOB between status calls). The end of a 50,000-host step then reads the log answer, makes the results, the record and
- * the output (a few seconds of big, short-lived allocations) into a heap allowed to reach four
+ * highest for a process that was mostly idle (a runner waiting on JOB between status calls). The
+ * end of a 50,000-host step then reads the log answer, makes the results, the record and the output (a few seconds of big, short-lived allocations) into a heap allowed to reach four
  * times the ~45 MB the run keeps, without one full collection: 30–40 MB of peak memory that
  * is garbage. At ×2 the same work is collected on the way, at a few more (incremental) markings.
  *
@@ -18,4 +19,18 @@ export function boundHeapGrowth(execArgv: readonly string[] = process.execArgv):
   if (execArgv.some((a) => /^--heap[-_]growing[-_]percent\b/.test(a))) return false;
   setFlagsFromString(`--heap-growing-percent=${HEAP_GROWING_PERCENT}`);
   return true;
+}
+
+/** Steps of at least this many hosts (or of hosts JOB resolves, whose number is unknown) are big. */
+export const BIG_STEP_HOSTS = 1000;
+
+/**
+ * `boundHeapGrowth` for a plan with a big step. A small run keeps V8's own growth: bounded, a
+ * 10-step run of 10 hosts made three full collections instead of one, for no memory it needed.
+ */
+export function boundHeapGrowthFor(plan: Plan, execArgv: readonly string[] = process.execArgv): boolean {
+  const big = plan.steps.some(
+    (s) => s.hostCount >= BIG_STEP_HOSTS || s.customQueries.length > 0 || s.topoNodes.length > 0,
+  );
+  return big && boundHeapGrowth(execArgv);
 }

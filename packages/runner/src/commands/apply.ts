@@ -8,7 +8,7 @@ import { type StepDirective, startRun } from '../engine/execute.js';
 import { LateSteps, outcomesFromRecord, stepsRead } from '../engine/late-steps.js';
 import { RunnerError } from '../errors.js';
 import { CliError, EXIT } from '../exit.js';
-import { boundHeapGrowth } from '../heap-growth.js';
+import { boundHeapGrowthFor } from '../heap-growth.js';
 import { resumeLimitProblem } from '../plan/limit.js';
 import { openRecorder, unsavedReport } from '../record/durable.js';
 import { localError } from '../record/local.js';
@@ -83,7 +83,6 @@ export async function apply(argv: string[]): Promise<number> {
     return EXIT.ok;
   }
   const file = onePositional('apply', positionals, 'a runbook file', 'FILE');
-  boundHeapGrowth();
   if (values.resume) checkRunId(values.resume);
   else if (values['rerun-all-hosts'])
     throw new RunnerError('RUNNER_USAGE', '--rerun-all-hosts goes with --resume RUN', 2, {
@@ -153,6 +152,7 @@ async function applyWithLocks(ctx: Context): Promise<number> {
       ...(values['from-step'] ? { fromStep: values['from-step'] } : {}),
     },
   });
+  boundHeapGrowthFor(plan);
   if (previous && values.limit) {
     const refused = resumeLimitProblem(previous.runId, previous.limit, plan.limit ?? []);
     if (refused)
