@@ -160,16 +160,18 @@ describe('exec: local runs real processes', () => {
 
   it('a timeout: host 102 and the whole process group killed', async () => {
     const pidFile = join(scratch, 'bg.pid');
+    // 1000 s, which timeoutScale makes 5 s: time enough for bash to write the pid on a loaded
+    // machine (60 s made 300 ms, which a CI run under load once did not leave it).
     const r = await runScript(
       emu,
       scriptRequest('sleep 30 & echo $! > "$1"; sleep 30', {
         script_param: b64(pidFile),
-        script_timeout: 60,
+        script_timeout: 1000,
       }),
     );
     const h = onlyHost(r.log);
     expect(h.ip_status).toBe(102);
-    expect(h.log_content).toContain('timed out after 60s');
+    expect(h.log_content).toContain('timed out after 1000s');
     const pid = Number(await readFile(pidFile, 'utf8'));
     expect(await goneWithin(pid)).toBe(true);
   });
