@@ -503,6 +503,12 @@ describe('resume by host', () => {
     const asked = resumed(s).roll;
     expect(asked).toMatchObject({ action: 'ask', hosts: [3, 4, 5, 6].map(key), firstBatch: 3 });
     expect(asked?.action === 'ask' && asked.reason).toContain('named 1 of its hosts unusably');
+    // Once a later batch ran 3 and 4 again and they succeeded, nothing about them is unknown.
+    const step = s.record.steps[0]!;
+    const ok = step.hosts!.find((h) => h.ip === ip(2))!;
+    step.hosts = [...step.hosts!, ...[3, 4].map((n) => ({ ...ok, ip: ip(n), batch: 3 }))];
+    step.batches = [...step.batches!, { ...step.batches![0]!, index: 3, hosts: [key(3), key(4)] }];
+    expect(resumed(s).roll).toEqual({ action: 'run', hosts: [5, 6].map(key), firstBatch: 4 });
     await s.client.close();
   });
 

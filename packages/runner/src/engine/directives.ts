@@ -180,7 +180,8 @@ function hostsLeft(
   const open = new Set(last && (last.state === 'running' || last.state === 'detached') ? last.hosts : []);
   const withOpen = all.filter((k) => !done.has(k));
   const hosts = withOpen.filter((k) => !open.has(k));
-  const unsure = unnamed.unsure.filter((k) => !open.has(k));
+  // A host that succeeded in a later job (a rerun) is known, whatever an earlier answer said.
+  const unsure = unnamed.unsure.filter((k) => !open.has(k) && !done.has(k));
   // Nothing succeeded and nothing runs: the step runs again as planned (its batches as planned).
   if (done.size === 0 && open.size === 0 && unsure.length === 0) return {};
   return { hosts, withOpen, ...(unsure.length ? { unsure } : {}) };
