@@ -95,10 +95,13 @@ export class LateSteps {
    */
   observe(e: { type: string; step?: string; hosts?: unknown; ok?: boolean }): void {
     if (e.step === undefined) return;
-    if (e.type === 'step.finished' && Array.isArray(e.hosts) && this.read && !this.read.has(e.step)) {
-      this.outcomes.delete(e.step);
+    if (e.type === 'step.finished' && Array.isArray(e.hosts)) {
       this.ranNow.add(e.step);
-    } else if (e.type === 'step.finished' && Array.isArray(e.hosts)) {
+      // What no step reads is not kept.
+      if (this.read && !this.read.has(e.step)) {
+        this.outcomes.delete(e.step);
+        return;
+      }
       const masked = (e.hosts as HostResult[]).map((h) =>
         h.outputs
           ? {
@@ -108,7 +111,6 @@ export class LateSteps {
           : h,
       );
       this.outcomes.set(e.step, outcomeOf(masked, e.ok === true));
-      this.ranNow.add(e.step);
     } else if (this.ranNow.has(e.step)) return;
     else if (e.step !== this.current && this.outcomes.has(e.step))
       return; // a recorded result stays
