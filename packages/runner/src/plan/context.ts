@@ -125,13 +125,7 @@ export function createContext(loaded: LoadedRunbook, options: ResolveOptions): R
     secrets[name] = value ?? (options.requireSecrets ? undefined : MASK);
   }
   readScriptFiles(ctx);
-  const baseDir = dirname(resolvePath(loaded.path));
-  ctx.git =
-    options.git ??
-    gitInfo(resolvePath(loaded.path), [
-      resolvePath(loaded.path),
-      ...[...ctx.scriptFiles.keys()].map((f) => resolvePath(baseDir, f)),
-    ]);
+  ctx.git = options.git ?? gitInfo(loaded.path, rb);
   ctx.gitText = ctx.git.sha ? `${ctx.git.sha}${ctx.git.dirty ? '+dirty' : ''}` : '';
   ctx.scope = {
     vars: vars.values,

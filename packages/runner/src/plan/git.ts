@@ -25,11 +25,20 @@ function parse(code: number, out: string): GitInfo {
   return { sha, dirty: code !== 0 || changes.join('').trim() !== '' };
 }
 
+/** The files whose changes make a run `+dirty`: the runbook and its `script_file`s, absolute. */
+function filesOf(runbookPath: string, runbook: Runbook): { cwd: string; files: string[] } {
+  const path = resolve(runbookPath);
+  const cwd = dirname(path);
+  const scripts = runbook.steps.flatMap((s) => (s.script_file ? [resolve(cwd, s.script_file)] : []));
+  return { cwd, files: [path, ...new Set(scripts)] };
+}
+
 /** The commit a runbook file is at, and whether it or its script files have uncommitted changes. */
-export function gitInfo(runbookPath: string, files: string[]): GitInfo {
+export function gitInfo(runbookPath: string, runbook: Runbook): GitInfo {
+  const { cwd, files } = filesOf(runbookPath, runbook);
   try {
     const out = execFileSync('/bin/sh', argv(files), {
-      cwd: dirname(runbookPath),
+      cwd,
       stdio: ['ignore', 'pipe', 'ignore'],
       encoding: 'utf8',
     });
@@ -41,16 +50,11 @@ export function gitInfo(runbookPath: string, files: string[]): GitInfo {
 }
 
 /**
- * `gitInfo` for a runbook and its `script_file`s, asked without blocking: the run's start goes on
- * while git looks (about 30 ms when it waited for two commands in turn).
+ * `gitInfo` asked without blocking: the run's start goes on while git looks (about 30 ms when it
+ * waited for two commands in turn).
  */
 export function gitInfoOf(runbookPath: string, runbook: Runbook): Promise<GitInfo> {
-  const path = resolve(runbookPath);
-  const cwd = dirname(path);
-  const files = [
-    path,
-    ...new Set(runbook.steps.flatMap((s) => (s.script_file ? [resolve(cwd, s.script_file)] : []))),
-  ];
+  const { cwd, files } = filesOf(runbookPath, runbook);
   return new Promise((done) => {
     execFile('/bin/sh', argv(files), { cwd, encoding: 'utf8' }, (err, out) => {
       const code = err ? (typeof err.code === 'number' ? err.code : -1) : 0;
