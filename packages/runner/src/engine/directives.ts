@@ -200,8 +200,15 @@ function unnamedHosts(
   idKeys: ReadonlySet<string>,
 ): { done: string[]; unsure: string[] } {
   const out = { done: [] as string[], unsure: [] as string[] };
+  // Results by batch in one pass: a 50,000-host step may have hundreds of batches.
+  const byBatch = new Map<number | undefined, HostRecord[]>();
+  for (const h of s.hosts ?? []) {
+    const list = byBatch.get(h.batch);
+    if (list) list.push(h);
+    else byBatch.set(h.batch, [h]);
+  }
   const jobs = s.batches
-    ? s.batches.map((b) => ({ sent: b.hosts, results: (s.hosts ?? []).filter((h) => h.batch === b.index) }))
+    ? s.batches.map((b) => ({ sent: b.hosts, results: byBatch.get(b.index) ?? [] }))
     : [{ sent: all, results: s.hosts ?? [] }];
   for (const { sent, results } of jobs) {
     const invalid = results.filter((h) => h.invalid !== undefined);
