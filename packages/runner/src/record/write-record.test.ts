@@ -27,6 +27,9 @@ function countedHosts(n: number, made: { count: number }, log = 'logs/fan-out/al
   });
 }
 
+/** Hosts enough for a record written in pieces (a small record is written as one text). */
+const MANY = 3000;
+
 function record(steps: Array<Record<string, unknown>>): RunRecord {
   return { version: 1, runId: 'r-1', state: 'running', note: '🙂 é', steps } as unknown as RunRecord;
 }
@@ -65,44 +68,61 @@ describe('writeRecord', () => {
 
   it('makes the text of a long array that is not frozen at every save', () => {
     const made = { count: 0 };
-    const hosts = countedHosts(100, made);
+    const hosts = countedHosts(MANY, made);
     const r = record([{ name: 'x', hosts }]);
     writeRecord(dir, r);
     writeRecord(dir, r);
-    expect(made.count).toBe(200);
+    expect(made.count).toBe(2 * MANY);
     expect(onDisk()).toBe(text(r, made));
   });
 
   it('makes the text again when the array is another one, or now at another indentation', () => {
     const made = { count: 0 };
-    const first = Object.freeze(countedHosts(100, made));
+    const first = Object.freeze(countedHosts(MANY, made));
     const r = record([{ name: 'x', hosts: first }]);
     writeRecord(dir, r);
-    const second = Object.freeze(countedHosts(100, made, 'logs/x/all-hosts-1.log'));
+    const second = Object.freeze(countedHosts(MANY, made, 'logs/x/all-hosts-1.log'));
     (r.steps as unknown as Array<Record<string, unknown>>)[0]!.hosts = second;
     writeRecord(dir, r);
-    expect(made.count).toBe(200);
+    expect(made.count).toBe(2 * MANY);
     expect(onDisk()).toBe(text(r, made));
     // The same array one level deeper: its lines are indented more, so not copied.
     (r.steps as unknown as Array<Record<string, unknown>>)[0]!.hosts = undefined;
     (r.steps as unknown as Array<Record<string, unknown>>)[0]!.deeper = { hosts: second };
     writeRecord(dir, r);
-    expect(made.count).toBe(300);
+    expect(made.count).toBe(3 * MANY);
     expect(onDisk()).toBe(text(r, made));
   });
 
   it('makes the text again when the file on disk is no longer the one it wrote', () => {
     const made = { count: 0 };
-    const hosts = Object.freeze(countedHosts(100, made));
+    const hosts = Object.freeze(countedHosts(MANY, made));
     const r = record([{ name: 'x', hosts }]);
     writeRecord(dir, r);
     writeFileSync(join(dir, 'record.json'), '{}\n');
     writeRecord(dir, r);
-    expect(made.count).toBe(200);
+    expect(made.count).toBe(2 * MANY);
     expect(onDisk()).toBe(text(r, made));
     rmSync(join(dir, 'record.json'));
     writeRecord(dir, r);
-    expect(made.count).toBe(300);
+    expect(made.count).toBe(3 * MANY);
+    expect(onDisk()).toBe(text(r, made));
+  });
+
+  it('writes a small record as one text at every save, the same text, and keeps nothing to copy', () => {
+    const made = { count: 0 };
+    const hosts = Object.freeze(countedHosts(200, made));
+    const r = record([{ name: 'x', hosts }]);
+    writeRecord(dir, r);
+    writeRecord(dir, r);
+    expect(made.count).toBe(400);
+    expect(onDisk()).toBe(text(r, made));
+    // Grown past the small size, it is written in pieces, and its frozen hosts copied from then on.
+    const many = Object.freeze(countedHosts(MANY, made));
+    (r.steps as unknown as Array<Record<string, unknown>>).push({ name: 'y', hosts: many });
+    writeRecord(dir, r);
+    writeRecord(dir, r);
+    expect(made.count).toBe(400 + 200 + MANY);
     expect(onDisk()).toBe(text(r, made));
   });
 

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { closeSync, fstatSync, openSync, readSync, renameSync, rmSync, type Stats, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeJsonPieces } from './json-pieces.js';
-import { RECORD } from './store.js';
+import { RECORD, writeAtomic } from './store.js';
 import type { RunRecord } from './types.js';
 
 /**
@@ -12,6 +12,9 @@ import type { RunRecord } from './types.js';
 
 /** About how many characters are gathered before one write to the file. */
 const WRITE_CHUNK = 1 << 20;
+
+/** How many characters of pieces are joined before they are encoded into the write buffer. */
+const PENDING_CHARS = 1 << 14;
 
 /** The file being written by `writeAtomicPieces`, for what a text in pieces cannot do. */
 export interface PiecesFile {
@@ -36,8 +39,8 @@ export function writeAtomicPieces(
   try {
     fd = openSync(tmp, 'w', 0o600);
     const file = fd;
-    // Pieces are encoded straight into one buffer of about a megabyte, written when full: never a
-    // text of them joined, nor a buffer per piece.
+    // Pieces are encoded into one buffer of about a megabyte, written when full: never the whole text
+    // joined, nor a buffer per piece.
     const buf = Buffer.allocUnsafe(WRITE_CHUNK);
     let used = 0;
     let offset = 0;
@@ -49,21 +52,36 @@ export function writeAtomicPieces(
       writeBytes(buf, used);
       used = 0;
     };
-    const write = (piece: string) => {
+    const put = (text: string) => {
       // A UTF-16 code unit is at most 3 bytes of UTF-8.
-      if (used + piece.length * 3 > buf.length) flush();
-      if (piece.length * 3 > buf.length) {
-        const big = Buffer.from(piece, 'utf8');
+      if (used + text.length * 3 > buf.length) flush();
+      if (text.length * 3 > buf.length) {
+        const big = Buffer.from(text, 'utf8');
         writeBytes(big, big.length);
-      } else used += buf.write(piece, used, 'utf8');
+      } else used += buf.write(text, used, 'utf8');
+    };
+    // Pieces are mostly a few characters: they are joined into a text of some kilobytes first, as one
+    // encoding call each costs more than the piece.
+    let pending = '';
+    const write = (piece: string) => {
+      pending += piece;
+      if (pending.length >= PENDING_CHARS) {
+        put(pending);
+        pending = '';
+      }
+    };
+    const flushAll = () => {
+      if (pending !== '') put(pending);
+      pending = '';
+      flush();
     };
     produce(write, {
       offset: () => {
-        flush();
+        flushAll();
         return offset;
       },
       copy: (from, start, end) => {
-        flush();
+        flushAll();
         for (let at = start; at < end; ) {
           const n = readSync(from, buf, 0, Math.min(buf.length, end - at), at);
           if (n === 0) throw new Error(`${path} ended before byte ${end} while it was copied`);
@@ -72,7 +90,7 @@ export function writeAtomicPieces(
         }
       },
     });
-    flush();
+    flushAll();
     const stat = fstatSync(file);
     closeSync(file);
     fd = undefined;
@@ -84,6 +102,29 @@ export function writeAtomicPieces(
     rmSync(tmp, { force: true });
     throw err;
   }
+}
+
+/** How big (`isSmall`) a record written as one text may be: some hundred kilobytes of text. */
+const WHOLE_TEXT_UNITS = 20_000;
+
+/**
+ * Whether a value holds fewer than `budget` units: one a value, one per 32 characters of a string.
+ * Stops counting at the budget, so a 50,000-host record costs no more than a small one to ask.
+ */
+function isSmall(value: unknown, budget: number): boolean {
+  const stack: unknown[] = [value];
+  let left = budget;
+  while (stack.length > 0) {
+    const v = stack.pop();
+    left -= typeof v === 'string' ? 1 + (v.length >> 5) : 1;
+    if (left <= 0) return false;
+    if (v === null || typeof v !== 'object') continue;
+    if (Array.isArray(v)) {
+      if (v.length >= left) return false;
+      for (const item of v) stack.push(item);
+    } else for (const k in v) stack.push((v as Record<string, unknown>)[k]);
+  }
+  return true;
 }
 
 /** Where the text of each frozen long array is in a record file this process wrote. */
@@ -126,8 +167,17 @@ export function writeRecord(dir: string, record: RunRecord): void {
   const path = join(dir, RECORD);
   const before = lastWritten.get(path);
   lastWritten.delete(path);
+  // A small record (most runs: a few steps of a few hosts, saved three times a step) is written as one
+  // text, the same text: walking it in pieces cost twice the whole save.
+  if (isSmall(record, WHOLE_TEXT_UNITS)) {
+    writeAtomic(path, `${JSON.stringify(record, null, 2)}\n`);
+    return;
+  }
   const previous = openPrevious(path, before);
   const arrays: WrittenRecord['arrays'] = new WeakMap();
+  // A record with no long frozen array (a run of small steps) has nothing to copy at the next save:
+  // that save does not open this file again.
+  let placed = 0;
   const starts = new WeakMap<object, number>();
   try {
     writeAtomicPieces(
@@ -144,16 +194,21 @@ export function writeRecord(dir: string, record: RunRecord): void {
             }
             file.copy(previous, was.start, was.end);
             arrays.set(array, { indent, start, end: file.offset() });
+            placed++;
             return true;
           },
           after(array, indent) {
             const start = starts.get(array);
-            if (start !== undefined) arrays.set(array, { indent, start, end: file.offset() });
+            if (start === undefined) return;
+            arrays.set(array, { indent, start, end: file.offset() });
+            placed++;
           },
         });
         write('\n');
       },
-      (st) => lastWritten.set(path, { ino: st.ino, size: st.size, mtimeMs: st.mtimeMs, arrays }),
+      (st) => {
+        if (placed > 0) lastWritten.set(path, { ino: st.ino, size: st.size, mtimeMs: st.mtimeMs, arrays });
+      },
     );
   } finally {
     if (previous !== undefined) closeSync(previous);
