@@ -26,4 +26,5 @@ export { TERMINATE_ROUNDS } from './terminate.js';
 export { LOG_BATCH_HOSTS } from './transport/v3-answers.js';
 export { toV3FastExecuteBody } from './transport/v3-body.js';
 export type * from './types.js';
+export { loadHttpClient } from './undici-parts.js';
 export { checkFastExecuteScript, checkJobRef, checkV2Targets } from './validate.js';

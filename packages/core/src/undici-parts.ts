@@ -19,6 +19,14 @@ export function agentClass(): typeof Undici.Agent {
   }
 }
 
+/**
+ * Loads undici's Agent now (tens of ms of module loading, Node's own `http2` and `tls` with it), for
+ * a caller that has that time to spare, such as while it waits for another process.
+ */
+export function loadHttpClient(): void {
+  agentClass();
+}
+
 export function undiciIndex(): typeof Undici {
   return load('undici') as typeof Undici;
 }

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
-import { clientOptionsFromEnv, createClient, type JobClient } from '@runbook/core';
+import { clientOptionsFromEnv, createClient, type JobClient, loadHttpClient } from '@runbook/core';
 import { RunnerError } from './errors.js';
 import { type Transport, type TransportChoice, transportName, urlEnv, urlFlag } from './transport.js';
 
@@ -59,6 +59,12 @@ export function localConfigPath(
  * A JOB client for ESB v2 or the API gateway v3 (URL chosen, credentials from the environment), or
  * for the embedded emulator (`--local`), which serves both on one port.
  */
+/** Loads the code `openEndpoint` will need (the emulator's, the HTTP client's) without starting anything. */
+export async function loadEndpointCode(local: boolean): Promise<void> {
+  if (local) await import('@runbook/emulator');
+  loadHttpClient();
+}
+
 export async function openEndpoint(options: EndpointOptions): Promise<Endpoint> {
   const onDebug = options.onDebug
     ? (e: {

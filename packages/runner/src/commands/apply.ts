@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { colorEnv, onePositional, parseCommand, parseMs, pollOptions, RUNBOOK_OPTIONS } from '../cli/args.js';
 import { createPrompt } from '../cli/confirm.js';
+import { loadEndpointCode } from '../endpoint.js';
 import { newCallbackToken } from '../engine/callbacks.js';
 import { selectSteps } from '../engine/directives.js';
 import type { ConfirmFn, RunEvent } from '../engine/events.js';
@@ -19,7 +20,7 @@ import { checkRunId, newRunId, readRecord, runDir, runsDir } from '../record/sto
 import type { RunRecord } from '../record/types.js';
 import { escapeControls } from '../render/controls.js';
 import { jobLinker } from '../render/job-link.js';
-import { chooseUi, startUi } from '../render/select.js';
+import { chooseUi, loadUiCode, startUi } from '../render/select.js';
 import { maskConfirmText, maskEventText } from '../secrets/event-text.js';
 import { planIdentities } from '../secrets/identities.js';
 import { createMask, credentialValues, rememberIdentities, rememberSecrets } from '../secrets/mask.js';
@@ -151,6 +152,7 @@ async function applyWithLocks(ctx: Context): Promise<number> {
       ...(values.only ? { only: values.only } : {}),
       ...(values['from-step'] ? { fromStep: values['from-step'] } : {}),
     },
+    whileGitAnswers: () => Promise.all([loadEndpointCode(values.local), loadUiCode(ui)]),
   });
   boundHeapGrowthFor(plan);
   if (previous && values.limit) {

@@ -31,6 +31,11 @@ export interface PrepareOptions {
   limitKeys?: string[];
   /** `--only` and `--from-step`: a step they leave out is not refused by the limit. */
   selection?: { only?: string[]; fromStep?: string };
+  /**
+   * Work for the time git takes to answer (another process, on another core): loading the code the
+   * run needs next. Never fails the plan.
+   */
+  whileGitAnswers?: () => Promise<unknown>;
 }
 
 /** Loads, validates and resolves a runbook; prints every problem at once and exits 2 when there are any. */
@@ -43,6 +48,7 @@ export async function preparePlan(
     throw new ReportedError(EXIT.usage);
   }
   const git = gitInfoOf(loaded.runbook.path, loaded.runbook.runbook);
+  const meanwhile = options.whileGitAnswers?.().catch(() => {});
   const vars: VarInputs = { env: options.env };
   if (options.varArgs) vars.cli = options.varArgs;
   const fileValues = { ...(options.baseVars ?? {}), ...(await readVarsFile(options.varsFile)) };
@@ -53,7 +59,7 @@ export async function preparePlan(
     vars,
     env: options.env,
     requireSecrets: options.requireSecrets,
-    git: await git,
+    git: (await Promise.all([git, meanwhile]))[0],
     ...(options.transport ? { transport: options.transport } : {}),
   });
   if (!resolved.ok) {

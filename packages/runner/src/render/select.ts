@@ -37,6 +37,11 @@ export interface UiExtras {
   fetchLogs?: (step: string, jobInstanceId: number) => Promise<HostResult[]>;
 }
 
+/** Loads the code of the chosen renderer (the TUI's: Ink, React, Yoga) without starting it. */
+export async function loadUiCode(kind: UiKind): Promise<void> {
+  if (kind === 'tui') await import('./tui/index.js');
+}
+
 /** Starts the chosen renderer; the TUI (and React) is loaded only when it is chosen. */
 export async function startUi(
   kind: UiKind,
