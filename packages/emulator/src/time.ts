@@ -109,10 +109,17 @@ export function jobTime(
   return `${text} ${off >= 0 ? '+' : '-'}${p(Math.floor(a / 60))}${p(a % 60)}`;
 }
 
+/** The last second `localTime` wrote: the hosts of a job start within the same second or so. */
+let lastLocal = { second: Number.NaN, text: '' };
+
 /** `2018-03-15 12:56:35` in the emulator's own zone (the `job_start` line of JOB 2.x logs). */
 export function localTime(ms: number): string {
+  const second = Math.floor(ms / 1000);
+  if (second === lastLocal.second) return lastLocal.text;
   const d = new Date(ms);
-  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())} ${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())}`;
+  const text = `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())} ${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())}`;
+  lastLocal = { second, text };
+  return text;
 }
 
 /** `yyyyMMddHHmmssSSS` in `zone`, as in JOB 3.x's default job name. */
