@@ -55,16 +55,16 @@ export function localConfigPath(
   return existsSync(beside) ? beside : undefined;
 }
 
-/**
- * A JOB client for ESB v2 or the API gateway v3 (URL chosen, credentials from the environment), or
- * for the embedded emulator (`--local`), which serves both on one port.
- */
 /** Loads the code `openEndpoint` will need (the emulator's, the HTTP client's) without starting anything. */
 export async function loadEndpointCode(local: boolean): Promise<void> {
   if (local) await import('@runbook/emulator');
   loadHttpClient();
 }
 
+/**
+ * A JOB client for ESB v2 or the API gateway v3 (URL chosen, credentials from the environment), or
+ * for the embedded emulator (`--local`), which serves both on one port.
+ */
 export async function openEndpoint(options: EndpointOptions): Promise<Endpoint> {
   const onDebug = options.onDebug
     ? (e: {
