@@ -2,9 +2,12 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { runCli } from './helpers.js';
 
-/** bin/runbook.js sets a V8 flag before it loads the CLI (undici's WebAssembly parser, baseline compiler only). */
+/**
+ * bin/runbook.js sets V8 flags before it loads the CLI: undici's WebAssembly parser compiled by the
+ * baseline compiler only, and the young generation held at its first size.
+ */
 describe('bin/runbook.js', () => {
-  it('starts the CLI and V8 takes its flag without a word on stderr', async () => {
+  it('starts the CLI and V8 takes its flags without a word on stderr', async () => {
     const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
     const r = await runCli(['--version']);
     expect(r.code).toBe(0);
