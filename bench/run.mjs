@@ -19,14 +19,40 @@ import { markdown, table, writeJson } from './lib/report.mjs';
 
 const CASES = { coldstart, validation, overhead, fanout, economy, ansible };
 
-const { values } = parseArgs({
-  options: {
-    quick: { type: 'boolean', default: false },
-    only: { type: 'string' },
-    reps: { type: 'string' },
-    'no-build': { type: 'boolean', default: false },
-  },
-});
+const HELP = `pnpm bench [--quick] [--only CASES] [--reps N] [--no-build]
+
+Runs the benchmarks, prints the table of figures (median, min–max, target, verdict) and writes
+bench/out/results.json (the graded figures), results.md (the same table in Markdown) and
+context.json (baselines, machine). How each figure is measured: bench/README.md.
+
+  --quick       3 runs each and shorter fan-outs: a smoke test of about a minute
+  --only CASES  these cases only, comma-separated: ${Object.keys(CASES).join(', ')}
+  --reps N      runs of each figure (default 5)
+  --no-build    use the packages as built (default: turbo builds them first)
+  -h, --help    this text
+
+Exit 0 when every figure meets its target, 1 when one does not.
+`;
+
+let values;
+try {
+  ({ values } = parseArgs({
+    options: {
+      quick: { type: 'boolean', default: false },
+      only: { type: 'string' },
+      reps: { type: 'string' },
+      'no-build': { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  }));
+} catch (err) {
+  process.stderr.write(`bench: ${err.message}\n\n${HELP}`);
+  process.exit(2);
+}
+if (values.help) {
+  process.stdout.write(HELP);
+  process.exit(0);
+}
 const quick = values.quick;
 const reps = values.reps ? Number(values.reps) : quick ? 3 : 5;
 const only = values.only ? values.only.split(',') : Object.keys(CASES);
