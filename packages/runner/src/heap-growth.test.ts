@@ -1,6 +1,11 @@
-import { describe, expect, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
-import { BIG_STEP_HOSTS, boundHeapGrowth, boundHeapGrowthFor, letYoungGenerationGrow } from './heap-growth.js';
+import { describe, expect, it } from 'vitest';
+import {
+  BIG_STEP_HOSTS,
+  boundHeapGrowth,
+  boundHeapGrowthFor,
+  letYoungGenerationGrow,
+} from './heap-growth.js';
 import type { Plan } from './plan/types.js';
 
 describe('boundHeapGrowth', () => {
@@ -27,7 +32,7 @@ describe('boundHeapGrowth', () => {
     expect(boundHeapGrowthFor(plan(step(50_000)), ['--heap-growing-percent=30'])).toBe(false);
   });
 
-  it("lets the young generation grow again, unless the user gave node their own factor", () => {
+  it('lets the young generation grow again, unless the user gave node their own factor', () => {
     expect(letYoungGenerationGrow([])).toBe(true);
     expect(letYoungGenerationGrow(['--semi-space-growth-factor=4'])).toBe(false);
     expect(letYoungGenerationGrow(['--semi_space_growth_factor=4'])).toBe(false);
@@ -48,7 +53,9 @@ describe('boundHeapGrowth', () => {
       }
       process.stdout.write(String(getHeapSpaceStatistics().find((s) => s.space_name === 'new_space').space_size));`;
     const newSpace = (mode: string) =>
-      Number(execFileSync(process.execPath, ['--input-type=module', '-e', program, mode], { encoding: 'utf8' }));
+      Number(
+        execFileSync(process.execPath, ['--input-type=module', '-e', program, mode], { encoding: 'utf8' }),
+      );
     const held = newSpace('held');
     const free = newSpace('free');
     expect(held).toBeLessThanOrEqual(4 * 1024 * 1024);
