@@ -503,12 +503,63 @@ describe('resume by host', () => {
     const asked = resumed(s).roll;
     expect(asked).toMatchObject({ action: 'ask', hosts: [3, 4, 5, 6].map(key), firstBatch: 3 });
     expect(asked?.action === 'ask' && asked.reason).toContain('named 1 of its hosts unusably');
+    // A later batch's submit lost as well: the question says both, the job that may have started first.
+    const batches = s.record.steps[0]!.batches!;
+    s.record.steps[0]!.batches = [
+      ...batches,
+      { ...batches[0]!, index: 3, hosts: [key(5), key(6)], state: 'may-have-started' },
+    ];
+    const both = resumed(s).roll;
+    expect(both).toMatchObject({ action: 'ask', firstBatch: 4 });
+    expect(both?.action === 'ask' && both.reason).toMatch(
+      /may have started\. JOB's answer for step roll named 1 of its hosts unusably/,
+    );
+    s.record.steps[0]!.batches = batches;
     // Once a later batch ran 3 and 4 again and they succeeded, nothing about them is unknown.
     const step = s.record.steps[0]!;
     const ok = step.hosts!.find((h) => h.ip === ip(2))!;
     step.hosts = [...step.hosts!, ...[3, 4].map((n) => ({ ...ok, ip: ip(n), batch: 3 }))];
     step.batches = [...step.batches!, { ...step.batches![0]!, index: 3, hosts: [key(3), key(4)] }];
     expect(resumed(s).roll).toEqual({ action: 'run', hosts: [5, 6].map(key), firstBatch: 4 });
+    await s.client.close();
+  });
+
+  it('a batch left running, after a batch JOB named a failed host of unusably: the resume asks before it follows the job', async () => {
+    const s = await setup({ hosts: 6, expr: '2', maxFail: 1, failing: [1] });
+    writeFileSync(join(s.dir, `slow-${ip(3)}`), '');
+    const first = await run(s, {
+      onEvent: (e, control) => {
+        if (e.type === 'step.submitted' && e.batch === 2) control.detach('SIGINT');
+      },
+    });
+    expect(first.code).toBe(130);
+    expect(s.record.steps[0]!.batches!.map((b) => b.state)).toEqual(['failed', 'detached']);
+    // As if JOB's answer for batch 1 had named its failed host unusably: 1 or 2, which one failed?
+    const step = s.record.steps[0]!;
+    step.hosts = step.hosts!.map((h) =>
+      h.ip === ip(1) ? { ...h, ip: '../../x', invalid: 'ip "../../x" is not an IPv4 address' } : h,
+    );
+    const directives = resumed(s);
+    expect(directives.roll).toMatchObject({
+      action: 'reattach',
+      batch: 2,
+      batchHosts: [key(3), key(4)],
+      hosts: [1, 5, 6].map(key),
+      firstBatch: 3,
+    });
+    const roll = directives.roll;
+    expect(roll?.action === 'reattach' && roll.reason).toContain('named 1 of its hosts unusably');
+    // Declined: the job is not followed and nothing is sent.
+    const jobs = emu!.jobs().length;
+    const declined = await run(s, { directives, confirm: async (req) => req.step !== 'roll' });
+    expect(declined.code).toBe(4);
+    expect(byType(declined.events, 'confirm.asked').map((e) => e.question)).toContainEqual(
+      expect.stringMatching(
+        /named 1 of its hosts unusably.*Follow job \d+ of step roll, then run its other hosts/,
+      ),
+    );
+    expect(byType(declined.events, 'step.submitted')).toEqual([]);
+    expect(emu!.jobs()).toHaveLength(jobs);
     await s.client.close();
   });
 

@@ -5,7 +5,7 @@ import { loadEndpointCode } from '../endpoint.js';
 import { newCallbackToken } from '../engine/callbacks.js';
 import { selectSteps } from '../engine/directives.js';
 import type { ConfirmFn, RunEvent } from '../engine/events.js';
-import { type StepDirective, startRun } from '../engine/execute.js';
+import { questionOf, type StepDirective, startRun } from '../engine/execute.js';
 import { LateSteps, outcomesFromRecord, stepsRead } from '../engine/late-steps.js';
 import { RunnerError } from '../errors.js';
 import { CliError, EXIT } from '../exit.js';
@@ -215,7 +215,7 @@ async function applyWithLocks(ctx: Context): Promise<number> {
   for (const s of plan.steps)
     if (s.skipReason) directives[s.name] ??= { action: 'skip', reason: s.skipReason };
   const changed = (review?.changes.length ?? 0) > 0;
-  const needsPerson = !values.yes || Object.values(directives).some((d) => d.action === 'ask');
+  const needsPerson = !values.yes || Object.values(directives).some((d) => questionOf(d) !== undefined);
   if (needsPerson && ui !== 'tui' && !process.stdin.isTTY) {
     return refuseWithoutPerson({
       directives,

@@ -1,4 +1,4 @@
-import type { StepDirective } from '../engine/execute.js';
+import { questionOf, type StepDirective } from '../engine/execute.js';
 import { EXIT } from '../exit.js';
 import { openRecorder } from '../record/durable.js';
 import { localError } from '../record/local.js';
@@ -24,10 +24,10 @@ export interface NoPerson {
  * a resumed run's record saying so, and declines (exit 4). Nothing is sent.
  */
 export function refuseWithoutPerson(o: NoPerson): number {
-  const asks = Object.values(o.directives).filter((d) => d.action === 'ask');
+  const asks = Object.values(o.directives).flatMap((d) => questionOf(d) ?? []);
   o.stderr(
     o.yes
-      ? `runbook: ${asks.map((d) => (d.action === 'ask' ? d.reason : '')).join(' ')}
+      ? `runbook: ${asks.join(' ')}
 runbook: --yes does not answer that, and there is no terminal to ask; nothing was sent.
 hint: resume in a terminal to decide, or skip the step with --from-step or --only
 `

@@ -128,6 +128,9 @@ export function resumeDirectives(
             jobInstanceId: open.jobInstanceId,
             ...(open.jobInstanceName ? { jobInstanceName: open.jobInstanceName } : {}),
             ...(open.index !== undefined ? { batch: open.index, batchHosts: open.hosts ?? [] } : {}),
+            // The hosts run after the job is followed hold hosts an earlier batch's answer named
+            // unusably: a person decides first, as when no batch is open.
+            ...(left?.unsure ? { reason: unnamedReason(s.name, left.unsure.length) } : {}),
             ...more,
           }
         : {
@@ -136,18 +139,18 @@ export function resumeDirectives(
             ...(left?.withOpen ? { hosts: left.withOpen } : {}),
             ...(s.batches?.length ? { firstBatch: s.batches.length + 1 } : {}),
           };
-    } else if (left?.unsure) {
-      out[s.name] = {
-        action: 'ask',
-        reason: `JOB's answer for step ${s.name} named ${left.unsure.length} of its hosts unusably and not all of those succeeded: which of them failed is unknown, and running them again could run the script twice where it succeeded. Check JOB first.`,
-        ...more,
-      };
-    } else if (unsure) {
-      out[s.name] = {
-        action: 'ask',
-        reason: `Step ${s.name} was being submitted when the earlier run stopped, and JOB's answer never came: a job "${s.request.taskName}" may have started. Check JOB first.`,
-        ...more,
-      };
+    } else if (unsure || left?.unsure) {
+      // Both can hold (a batch's submit lost after an earlier batch's unusable answer): the question
+      // says both, the job that may have started first.
+      const reasons = [
+        ...(unsure
+          ? [
+              `Step ${s.name} was being submitted when the earlier run stopped, and JOB's answer never came: a job "${s.request.taskName}" may have started.`,
+            ]
+          : []),
+        ...(left?.unsure ? [unnamedReason(s.name, left.unsure.length)] : []),
+      ];
+      out[s.name] = { action: 'ask', reason: `${reasons.join(' ')} Check JOB first.`, ...more };
     } else if (left?.hosts?.length === 0 && s.batches?.length) {
       out[s.name] = { action: 'skip', reason: `every host succeeded in run ${record.runId}` };
     } else if (left?.hosts || s.batches?.length) {
@@ -155,6 +158,11 @@ export function resumeDirectives(
     }
   }
   return out;
+}
+
+/** Why hosts an answer named unusably are asked about before they run again. */
+function unnamedReason(step: string, count: number): string {
+  return `JOB's answer for step ${step} named ${count} of its hosts unusably and not all of those succeeded: which of them failed is unknown, and running them again could run the script twice where it succeeded.`;
 }
 
 /**

@@ -31,9 +31,16 @@ export type StepDirective =
       jobInstanceName?: string;
       batch?: number;
       batchHosts?: string[];
+      /** Asked of a person before the job is followed: `hosts` hold hosts whose outcome is unknown. */
+      reason?: string;
     } & HostSubset)
   /** An earlier submit may have started a job: ask a person before running it again. */
   | ({ action: 'ask'; reason: string } & HostSubset);
+
+/** The question a directive puts to a person before anything is sent or followed, if any. */
+export function questionOf(d: StepDirective): string | undefined {
+  return d.action === 'ask' || d.action === 'reattach' ? d.reason : undefined;
+}
 
 export interface ExecuteOptions {
   client: JobClient;

@@ -66,11 +66,15 @@ export async function runStep(
   directive: Exclude<StepDirective, { action: 'skip' }>,
 ): Promise<StepOutcome> {
   const { emit } = ctx;
-  if (directive.action === 'ask') {
+  if (directive.action === 'ask' || (directive.action === 'reattach' && directive.reason)) {
+    const follow =
+      directive.action === 'reattach'
+        ? `Follow job ${directive.jobInstanceId} of step ${step.name}, then run its other hosts, those among them?`
+        : `Submit step ${step.name} again?`;
     const again = await ctx.ask(
       {
         step: step.name,
-        question: `${directive.reason} Submit step ${step.name} again?`,
+        question: `${directive.reason} ${follow}`,
         hostCount: directive.hosts?.length ?? step.hostCount,
       },
       false,
@@ -80,7 +84,10 @@ export async function runStep(
       return {
         kind: 'exit',
         exitCode: 4,
-        reason: `step ${step.name} may have started; a person declined to run it again`,
+        reason:
+          directive.action === 'reattach'
+            ? `step ${step.name} has hosts whose outcome is unknown; a person declined to run them again`
+            : `step ${step.name} may have started; a person declined to run it again`,
       };
   }
   const units = unitsOf(step, directive);
