@@ -9,8 +9,8 @@ setFlagsFromString('--liftoff-only');
 // V8's young generation, where objects are born, grows during the start from 1 to 4 MB a semi-space:
 // pages written all the time. Every host of a local run (`--local`) is a fork of this process, and
 // after a fork the first write to each page is a fault: kept at its first size, a 10-step run of 10
-// local hosts takes about 40 ms less. A run with a big step lets it grow again (src/heap-growth.ts).
-// A factor given to node by the user is theirs.
+// local hosts takes about 40 ms less. Every other command, a run against JOB and a run with a big
+// step let it grow again (src/heap-growth.ts). A factor given to node by the user is theirs.
 if (!process.execArgv.some((a) => /^--semi[-_]space[-_]growth[-_]factor\b/.test(a)))
   setFlagsFromString('--semi-space-growth-factor=1');
 // The CLI as one bundle (scripts/bundle.mjs): dist/ holds the same code as separate modules.

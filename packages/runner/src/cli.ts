@@ -2,6 +2,7 @@ import { createRequire } from 'node:module';
 import { exitCodeFor, formatError, ReportedError } from './cli/report.js';
 import { didYouMean, shortWord } from './cli/suggest.js';
 import { CliError, EXIT } from './exit.js';
+import { letYoungGenerationGrow } from './heap-growth.js';
 import { credentialValues, maskSeen, rememberSecrets } from './secrets/mask.js';
 
 const HELP = `runbook: declarative YAML runbooks for BlueKing JOB
@@ -53,6 +54,9 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(`${pkg.version}\n`);
     return EXIT.ok;
   }
+  // bin/runbook.js holds V8's young generation small for the forks of a local run's hosts; a command
+  // that forks none (all but apply) lets it grow, as `validate` of many files needs.
+  if (command !== 'apply') letYoungGenerationGrow();
   const load = Object.hasOwn(COMMANDS, command) ? COMMANDS[command] : undefined;
   if (!load) {
     const known = command.startsWith('-') ? ['--help', '--version', '--no-color'] : Object.keys(COMMANDS);

@@ -21,7 +21,11 @@ export function boundHeapGrowth(execArgv: readonly string[] = process.execArgv):
   return true;
 }
 
-/** V8's own factor by which the young generation grows, which bin/runbook.js holds at 1 for the start. */
+/**
+ * V8's own factor by which the young generation grows. bin/runbook.js holds it at 1 from the start:
+ * only `apply --local` of small steps keeps it so (its hosts are forks of the process); the CLI lets
+ * it grow for every other command, and apply for a run against JOB or with a big step.
+ */
 export const YOUNG_GROWTH_FACTOR = 2;
 
 /**
