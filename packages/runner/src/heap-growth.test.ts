@@ -25,11 +25,12 @@ describe('boundHeapGrowth', () => {
       topoNodes,
     });
     const plan = (...steps: ReturnType<typeof step>[]) => ({ steps }) as unknown as Plan;
-    expect(boundHeapGrowthFor(plan(step(10), step(BIG_STEP_HOSTS - 1)), [])).toBe(false);
-    expect(boundHeapGrowthFor(plan(step(10), step(BIG_STEP_HOSTS)), [])).toBe(true);
-    expect(boundHeapGrowthFor(plan(step(0, ['7'])), [])).toBe(true);
-    expect(boundHeapGrowthFor(plan(step(0, [], ['module:12'])), [])).toBe(true);
-    expect(boundHeapGrowthFor(plan(step(50_000)), ['--heap-growing-percent=30'])).toBe(false);
+    const local = { local: true };
+    expect(boundHeapGrowthFor(plan(step(10), step(BIG_STEP_HOSTS - 1)), local, [])).toBe(false);
+    expect(boundHeapGrowthFor(plan(step(10), step(BIG_STEP_HOSTS)), local, [])).toBe(true);
+    expect(boundHeapGrowthFor(plan(step(0, ['7'])), local, [])).toBe(true);
+    expect(boundHeapGrowthFor(plan(step(0, [], ['module:12'])), local, [])).toBe(true);
+    expect(boundHeapGrowthFor(plan(step(50_000)), local, ['--heap-growing-percent=30'])).toBe(false);
   });
 
   it('lets the young generation grow again, unless the user gave node their own factor', () => {

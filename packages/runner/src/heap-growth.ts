@@ -8,9 +8,9 @@ export const HEAP_GROWING_PERCENT = 100;
  * Bounds V8's heap growth for a run. After each full collection V8 lets the old generation grow to
  * a multiple of what it found live before it marks again; the multiple is adaptive, up to ×4, and
  * highest for a process that was mostly idle (a runner waiting on JOB between status calls). The
- * end of a 50,000-host step then reads the log answer, makes the results, the record and the output (a few seconds of big, short-lived allocations) into a heap allowed to reach four
- * times the ~45 MB the run keeps, without one full collection: 30–40 MB of peak memory that
- * is garbage. At ×2 the same work is collected on the way, at a few more (incremental) markings.
+ * end of a 50,000-host step then reads the log answer, makes the results, the record and the output
+ * (a few seconds of big, short-lived allocations) into a heap allowed to reach four times the ~45 MB
+ * the run keeps, without one full collection: 30–40 MB of peak memory that is garbage. At ×2 the same work is collected on the way, at a few more (incremental) markings.
  *
  * V8 reads this setting at each collection, so it holds from the next one on. A `node
  * --heap-growing-percent=N` given by the user is left as it is. Returns whether it set it.
@@ -24,7 +24,7 @@ export function boundHeapGrowth(execArgv: readonly string[] = process.execArgv):
 /**
  * V8's own factor by which the young generation grows. bin/runbook.js holds it at 1 from the start:
  * only `apply --local` of small steps keeps it so (its hosts are forks of the process); the CLI lets
- * it grow for every other command, and apply for a run against JOB or with a big step.
+ * it grow for every other command, and `boundHeapGrowthFor` for a run against JOB or with a big step.
  */
 export const YOUNG_GROWTH_FACTOR = 2;
 
@@ -43,16 +43,20 @@ export function letYoungGenerationGrow(execArgv: readonly string[] = process.exe
 export const BIG_STEP_HOSTS = 1000;
 
 /**
- * For a plan with a big step: `boundHeapGrowth`, and the young generation may grow again
- * (`letYoungGenerationGrow`). A small run keeps V8's own old-generation growth: bounded, a 10-step
- * run of 10 hosts made three full collections instead of one, for no memory it needed; and its young
- * generation stays at its first size. Returns whether the old generation's growth was bounded.
+ * V8's heap for a run. A plan with a big step: `boundHeapGrowth`, and the young generation grows
+ * again (`letYoungGenerationGrow`). A small run keeps V8's own old-generation growth: bounded, a
+ * 10-step run of 10 hosts made three full collections instead of one, for no memory it needed. Its
+ * young generation stays at its first size only when its hosts are forks of this process (`local`);
+ * against JOB it grows. Returns whether the old generation's growth was bounded.
  */
-export function boundHeapGrowthFor(plan: Plan, execArgv: readonly string[] = process.execArgv): boolean {
+export function boundHeapGrowthFor(
+  plan: Plan,
+  run: { local: boolean },
+  execArgv: readonly string[] = process.execArgv,
+): boolean {
   const big = plan.steps.some(
     (s) => s.hostCount >= BIG_STEP_HOSTS || s.customQueries.length > 0 || s.topoNodes.length > 0,
   );
-  if (!big) return false;
-  letYoungGenerationGrow(execArgv);
-  return boundHeapGrowth(execArgv);
+  if (big || !run.local) letYoungGenerationGrow(execArgv);
+  return big && boundHeapGrowth(execArgv);
 }

@@ -9,7 +9,7 @@ import { questionOf, type StepDirective, startRun } from '../engine/execute.js';
 import { LateSteps, outcomesFromRecord, stepsRead } from '../engine/late-steps.js';
 import { RunnerError } from '../errors.js';
 import { CliError, EXIT } from '../exit.js';
-import { boundHeapGrowthFor, letYoungGenerationGrow } from '../heap-growth.js';
+import { boundHeapGrowthFor } from '../heap-growth.js';
 import { resumeLimitProblem } from '../plan/limit.js';
 import { openRecorder, unsavedReport } from '../record/durable.js';
 import { localError } from '../record/local.js';
@@ -154,9 +154,7 @@ async function applyWithLocks(ctx: Context): Promise<number> {
     },
     whileGitAnswers: () => Promise.all([loadEndpointCode(values.local), loadUiCode(ui)]),
   });
-  boundHeapGrowthFor(plan);
-  // Against JOB, no host is a fork of this process: the young generation may grow (bin/runbook.js).
-  if (!values.local) letYoungGenerationGrow();
+  boundHeapGrowthFor(plan, { local: values.local });
   if (previous && values.limit) {
     const refused = resumeLimitProblem(previous.runId, previous.limit, plan.limit ?? []);
     if (refused)
