@@ -175,9 +175,6 @@ export function writeRecord(dir: string, record: RunRecord): void {
   }
   const previous = openPrevious(path, before);
   const arrays: WrittenRecord['arrays'] = new WeakMap();
-  // A record with no long frozen array (a run of small steps) has nothing to copy at the next save:
-  // that save does not open this file again.
-  let placed = 0;
   const starts = new WeakMap<object, number>();
   try {
     writeAtomicPieces(
@@ -194,21 +191,16 @@ export function writeRecord(dir: string, record: RunRecord): void {
             }
             file.copy(previous, was.start, was.end);
             arrays.set(array, { indent, start, end: file.offset() });
-            placed++;
             return true;
           },
           after(array, indent) {
             const start = starts.get(array);
-            if (start === undefined) return;
-            arrays.set(array, { indent, start, end: file.offset() });
-            placed++;
+            if (start !== undefined) arrays.set(array, { indent, start, end: file.offset() });
           },
         });
         write('\n');
       },
-      (st) => {
-        if (placed > 0) lastWritten.set(path, { ino: st.ino, size: st.size, mtimeMs: st.mtimeMs, arrays });
-      },
+      (st) => lastWritten.set(path, { ino: st.ino, size: st.size, mtimeMs: st.mtimeMs, arrays }),
     );
   } finally {
     if (previous !== undefined) closeSync(previous);
