@@ -378,6 +378,24 @@ describe('between batches', () => {
   });
 });
 
+/** A first run stopped (Ctrl-C, detached) once batch 2 is submitted, host 3 slow so batch 2 still runs. */
+function runDetachedAtBatch2(s: Awaited<ReturnType<typeof setup>>) {
+  writeFileSync(join(s.dir, `slow-${ip(3)}`), '');
+  return run(s, {
+    onEvent: (e, control) => {
+      if (e.type === 'step.submitted' && e.batch === 2) control.detach('SIGINT');
+    },
+  });
+}
+
+/** As if JOB's answer had named host `n` of the first step unusably (a path for its ip). */
+function garble(s: Awaited<ReturnType<typeof setup>>, n: number): void {
+  const step = s.record.steps[0]!;
+  step.hosts = step.hosts!.map((h) =>
+    h.ip === ip(n) ? { ...h, ip: '../../x', invalid: 'ip "../../x" is not an IPv4 address' } : h,
+  );
+}
+
 /** Directives of `--resume` from the record as saved. */
 function resumed(s: Awaited<ReturnType<typeof setup>>, rerunAllHosts = false): Record<string, StepDirective> {
   const saved = JSON.parse(JSON.stringify(s.record)) as RunRecord;
@@ -427,12 +445,7 @@ describe('resume by host', () => {
 
   it('a batch left running is followed again, never submitted again; then the rest runs', async () => {
     const s = await setup({ hosts: 4, expr: '2' });
-    writeFileSync(join(s.dir, `slow-${ip(3)}`), '');
-    const first = await run(s, {
-      onEvent: (e, control) => {
-        if (e.type === 'step.submitted' && e.batch === 2) control.detach('SIGINT');
-      },
-    });
+    const first = await runDetachedAtBatch2(s);
     expect(first.code).toBe(130);
     expect(s.record.steps[0]!.batches!.map((b) => b.state)).toEqual(['succeeded', 'detached']);
     const directives = resumed(s);
@@ -491,15 +504,9 @@ describe('resume by host', () => {
     const s = await setup({ hosts: 6, expr: '2', maxFail: 1, failing: [3, 4] });
     expect((await run(s)).code).toBe(1);
     // As if JOB's answer had named a host of each of the first two batches unusably.
-    const garble = (n: number) => {
-      const step = s.record.steps[0]!;
-      step.hosts = step.hosts!.map((h) =>
-        h.ip === ip(n) ? { ...h, ip: '../../x', invalid: 'ip "../../x" is not an IPv4 address' } : h,
-      );
-    };
-    garble(1); // succeeded in batch 1: the one host of batch 1 without a result is that host
+    garble(s, 1); // succeeded in batch 1: the one host of batch 1 without a result is that host
     expect(resumed(s).roll).toEqual({ action: 'run', hosts: [3, 4, 5, 6].map(key), firstBatch: 3 });
-    garble(3); // failed in batch 2, with host 4: which of 3 and 4 was it?
+    garble(s, 3); // failed in batch 2, with host 4: which of 3 and 4 was it?
     const asked = resumed(s).roll;
     expect(asked).toMatchObject({ action: 'ask', hosts: [3, 4, 5, 6].map(key), firstBatch: 3 });
     expect(asked?.action === 'ask' && asked.reason).toContain('named 1 of its hosts unusably');
@@ -526,19 +533,11 @@ describe('resume by host', () => {
 
   it('a batch left running, after a batch JOB named a failed host of unusably: the resume asks before it follows the job', async () => {
     const s = await setup({ hosts: 6, expr: '2', maxFail: 1, failing: [1] });
-    writeFileSync(join(s.dir, `slow-${ip(3)}`), '');
-    const first = await run(s, {
-      onEvent: (e, control) => {
-        if (e.type === 'step.submitted' && e.batch === 2) control.detach('SIGINT');
-      },
-    });
+    const first = await runDetachedAtBatch2(s);
     expect(first.code).toBe(130);
     expect(s.record.steps[0]!.batches!.map((b) => b.state)).toEqual(['failed', 'detached']);
     // As if JOB's answer for batch 1 had named its failed host unusably: 1 or 2, which one failed?
-    const step = s.record.steps[0]!;
-    step.hosts = step.hosts!.map((h) =>
-      h.ip === ip(1) ? { ...h, ip: '../../x', invalid: 'ip "../../x" is not an IPv4 address' } : h,
-    );
+    garble(s, 1);
     const directives = resumed(s);
     expect(directives.roll).toMatchObject({
       action: 'reattach',
